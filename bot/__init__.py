@@ -1,0 +1,1 @@
+"""Golden Hour: the triage core and everything around Rasa (knowledge, flow, channels)."""

@@ -1,0 +1,1 @@
+"""Rasa input channels: verify the caller, check the input, guarantee an answer."""

@@ -1,0 +1,56 @@
+"""Checks on what a user sends, shared by every channel. Pure functions.
+
+Rasa parses any text starting with ``/`` as an intent with entities, on every
+channel, so a typed ``/inform{"level": "low"}`` could fill slots. Only a bare
+``/intent`` that names a known intent passes as a payload (the same as typing the
+words); anything else starting with ``/`` loses its slashes and is read as text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+
+_PAYLOAD = re.compile(r"^/([a-z][a-z_]{0,40})$")
+_SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,}$")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Why an input was refused; ``status`` is the HTTP status to answer with."""
+
+    reason: str
+    status: int
+
+
+def clean_text(text: str) -> str:
+    """Drop control and format characters (keeping line breaks) and trim."""
+    kept = [ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs"}]
+    return "".join(kept).strip()
+
+
+def neutralise_payload(text: str, known_intents: Collection[str]) -> str:
+    """Keep ``/intent`` for a known intent; strip the leading slashes otherwise."""
+    match = _PAYLOAD.match(text)
+    if match and match.group(1) in known_intents:
+        return text
+    return text.lstrip("/").strip() if text.startswith("/") else text
+
+
+def check_message(
+    sender: object, text: object, *, max_chars: int, max_sender: int
+) -> Rejected | None:
+    """None if the sender id and text can be handled; otherwise why not."""
+    if not isinstance(sender, str) or not sender or len(sender) > max_sender:
+        return Rejected("sender", 400)
+    if not _SENDER.match(sender):
+        return Rejected("sender", 400)
+    if not isinstance(text, str):
+        return Rejected("message", 400)
+    if len(text) > max_chars:
+        return Rejected("too_long", 413)
+    if not clean_text(text):
+        return Rejected("empty", 400)
+    return None

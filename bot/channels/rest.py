@@ -1,0 +1,136 @@
+"""The REST channel, hardened: checked input, the safety net on every turn, no
+message text in logs, and a health endpoint.
+
+Configured in credentials.yml as ``bot.channels.rest.SafeRestInput``; it serves
+``POST /webhooks/rest/webhook`` (same body as Rasa's REST channel:
+``{"sender": "...", "message": "..."}``) and ``GET /webhooks/rest/health``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import logs
+from bot.channels import inbound, safety_net
+from bot.config import settings
+from bot.i18n import _
+
+log = logging.getLogger("golden_hour.channels.rest")
+
+
+def _rejection_text(reason: str, max_chars: int) -> str:
+    if reason == "too_long":
+        return _(
+            "That message is too long for me (more than {limit} characters). "
+            "Please send it in shorter parts."
+        ).format(limit=max_chars)
+    if reason == "empty":
+        return _("I did not receive any text. Please type your message.")
+    return _("I could not read that message. Please try again.")
+
+
+class SafeRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(turn_timeout_s=float(credentials.get("turn_timeout_s", 20)))
+
+    def __init__(self, turn_timeout_s: float = 20) -> None:
+        logs.configure(settings().log_level)
+        self.turn_timeout_s = float(os.environ.get("GOLDEN_HOUR_TURN_TIMEOUT", turn_timeout_s))
+        # Built now, at server start: broken guidance stops the server here.
+        self.safety_text = safety_net.install()
+
+    def _answer(self, recipient: str, text: str, status: int) -> HTTPResponse:
+        messages = [
+            {"recipient_id": recipient, "text": text},
+            safety_net.safety_payload(recipient, self.safety_text),
+        ]
+        return response.json(messages, status=status)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("golden_hour_rest", __name__)
+        cfg = settings()
+
+        @bp.route("/", methods=["GET"])
+        async def alive(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/health", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            agent = getattr(request.app.ctx, "agent", None)
+            model_ready = bool(agent and agent.is_ready())
+            actions_ok = await _action_server_ok(agent, cfg.health_timeout_s)
+            healthy = model_ready and actions_ok
+            body = {
+                "status": "ok" if healthy else "degraded",
+                "model_loaded": model_ready,
+                "action_server": "ok" if actions_ok else "unreachable",
+            }
+            return response.json(body, status=200 if healthy else 503)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:
+                body = None
+            if not isinstance(body, dict):
+                return self._answer("", _rejection_text("body", cfg.max_message_chars), 400)
+            sender, text = body.get("sender"), body.get("message")
+            rejected = inbound.check_message(
+                sender, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
+            )
+            recipient = sender if isinstance(sender, str) and rejected is None else ""
+            if rejected is not None:
+                log.info("message refused", extra={"channel": "rest", "reason": rejected.reason})
+                return self._answer(
+                    recipient,
+                    _rejection_text(rejected.reason, cfg.max_message_chars),
+                    rejected.status,
+                )
+            agent = getattr(request.app.ctx, "agent", None)
+            intents = agent.domain.intents if agent and agent.domain else ()
+            cleaned = inbound.neutralise_payload(inbound.clean_text(text), intents)
+            result = await safety_net.run_turn(
+                on_new_message,
+                cleaned,
+                sender,
+                self.name(),
+                safety_text=self.safety_text,
+                timeout_s=self.turn_timeout_s,
+            )
+            return response.json(result.messages, status=503 if result.outcome == "error" else 200)
+
+        return bp
+
+
+async def _action_server_ok(agent: Any, timeout_s: float) -> bool:
+    endpoint = getattr(agent, "action_endpoint", None) if agent else None
+    url = getattr(endpoint, "url", None)
+    if not url:
+        return False
+    health_url = url.rsplit("/", 1)[0] + "/health"
+    try:
+        timeout = aiohttp.ClientTimeout(total=timeout_s)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(health_url) as resp,
+        ):
+            return resp.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False

@@ -1,0 +1,29 @@
+"""The one response structure every part of the assistant produces: text plus
+choices. Channels render it their own way (buttons, cards, a numbered list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Choice:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    # What the message is ("question", "advice", "safety"), for tests and for
+    # channels that style it.
+    kind: str = "text"
+
+    def as_rasa_message(self) -> dict[str, Any]:
+        """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``."""
+        message: dict[str, Any] = {"text": self.text}
+        if self.choices:
+            message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
+        return message

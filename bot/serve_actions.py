@@ -1,0 +1,51 @@
+"""Start the rasa_sdk action server the safe way.
+
+``python -m bot.serve_actions [--port N]``: checks the guidance first (a broken
+knowledge file stops start-up with the problems listed), binds to loopback unless
+GOLDEN_HOUR_ACTION_HOST says otherwise (the action server has no authentication of
+its own), allows no cross-origin browser calls, and logs as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot import logs
+from bot.config import settings
+from bot.knowledge import KnowledgeError
+from bot.runtime import knowledge
+
+log = logging.getLogger("golden_hour.action_server")
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = settings()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=cfg.action_host)
+    parser.add_argument("--port", type=int, default=cfg.action_port)
+    args = parser.parse_args(argv)
+
+    logs.configure(cfg.log_level)
+    logging.getLogger("rasa_sdk").setLevel(max(logging.INFO, logging.getLevelName(cfg.log_level)))
+    try:
+        kb = knowledge()
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        print("The action server did not start: fix the guidance files above.", file=sys.stderr)
+        return 2
+    for warning in kb.warnings:
+        log.warning("guidance review due", extra={"detail": warning})
+
+    from rasa_sdk.endpoint import create_app
+
+    # Empty origins: no browser page may call the action server directly.
+    app = create_app("actions", cors_origins="")
+    log.info("action server starting", extra={"host": args.host, "port": args.port})
+    app.run(args.host, args.port, workers=1, access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+# Shared settings for the scripts (sourced, not run). Every value can be
+# overridden from the environment.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+RUN_DIR="$ROOT/.run"
+MODELS_DIR="$ROOT/models"
+SPACY_DIR="$ROOT/build/spacy/golden_hour_en"
+
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export TF_CPP_MIN_LOG_LEVEL=2
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+
+export GOLDEN_HOUR_RASA_HOST="${GOLDEN_HOUR_RASA_HOST:-127.0.0.1}"
+export GOLDEN_HOUR_RASA_PORT="${GOLDEN_HOUR_RASA_PORT:-5005}"
+export GOLDEN_HOUR_ACTION_HOST="${GOLDEN_HOUR_ACTION_HOST:-127.0.0.1}"
+export GOLDEN_HOUR_ACTION_PORT="${GOLDEN_HOUR_ACTION_PORT:-5055}"
+export GOLDEN_HOUR_ACTION_URL="${GOLDEN_HOUR_ACTION_URL:-http://127.0.0.1:${GOLDEN_HOUR_ACTION_PORT}/webhook}"
+export GOLDEN_HOUR_TRACKER_DB="${GOLDEN_HOUR_TRACKER_DB:-$RUN_DIR/conversations.db}"
+
+say() { printf '\033[1m[golden-hour]\033[0m %s\n' "$*"; }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Set-up shared by scripts/run and scripts/test: find Python 3.10, make the
+# virtual environment, install the locked dependencies, build the spaCy pipeline
+# and train the Rasa model. Each step is skipped when its inputs have not changed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+mkdir -p "$RUN_DIR" "$MODELS_DIR"
+"$ROOT/scripts/system-deps.sh"
+
+is_py310() { [ -n "$1" ] && "$1" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; }
+
+find_python() {
+  local candidates=(python3.10)
+  local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
+  command -v pyenv >/dev/null 2>&1 && pyenv_root="$(pyenv root)"
+  for p in "$pyenv_root"/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do
+    candidates+=("$p")
+  done
+  for c in "${candidates[@]}"; do
+    if is_py310 "$c"; then command -v "$c" || echo "$c"; return 0; fi
+  done
+  return 1
+}
+
+hash_of() { # hash of the named files and folders' contents (sorted, stable)
+  find "$@" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 2>/dev/null \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
+}
+
+# 1. Python 3.10 and the virtual environment
+if ! is_py310 "$VENV/bin/python"; then
+  if ! PY="$(find_python)"; then
+    cat >&2 <<MSG
+Golden Hour needs Python 3.10 (Rasa Open Source 3.6 supports Python 3.8 to 3.10 only).
+None was found on PATH or under pyenv. Install it, then run this command again:
+  with pyenv:        pyenv install 3.10.13
+  on Debian/Ubuntu:  apt-get install python3.10 python3.10-venv
+MSG
+    exit 1
+  fi
+  say "Creating the virtual environment with $PY"
+  rm -rf "$VENV"
+  "$PY" -m venv "$VENV"
+fi
+
+# 2. Dependencies, from the lock file
+deps_hash="$(hash_of pyproject.toml constraints.txt)"
+if [ "$(cat "$VENV/.deps-hash" 2>/dev/null)" != "$deps_hash" ]; then
+  say "Installing dependencies (locked versions from constraints.txt)"
+  start=$SECONDS
+  "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25"
+  "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[dev]"
+  echo "$deps_hash" > "$VENV/.deps-hash"
+  say "Dependencies installed in $((SECONDS - start)) s"
+fi
+
+# 3. The spaCy pipeline, built from the project's own pattern files
+spacy_hash="$(hash_of bot/nlp constraints.txt)"
+if [ "$(cat "$SPACY_DIR/.build-hash" 2>/dev/null)" != "$spacy_hash" ]; then
+  say "Building the spaCy pipeline"
+  rm -rf "$SPACY_DIR"
+  "$VENV/bin/python" -m bot.nlp.build "$SPACY_DIR"
+  echo "$spacy_hash" > "$SPACY_DIR/.build-hash"
+fi
+
+# 4. The Rasa model: retrained only when its inputs change
+model_hash="$(hash_of config.yml domain.yml data constraints.txt "$SPACY_DIR/.build-hash")"
+model_name="golden-hour-$model_hash"
+if [ ! -f "$MODELS_DIR/$model_name.tar.gz" ]; then
+  say "Training the Rasa model (inputs changed; the first training takes a minute or two)"
+  start=$SECONDS
+  "$VENV/bin/rasa" train --fixed-model-name "$model_name" --out "$MODELS_DIR" --quiet
+  find "$MODELS_DIR" -name 'golden-hour-*.tar.gz' ! -name "$model_name.tar.gz" -delete
+  say "Model trained in $((SECONDS - start)) s"
+else
+  say "Rasa model is up to date ($model_name); not retraining"
+fi
+echo "$MODELS_DIR/$model_name.tar.gz" > "$MODELS_DIR/CURRENT"
