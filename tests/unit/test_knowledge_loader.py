@@ -1,0 +1,157 @@
+"""The guidance files load strictly: each kind of breakage names the file and the
+entry, and stops loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.knowledge import DATA_DIR, KnowledgeError, load_knowledge
+from bot.knowledge.local import apply_local_contacts
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def edit(path: Path, change: Callable[[dict], None]) -> None:
+    doc = yaml.safe_load(path.read_text())
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def problems(data: Path, **kwargs) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(data, today=TODAY, **kwargs)
+    return info.value.problems
+
+
+def test_the_shipped_guidance_loads_and_every_entry_is_sourced() -> None:
+    kb = load_knowledge(today=TODAY, strict_review=True)
+    assert {"police_emergency", "nspcc_helpline", "ceop", "ecpat_uk"} <= set(kb.contacts)
+    for entry in [*kb.contacts.values(), *kb.immediate_actions]:
+        assert entry.sources and all(tag in kb.sources for tag in entry.sources)
+    assert [a.order for a in kb.immediate_actions] == sorted(a.order for a in kb.immediate_actions)
+
+
+def test_unknown_key_names_file_and_entry(data: Path) -> None:
+    edit(data / "contacts.yml", lambda d: d["contacts"][0].update(fax="0"))
+    assert "contacts.yml: entry 'police_emergency': unknown key 'fax'" in problems(data)
+
+
+def test_missing_source_is_refused(data: Path) -> None:
+    edit(data / "immediate_actions.yml", lambda d: d["immediate_actions"][0].update(sources=[]))
+    found = problems(data)
+    assert any("immediate_actions.yml: entry 'call_999': no source given" in p for p in found)
+
+
+def test_missing_required_key_is_refused(data: Path) -> None:
+    edit(data / "contacts.yml", lambda d: d["contacts"][1].pop("last_verified"))
+    found = problems(data)
+    assert "contacts.yml: entry 'police_non_emergency': missing key 'last_verified'" in found
+
+
+def test_duplicate_id_is_refused(data: Path) -> None:
+    def dup(d: dict) -> None:
+        d["immediate_actions"].append(dict(d["immediate_actions"][0]))
+
+    edit(data / "immediate_actions.yml", dup)
+    assert "immediate_actions.yml: entry 'call_999': duplicate id" in problems(data)
+
+
+def test_dangling_source_reference_is_refused(data: Path) -> None:
+    edit(data / "contacts.yml", lambda d: d["contacts"][0].update(sources=["NO-SUCH-SOURCE"]))
+    found = problems(data)
+    assert any("'police_emergency': unknown source 'NO-SUCH-SOURCE'" in p for p in found)
+
+
+def test_dangling_contact_reference_is_refused(data: Path) -> None:
+    def broken(d: dict) -> None:
+        d["immediate_actions"][0]["text"] = "Call {ghost_line}."
+        d["immediate_actions"][0]["contacts"] = ["ghost_line"]
+
+    edit(data / "immediate_actions.yml", broken)
+    assert any("'call_999': unknown contact 'ghost_line'" in p for p in problems(data))
+
+
+def test_placeholder_must_be_listed_under_contacts(data: Path) -> None:
+    edit(data / "immediate_actions.yml", lambda d: d["immediate_actions"][0].update(contacts=[]))
+    found = problems(data)
+    assert any("'call_999': text uses '{police_emergency}'" in p for p in found)
+
+
+def test_local_contact_cannot_be_a_placeholder(data: Path) -> None:
+    def local(d: dict) -> None:
+        d["immediate_actions"][0]["text"] = "Call {children_social_care}."
+        d["immediate_actions"][0]["contacts"] = ["children_social_care"]
+
+    edit(data / "immediate_actions.yml", local)
+    assert any("is a local contact" in p for p in problems(data))
+
+
+def test_empty_detail_needs_a_gap_note(data: Path) -> None:
+    edit(data / "contacts.yml", lambda d: d["contacts"][0].pop("gaps"))
+    assert any("'police_emergency': a detail is empty" in p for p in problems(data))
+
+
+def test_wrong_type_is_refused(data: Path) -> None:
+    edit(data / "immediate_actions.yml", lambda d: d["immediate_actions"][0].update(order="ten"))
+    found = problems(data)
+    assert "immediate_actions.yml: entry 'call_999': 'order' should be a whole number, got str" in (
+        found
+    )
+
+
+def test_overdue_review_is_a_warning_unless_strict(data: Path) -> None:
+    later = TODAY + dt.timedelta(days=400)
+    kb = load_knowledge(data, today=later)
+    assert any("'nspcc_helpline': review overdue" in w for w in kb.warnings)
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(data, today=later, strict_review=True)
+    assert any("'nspcc_helpline': review overdue" in p for p in info.value.problems)
+
+
+def test_future_review_date_is_refused(data: Path) -> None:
+    edit(
+        data / "contacts.yml",
+        lambda d: d["contacts"][0].update(last_verified=TODAY + dt.timedelta(days=3)),
+    )
+    assert any("'police_emergency': review date" in p for p in problems(data))
+
+
+def test_broken_yaml_names_the_file(data: Path) -> None:
+    (data / "contacts.yml").write_text("contacts: [unclosed\n")
+    assert any(p.startswith("contacts.yml: not valid YAML") for p in problems(data))
+
+
+def test_missing_file_names_the_file(data: Path) -> None:
+    (data / "immediate_actions.yml").unlink()
+    assert "immediate_actions.yml: file not found" in problems(data)
+
+
+def test_every_problem_is_reported_at_once(data: Path) -> None:
+    edit(data / "contacts.yml", lambda d: d["contacts"][0].update(fax="0"))
+    edit(data / "immediate_actions.yml", lambda d: d["immediate_actions"][1].update(sources=[]))
+    assert len(problems(data)) >= 2
+
+
+def test_local_numbers_fill_only_local_contacts(tmp_path: Path) -> None:
+    kb = load_knowledge(today=TODAY)
+    local = tmp_path / "local.yml"
+    local.write_text(yaml.safe_dump({"children_social_care": {"phone": "01632 960000"}}))
+    filled = apply_local_contacts(kb, local)
+    assert filled.contact("children_social_care").phone == "01632 960000"
+    local.write_text(yaml.safe_dump({"nspcc_helpline": {"phone": "01632 960001"}}))
+    with pytest.raises(KnowledgeError) as info:
+        apply_local_contacts(kb, local)
+    assert "local.yml: entry 'nspcc_helpline': not a local contact" in info.value.problems[0]
