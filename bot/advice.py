@@ -20,15 +20,6 @@ def local_numbers(contacts: list[Contact]) -> str:
     return f" ({'; '.join(known)})" if known else ""
 
 
-def immediate_steps(knowledge: Knowledge) -> list[str]:
-    """The immediate-action advice, in order, as plain sentences."""
-    return [
-        fill_contacts(_(a.text), knowledge)
-        + local_numbers([knowledge.contact(cid) for cid in a.contacts])
-        for a in knowledge.immediate_actions
-    ]
-
-
 def safety_message(knowledge: Knowledge) -> str:
     """The short message every failure path falls back to: 999, children's social
     care and the NSPCC Helpline. Built once at start-up by the channel layer."""

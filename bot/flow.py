@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.advice import format_contact, immediate_steps
+from bot.advice import format_contact
 from bot.i18n import _
 from bot.knowledge import Knowledge
 from bot.replies import Choice, Reply
+from bot.triage.answers import Context
+from bot.triage.steps import immediate_texts
 
 URGENT_SCREEN = "urgent_screen"
 ADVISED = "advised"
@@ -64,13 +66,14 @@ def opening() -> Turn:
     return Turn((_intro(), _urgent_question()), URGENT_SCREEN)
 
 
-def urgent_advice(knowledge: Knowledge, stage: str | None) -> Turn:
-    """Immediate-action advice, from any point. On a first message it opens with a
-    one-line introduction so the user knows what is answering."""
+def urgent_advice(knowledge: Knowledge, stage: str | None, ctx: Context | None = None) -> Turn:
+    """Immediate-action advice for this professional, from any point. On a first
+    message it opens with a one-line introduction so the user knows what is
+    answering. Without a context (role, nation, time) the general advice is given."""
     replies: list[Reply] = []
     if stage is None:
         replies.append(Reply(_("I'm Golden Hour, a guidance assistant, not an emergency service.")))
-    steps = immediate_steps(knowledge)
+    steps = immediate_texts(knowledge, ctx or Context())
     body = "\n".join(f"{i}. {step}" for i, step in enumerate(steps, start=1))
     replies.append(
         Reply(

@@ -16,7 +16,25 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.model import Contact, ImmediateAction, Knowledge, Source, placeholders
+from bot.knowledge.model import (
+    CONCERN_LEVELS,
+    MISSING_LEVELS,
+    NATIONS,
+    ROLES,
+    SETTINGS,
+    WHEN,
+    Category,
+    Contact,
+    FloorRule,
+    ImmediateAction,
+    Indicator,
+    Knowledge,
+    PathwayStep,
+    Rules,
+    Screening,
+    Source,
+    placeholders,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -58,6 +76,8 @@ CONTACT_FIELDS = {
     "sources": _LIST,
     "last_verified": _DATE,
 }
+_OPT_LIST = Field(list, required=False)
+_FILTERS = {"roles": _OPT_LIST, "nations": _OPT_LIST}
 ACTION_FIELDS = {
     "id": _str(),
     "order": Field(int),
@@ -65,7 +85,58 @@ ACTION_FIELDS = {
     "contacts": _LIST,
     "sources": _LIST,
     "last_reviewed": _DATE,
+    "when": _str(required=False),
+    **_FILTERS,
 }
+CATEGORY_FIELDS = {"id": _str(), "title": _str(), "screening": Field(dict), "last_reviewed": _DATE}
+SCREENING_FIELDS = {"question": _str(), "why": _str(), "sources": _LIST}
+INDICATOR_FIELDS = {
+    "id": _str(),
+    "category": _str(),
+    "question": _str(),
+    "why": _str(),
+    "going_missing": Field(bool),
+    "controlling_adult": Field(bool),
+    "weight": Field(int),
+    "sources": _LIST,
+    "note": _str(required=False),
+    "last_reviewed": _DATE,
+}
+WHO = (
+    "you",
+    "your_safeguarding_lead",
+    "childrens_social_care",
+    "police",
+    "social_care_and_police",
+    "first_responder",
+)
+HOW_SOON = ("now", "today", "as_soon_as_possible", "when_planning")
+PATHWAY_FIELDS = {
+    "id": _str(),
+    "order": Field(int),
+    "text": _str(),
+    "who": _str(),
+    "how_soon": _str(),
+    "sources": _LIST,
+    "last_reviewed": _DATE,
+    "contacts": _OPT_LIST,
+    "min_concern": _str(required=False),
+    "min_going_missing": _str(required=False),
+    "if_categories": _OPT_LIST,
+    "if_indicators": _OPT_LIST,
+    "if_age_in_doubt": Field(bool, required=False),
+    "warning": Field(bool, required=False),
+    **_FILTERS,
+}
+FLOOR_FIELDS = {
+    "id": _str(),
+    "description": _str(),
+    "condition": Field(dict),
+    "concern_at_least": _str(required=False),
+    "going_missing_at_least": _str(required=False),
+    "sources": _LIST,
+}
+FLOOR_CONDITIONS = ("min_indicators", "min_flagged", "min_controlling_adult", "max_age")
 
 
 class _Checker:
@@ -160,9 +231,272 @@ def _build(
     for index, raw in enumerate(entries):
         label = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
         if checker.entry(f"{file}: entry '{label}'", raw, fields):
-            built.append(make(raw))
+            made = make(raw)
+            if made is not None:  # None: make() reported its own problem
+                built.append(made)
     checker.unique(file, [b.id for b in built])
     return built
+
+
+def _tuples(raw: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {**raw, **{k: tuple(raw[k]) for k in keys if k in raw}}
+
+
+def _one_of(checker: _Checker, where: str, key: str, value: Any, allowed: tuple[str, ...]) -> None:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    for v in values:
+        if v not in allowed:
+            checker.problems.append(f"{where}: '{key}' has unknown value '{v}'")
+
+
+def _load_sources(checker: _Checker, data_dir: Path) -> tuple[dict[str, Source], int]:
+    src_doc, entries = _read(data_dir / "sources.yml", "sources", checker.problems)
+    interval = src_doc.get("review_interval_days", 180)
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval <= 0:
+        checker.problems.append(
+            "sources.yml: 'review_interval_days' should be a positive whole number"
+        )
+        interval = 180
+    extra_top = set(src_doc) - {"sources", "review_interval_days"}
+    checker.problems.extend(f"sources.yml: unknown top-level key '{k}'" for k in sorted(extra_top))
+    checker.interval = dt.timedelta(days=interval)
+    sources = _build(checker, "sources.yml", entries, SOURCE_FIELDS, lambda r: Source(**r))
+    return {s.id: s for s in sources}, interval
+
+
+def _load_contacts(checker: _Checker, data_dir: Path, sources: dict) -> dict[str, Contact]:
+    _, entries = _read(data_dir / "contacts.yml", "contacts", checker.problems)
+    contacts = _build(
+        checker, "contacts.yml", entries, CONTACT_FIELDS, lambda r: Contact(**_tuples(r, "sources"))
+    )
+    for c in contacts:
+        where = f"contacts.yml: entry '{c.id}'"
+        checker.cited(where, list(c.sources), sources)
+        checker.reviewed(where, c.last_verified)
+        if c.phone is None and c.web is None and not c.local:
+            checker.problems.append(f"{where}: neither phone nor web given")
+        if (c.phone is None or c.web is None or c.hours is None) and not c.gaps:
+            checker.problems.append(f"{where}: a detail is empty but 'gaps' does not say why")
+    return {c.id: c for c in contacts}
+
+
+def _check_contact_refs(
+    checker: _Checker, where: str, text: str, listed: tuple, contacts: dict
+) -> None:
+    for ref in list(listed) + placeholders(text):
+        if ref not in contacts:
+            checker.problems.append(f"{where}: unknown contact '{ref}'")
+    for ref in placeholders(text):
+        if ref not in listed:
+            checker.problems.append(f"{where}: text uses '{{{ref}}}' but 'contacts' omits it")
+        elif ref in contacts and contacts[ref].local:
+            checker.problems.append(
+                f"{where}: '{{{ref}}}' is a local contact; list it under 'contacts' only"
+            )
+
+
+def _load_actions(
+    checker: _Checker, data_dir: Path, sources: dict, contacts: dict
+) -> tuple[ImmediateAction, ...]:
+    file = "immediate_actions.yml"
+    _, entries = _read(data_dir / file, "immediate_actions", checker.problems)
+    actions = _build(
+        checker,
+        file,
+        entries,
+        ACTION_FIELDS,
+        lambda r: ImmediateAction(**_tuples(r, "contacts", "sources", "roles", "nations")),
+    )
+    for a in actions:
+        where = f"{file}: entry '{a.id}'"
+        checker.cited(where, list(a.sources), sources)
+        checker.reviewed(where, a.last_reviewed)
+        _check_contact_refs(checker, where, a.text, a.contacts, contacts)
+        _one_of(checker, where, "roles", a.roles, ROLES)
+        _one_of(checker, where, "nations", a.nations, NATIONS)
+        _one_of(checker, where, "when", a.when, WHEN)
+    return tuple(sorted(actions, key=lambda a: a.order))
+
+
+def _load_indicators(
+    checker: _Checker, data_dir: Path, sources: dict
+) -> tuple[dict[str, Category], dict[str, Indicator]]:
+    file = "indicators.yml"
+    doc, entries = _read(data_dir / file, "indicators", checker.problems)
+    raw_categories = doc.get("categories", [])
+    if not isinstance(raw_categories, list):
+        checker.problems.append(f"{file}: expected a top-level list under 'categories'")
+        raw_categories = []
+    extra_top = set(doc) - {"categories", "indicators"}
+    checker.problems.extend(f"{file}: unknown top-level key '{k}'" for k in sorted(extra_top))
+
+    def make_category(r: dict[str, Any]) -> Category | None:
+        where = f"{file}: category '{r['id']}': screening"
+        if not checker.entry(where, r["screening"], SCREENING_FIELDS):
+            return None
+        screening = Screening(**_tuples(r["screening"], "sources"))
+        checker.cited(where, list(screening.sources), sources)
+        return Category(**{**r, "screening": screening})
+
+    categories = [
+        c
+        for c in _build(checker, file, raw_categories, CATEGORY_FIELDS, make_category)
+        if c is not None
+    ]
+    for c in categories:
+        checker.reviewed(f"{file}: category '{c.id}'", c.last_reviewed)
+    category_map = {c.id: c for c in categories}
+
+    indicators = _build(
+        checker, file, entries, INDICATOR_FIELDS, lambda r: Indicator(**_tuples(r, "sources"))
+    )
+    for i in indicators:
+        where = f"{file}: entry '{i.id}'"
+        checker.cited(where, list(i.sources), sources)
+        checker.reviewed(where, i.last_reviewed)
+        if i.category not in category_map:
+            checker.problems.append(f"{where}: unknown category '{i.category}'")
+        if not 1 <= i.weight <= 3:
+            checker.problems.append(f"{where}: 'weight' should be 1, 2 or 3")
+        if ":" in i.id:
+            checker.problems.append(f"{where}: ids may not contain ':'")
+    used = {i.category for i in indicators}
+    for c in categories:
+        if c.id not in used:
+            checker.problems.append(f"{file}: category '{c.id}': has no indicators")
+    return category_map, {i.id: i for i in indicators}
+
+
+def _load_pathway(
+    checker: _Checker,
+    data_dir: Path,
+    sources: dict,
+    contacts: dict,
+    categories: dict,
+    indicators: dict,
+) -> tuple[PathwayStep, ...]:
+    file = "pathway.yml"
+    _, entries = _read(data_dir / file, "steps", checker.problems)
+    steps = _build(
+        checker,
+        file,
+        entries,
+        PATHWAY_FIELDS,
+        lambda r: PathwayStep(
+            **_tuples(
+                r, "sources", "contacts", "roles", "nations", "if_categories", "if_indicators"
+            )
+        ),
+    )
+    for st in steps:
+        where = f"{file}: entry '{st.id}'"
+        checker.cited(where, list(st.sources), sources)
+        checker.reviewed(where, st.last_reviewed)
+        _check_contact_refs(checker, where, st.text, st.contacts, contacts)
+        _one_of(checker, where, "who", st.who, WHO)
+        _one_of(checker, where, "how_soon", st.how_soon, HOW_SOON)
+        _one_of(checker, where, "roles", st.roles, ROLES)
+        _one_of(checker, where, "nations", st.nations, NATIONS)
+        _one_of(checker, where, "min_concern", st.min_concern, CONCERN_LEVELS)
+        _one_of(checker, where, "min_going_missing", st.min_going_missing, MISSING_LEVELS)
+        _one_of(checker, where, "if_categories", st.if_categories, tuple(categories))
+        _one_of(checker, where, "if_indicators", st.if_indicators, tuple(indicators))
+    # Steps share an order number only when they are alternatives (different
+    # roles or nations), so ordering stays meaningful.
+    return tuple(sorted(steps, key=lambda st: st.order))
+
+
+def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: dict) -> Rules | None:
+    file = "triage.yml"
+    try:
+        doc = yaml.safe_load((data_dir / file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        checker.problems.append(f"{file}: file not found")
+        return None
+    except yaml.YAMLError as exc:
+        checker.problems.append(f"{file}: not valid YAML ({exc})")
+        return None
+    top = {
+        "concern_levels": Field(dict),
+        "going_missing": Field(dict),
+        "floor_rules": _LIST,
+        "age_in_doubt_sources": _LIST,
+        "questions": Field(dict),
+    }
+    if not checker.entry(file, doc, top):
+        return None
+    where = f"{file}: concern_levels"
+    levels = doc["concern_levels"]
+    if set(levels) != set(CONCERN_LEVELS) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in levels.values()
+    ):
+        checker.problems.append(f"{where}: give a whole number for each of {list(CONCERN_LEVELS)}")
+    elif not levels["few"] <= levels["some"] <= levels["strong"]:
+        checker.problems.append(f"{where}: thresholds must rise from few to some to strong")
+    missing = doc["going_missing"]
+    if checker.entry(
+        f"{file}: going_missing",
+        missing,
+        {"high_min_flagged": Field(int), "medium_min_concern": _str()},
+    ):
+        _one_of(
+            checker,
+            f"{file}: going_missing",
+            "medium_min_concern",
+            missing["medium_min_concern"],
+            CONCERN_LEVELS,
+        )
+    checker.cited(f"{file}: age_in_doubt_sources", doc["age_in_doubt_sources"], sources)
+
+    def make_rule(r: dict[str, Any]) -> FloorRule:
+        return FloorRule(
+            id=r["id"],
+            description=r["description"],
+            condition=dict(r["condition"]),
+            concern_at_least=r.get("concern_at_least"),
+            going_missing_at_least=r.get("going_missing_at_least"),
+            sources=tuple(r["sources"]),
+        )
+
+    floor_rules = _build(checker, file, doc["floor_rules"], FLOOR_FIELDS, make_rule)
+    for rule in floor_rules:
+        rw = f"{file}: floor rule '{rule.id}'"
+        checker.cited(rw, list(rule.sources), sources)
+        _one_of(checker, rw, "condition", tuple(rule.condition), FLOOR_CONDITIONS)
+        if rule.concern_at_least:
+            _one_of(checker, rw, "concern_at_least", rule.concern_at_least, CONCERN_LEVELS)
+        if rule.going_missing_at_least:
+            _one_of(
+                checker, rw, "going_missing_at_least", rule.going_missing_at_least, MISSING_LEVELS
+            )
+
+    questions = doc["questions"]
+    qw = f"{file}: questions"
+    if not checker.entry(
+        qw,
+        questions,
+        {"unskippable": _LIST, "category_order": _LIST, "setting_first": Field(dict)},
+    ):
+        return None
+    order = questions["category_order"]
+    if sorted(order) != sorted(categories) or len(set(order)) != len(order):
+        checker.problems.append(f"{qw}: 'category_order' must name every category exactly once")
+    for setting, cats in questions["setting_first"].items():
+        _one_of(checker, qw, "setting_first", setting, SETTINGS)
+        _one_of(checker, f"{qw}: setting_first '{setting}'", "categories", cats, tuple(categories))
+    allowed_unskippable = ("urgent", *(f"screen:{c}" for c in categories))
+    _one_of(checker, qw, "unskippable", questions["unskippable"], allowed_unskippable)
+    if checker.problems:
+        return None
+    return Rules(
+        concern_thresholds=dict(levels),
+        missing_high_min_flagged=missing["high_min_flagged"],
+        missing_medium_min_concern=missing["medium_min_concern"],
+        floor_rules=tuple(floor_rules),
+        category_order=tuple(order),
+        setting_first={k: tuple(v) for k, v in questions["setting_first"].items()},
+        unskippable=tuple(questions["unskippable"]),
+    )
 
 
 def load_knowledge(
@@ -173,74 +507,26 @@ def load_knowledge(
 ) -> Knowledge:
     """Read, check and return the guidance; raise KnowledgeError naming every problem."""
     data_dir = data_dir or DATA_DIR
-    problems: list[str] = []
-    src_doc, src_entries = _read(data_dir / "sources.yml", "sources", problems)
-    interval = src_doc.get("review_interval_days", 180)
-    if not isinstance(interval, int) or isinstance(interval, bool) or interval <= 0:
-        problems.append("sources.yml: 'review_interval_days' should be a positive whole number")
-        interval = 180
-    extra_top = set(src_doc) - {"sources", "review_interval_days"}
-    problems.extend(f"sources.yml: unknown top-level key '{k}'" for k in sorted(extra_top))
-
-    checker = _Checker(today or dt.date.today(), interval)
-    checker.problems.extend(problems)
-
-    sources = _build(checker, "sources.yml", src_entries, SOURCE_FIELDS, lambda r: Source(**r))
-    source_map = {s.id: s for s in sources}
-
-    _, contact_entries = _read(data_dir / "contacts.yml", "contacts", checker.problems)
-    contacts = _build(
-        checker,
-        "contacts.yml",
-        contact_entries,
-        CONTACT_FIELDS,
-        lambda r: Contact(**{**r, "sources": tuple(r["sources"])}),
-    )
-    for c in contacts:
-        where = f"contacts.yml: entry '{c.id}'"
-        checker.cited(where, list(c.sources), source_map)
-        checker.reviewed(where, c.last_verified)
-        if c.phone is None and c.web is None and not c.local:
-            checker.problems.append(f"{where}: neither phone nor web given")
-        if (c.phone is None or c.web is None or c.hours is None) and not c.gaps:
-            checker.problems.append(f"{where}: a detail is empty but 'gaps' does not say why")
-    contact_map = {c.id: c for c in contacts}
-
-    _, action_entries = _read(
-        data_dir / "immediate_actions.yml", "immediate_actions", checker.problems
-    )
-    actions = _build(
-        checker,
-        "immediate_actions.yml",
-        action_entries,
-        ACTION_FIELDS,
-        lambda r: ImmediateAction(
-            **{**r, "contacts": tuple(r["contacts"]), "sources": tuple(r["sources"])}
-        ),
-    )
-    for a in actions:
-        where = f"immediate_actions.yml: entry '{a.id}'"
-        checker.cited(where, list(a.sources), source_map)
-        checker.reviewed(where, a.last_reviewed)
-        for ref in list(a.contacts) + placeholders(a.text):
-            if ref not in contact_map:
-                checker.problems.append(f"{where}: unknown contact '{ref}'")
-        for ref in placeholders(a.text):
-            if ref not in a.contacts:
-                checker.problems.append(f"{where}: text uses '{{{ref}}}' but 'contacts' omits it")
-            elif ref in contact_map and contact_map[ref].local:
-                checker.problems.append(
-                    f"{where}: '{{{ref}}}' is a local contact; list it under 'contacts' only"
-                )
+    checker = _Checker(today or dt.date.today(), 180)
+    sources, interval = _load_sources(checker, data_dir)
+    contacts = _load_contacts(checker, data_dir, sources)
+    actions = _load_actions(checker, data_dir, sources, contacts)
+    categories, indicators = _load_indicators(checker, data_dir, sources)
+    pathway = _load_pathway(checker, data_dir, sources, contacts, categories, indicators)
+    rules = _load_rules(checker, data_dir, sources, categories)
 
     if strict_review:
         checker.problems.extend(checker.warnings)
     if checker.problems:
         raise KnowledgeError(checker.problems)
     return Knowledge(
-        sources=source_map,
-        contacts=contact_map,
-        immediate_actions=tuple(sorted(actions, key=lambda a: a.order)),
+        sources=sources,
+        contacts=contacts,
+        immediate_actions=actions,
         review_interval_days=interval,
+        categories=categories,
+        indicators=indicators,
+        pathway=pathway,
+        rules=rules,
         warnings=tuple(checker.warnings),
     )

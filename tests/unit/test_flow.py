@@ -8,8 +8,14 @@ import datetime as dt
 import pytest
 
 from bot import flow
-from bot.advice import immediate_steps, safety_message
+from bot.advice import safety_message
 from bot.knowledge import Knowledge, load_knowledge
+from bot.triage.answers import Context
+from bot.triage.steps import immediate_texts
+
+
+def immediate_steps(kb: Knowledge) -> list[str]:
+    return immediate_texts(kb, Context())
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,81 @@
+"""What to do: the immediate actions for this professional, and the ordered
+next-steps checklist for this role, nation and level. Pure selection from the
+guidance data; the wording and the numbers are all in the YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.advice import fill_contacts, local_numbers
+from bot.i18n import _
+from bot.knowledge import Knowledge
+from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS, ImmediateAction, PathwayStep
+from bot.triage.answers import Answers, Context
+from bot.triage.assess import Assessment, concerning
+
+
+@dataclass(frozen=True)
+class NextStep:
+    id: str
+    text: str
+    who: str
+    how_soon: str
+    contacts: tuple[str, ...]
+    sources: tuple[str, ...]
+    warning: bool
+
+
+def immediate_actions(kb: Knowledge, ctx: Context) -> list[ImmediateAction]:
+    """The immediate-action advice for this professional, in order. An unknown
+    role is treated as "other" (every professional who is not named)."""
+    role = ctx.role or "other"
+    return [a for a in kb.immediate_actions if a.applies(role, ctx.nation, ctx.office_hours)]
+
+
+def immediate_texts(kb: Knowledge, ctx: Context) -> list[str]:
+    return [
+        fill_contacts(_(a.text), kb) + local_numbers([kb.contact(c) for c in a.contacts])
+        for a in immediate_actions(kb, ctx)
+    ]
+
+
+def _step_applies(
+    step: PathwayStep, kb: Knowledge, ctx: Context, result: Assessment, answers: Answers
+) -> bool:
+    role = ctx.role or "other"
+    if step.roles and role not in step.roles:
+        return False
+    nation = ctx.nation or "england"  # the wording for England, Wales and NI is the default
+    if step.nations and nation not in step.nations:
+        return False
+    if CONCERN_LEVELS.index(result.concern) < CONCERN_LEVELS.index(step.min_concern):
+        return False
+    if MISSING_LEVELS.index(result.going_missing) < MISSING_LEVELS.index(step.min_going_missing):
+        return False
+    conditional = step.if_categories or step.if_indicators or step.if_age_in_doubt
+    if not conditional:
+        return True
+    found = concerning(kb, answers)
+    return (
+        any(i.category in step.if_categories for i in found)
+        or any(i.id in step.if_indicators for i in found)
+        or (step.if_age_in_doubt and ctx.age_disputed)
+    )
+
+
+def next_steps(kb: Knowledge, ctx: Context, answers: Answers, result: Assessment) -> list[NextStep]:
+    """The checklist, in order, each with who does it, how soon and its sources."""
+    return [
+        NextStep(
+            id=step.id,
+            text=fill_contacts(_(step.text), kb)
+            + local_numbers([kb.contact(c) for c in step.contacts]),
+            who=step.who,
+            how_soon=step.how_soon,
+            contacts=step.contacts,
+            sources=step.sources,
+            warning=step.warning,
+        )
+        for step in kb.pathway
+        if _step_applies(step, kb, ctx, result, answers)
+    ]

@@ -1,0 +1,367 @@
+"""Draft documents from one set of answers: the referral to children's social care,
+a note for a call to the NSPCC Helpline, the facts for a CEOP report, and a blank
+printable proforma. Every draft is marked DRAFT and is never sent by the assistant:
+the professional checks it and sends it through their own agency's route.
+
+Headings follow what a children's social care referral and the NRM child referral
+ask for (concern, indicators with the professional's notes, going-missing risk,
+actions taken and when, who has been told, next steps, contacts). Facts (seen or
+disclosed) are kept apart from what was reported or suspected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+
+from babel.dates import format_datetime
+
+from bot.advice import format_contact
+from bot.i18n import _
+from bot.knowledge import Knowledge
+from bot.triage.answers import FACT_HOW, NOT_SURE, Answers, Context
+from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS, Assessment, concerning
+from bot.triage.questions import all_question_ids, question_for
+from bot.triage.steps import NextStep
+
+DRAFT_BANNER = (
+    "DRAFT - not sent. Check and edit it, then send it through your own agency's "
+    "referral route. The assistant advises; you decide."
+)
+TO_COMPLETE = "[to complete]"
+
+WHO_WORDS = {
+    "you": "you",
+    "your_safeguarding_lead": "you or your safeguarding lead",
+    "childrens_social_care": "children's social care",
+    "police": "the police",
+    "social_care_and_police": "children's social care and the police",
+    "first_responder": "a First Responder (local authority or police)",
+}
+SOON_WORDS = {
+    "now": "now",
+    "today": "today",
+    "as_soon_as_possible": "as soon as possible",
+    "when_planning": "when planning",
+}
+HOW_WORDS = {
+    "observed": "seen by you",
+    "disclosed": "told to you by the child",
+    "reported": "reported by someone else",
+    "suspected": "suspected",
+}
+WHEN_WORDS = {"now": "now", "within_6_months": "in the last 6 months", "longer_ago": "longer ago"}
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionTaken:
+    what: str
+    when: dt.datetime
+
+
+@dataclass(frozen=True)
+class SharingRecord:
+    """Who the professional intends to share the concern with, and whether the child
+    or carer has been told (and if not, why not)."""
+
+    share_with: tuple[str, ...] = ()
+    child_told: bool | None = None
+    carer_told: bool | None = None
+    reason_not_told: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str
+    title: str
+    raised_at: str
+    sections: tuple[Section, ...]
+    banner: str = field(default=DRAFT_BANNER)
+
+    def as_text(self) -> str:
+        out = [
+            self.title.upper(),
+            self.banner,
+            _("Concern raised: {when}").format(when=self.raised_at),
+        ]
+        for section in self.sections:
+            out += ["", section.heading, "-" * len(section.heading), *section.lines]
+        return "\n".join(out)
+
+    def as_markdown(self) -> str:
+        out = [
+            f"# {self.title}",
+            "",
+            f"**{self.banner}**",
+            "",
+            _("Concern raised: {when}").format(when=self.raised_at),
+        ]
+        for section in self.sections:
+            out += ["", f"## {section.heading}", ""]
+            out += [
+                line if line.startswith(("- ", "[ ]")) else f"- {line}" for line in section.lines
+            ]
+        return "\n".join(out)
+
+    def as_json(self) -> str:
+        return json.dumps({"draft": True, **asdict(self)}, ensure_ascii=False, indent=2)
+
+
+def _when(value: dt.datetime | None, locale: str) -> str:
+    if value is None:
+        return TO_COMPLETE
+    return format_datetime(value, format="d MMMM yyyy, HH:mm", locale=locale)
+
+
+def _answer_line(kb: Knowledge, answers: Answers, indicator_id: str) -> str:
+    ind = kb.indicators[indicator_id]
+    ans = answers[indicator_id]
+    parts = [
+        ind.question,
+        _("answer: {a}").format(a=_("not sure") if ans.value == NOT_SURE else _("yes")),
+    ]
+    if ans.how:
+        parts.append(_(HOW_WORDS[ans.how]))
+    if ans.when:
+        parts.append(_(WHEN_WORDS[ans.when]))
+    line = " - ".join(parts)
+    if ans.note:
+        line += "\n    " + _("Notes: {note}").format(note=ans.note)
+    return line
+
+
+def _concern_lines(kb: Knowledge, answers: Answers) -> list[str]:
+    found = concerning(kb, answers)
+    if not found:
+        return [_("No indicator answered yes or not sure so far.")]
+    facts = [i for i in found if answers[i.id].how in FACT_HOW]
+    unsure = [i for i in found if answers[i.id].value == NOT_SURE]
+    other = [i for i in found if i not in facts and i not in unsure]
+    lines: list[str] = []
+    for heading, group in (
+        (_("Facts (seen by you or told to you by the child):"), facts),
+        (_("Reported by others, suspected, or source not given:"), other),
+        (_("Not sure (counted as a concern):"), unsure),
+    ):
+        if group:
+            lines.append(heading)
+            for ind in group:
+                category = kb.categories[ind.category].title
+                lines.append(f"- [{_(category)}] " + _answer_line(kb, answers, ind.id))
+    return lines
+
+
+def _grab_sheet() -> Section:
+    fields = [
+        _("Description of the child (height, build, hair, distinguishing marks)"),
+        _("Clothing when last seen"),
+        _("Recent photo attached: yes / no"),
+        _("Phones and numbers the child uses, social media accounts"),
+        _("Adults and associates linked to the child, with descriptions"),
+        _("Vehicles seen (make, colour, registration)"),
+        _("Places linked to the child (addresses, areas, transport hubs)"),
+        _("When and where last seen, and with whom"),
+    ]
+    return Section(
+        _("Missing-child grab sheet: fill in now, ready for the police"),
+        tuple(f"{f}: {TO_COMPLETE}" for f in fields),
+    )
+
+
+def _sharing_lines(sharing: SharingRecord | None) -> list[str]:
+    if sharing is None:
+        return [
+            _("Who has been told, and whether the child or carer knows: {x}").format(x=TO_COMPLETE)
+        ]
+
+    def told(value: bool | None) -> str:
+        return {True: _("yes"), False: _("no"), None: TO_COMPLETE}[value]
+
+    lines = [
+        _("Sharing with: {who}").format(who=", ".join(sharing.share_with) or TO_COMPLETE),
+        _("Child told about the referral: {x}").format(x=told(sharing.child_told)),
+        _("Parent or carer told: {x}").format(x=told(sharing.carer_told)),
+    ]
+    if sharing.child_told is False or sharing.carer_told is False:
+        lines.append(_("Why not: {reason}").format(reason=sharing.reason_not_told or TO_COMPLETE))
+    return lines
+
+
+def _step_lines(steps: list[NextStep]) -> list[str]:
+    return [
+        "[ ] "
+        + _("{text} (who: {who}; when: {soon})").format(
+            text=s.text, who=_(WHO_WORDS[s.who]), soon=_(SOON_WORDS[s.how_soon])
+        )
+        for s in steps
+    ]
+
+
+def _contact_lines(kb: Knowledge, steps: list[NextStep]) -> list[str]:
+    ids = list(dict.fromkeys(["police_emergency", *[c for s in steps for c in s.contacts]]))
+    return [format_contact(kb, cid) for cid in ids]
+
+
+def referral_summary(
+    kb: Knowledge,
+    ctx: Context,
+    answers: Answers,
+    result: Assessment,
+    steps: list[NextStep],
+    *,
+    case_ref: str | None = None,
+    actions_taken: tuple[ActionTaken, ...] = (),
+    sharing: SharingRecord | None = None,
+    locale: str = "en_GB",
+) -> Draft:
+    """The draft referral to children's social care (and notes that can feed an NRM
+    referral by a First Responder)."""
+    urgency = [
+        _("Going-missing risk: {words}").format(words=_(MISSING_WORDS[result.going_missing])),
+        _("Immediate danger or may go missing soon: {x}").format(
+            x=_("yes") if result.urgent else _("not said")
+        ),
+        _("Where the child is now and who they are with: {x}").format(x=TO_COMPLETE),
+    ]
+    urgency += [f"- {d.question}" for d in result.missing_drivers]
+    referral = [
+        _("Referrer's role: {x}").format(x=_(ctx.role or TO_COMPLETE)),
+        _("Nation: {x}").format(x=_(ctx.nation or TO_COMPLETE)),
+        _("Where the child was met: {x}").format(x=_(ctx.setting or TO_COMPLETE)),
+        _("Referrer's name, agency and contact details (including out of hours): {x}").format(
+            x=TO_COMPLETE
+        ),
+    ]
+    if ctx.age is None:
+        age = _("not known: treat as a child until age is decided")
+    else:
+        age = str(ctx.age) + (
+            _(" (disputed: treat as a child until decided)") if ctx.age_disputed else ""
+        )
+    child = [
+        _("Case reference or initials: {x}").format(x=case_ref or TO_COMPLETE),
+        _("Age or estimated age: {x}").format(x=age),
+        _(
+            "Names and aliases, date of birth, nationality, languages and whether an "
+            "interpreter is needed, address, school and GP: {x}"
+        ).format(x=TO_COMPLETE),
+    ]
+    concern = [_("Trafficking concern: {words}").format(words=_(CONCERN_WORDS[result.concern]))]
+    concern += _concern_lines(kb, answers)
+    taken = [f"{_when(a.when, locale)}: {a.what}" for a in actions_taken] or [
+        _("None recorded yet: {x}").format(x=TO_COMPLETE)
+    ]
+    sections = [
+        Section(_("Urgency"), tuple(urgency)),
+        Section(_("Referral details"), tuple(referral)),
+        Section(_("The child"), tuple(child)),
+        Section(_("The concern and the indicators observed"), tuple(concern)),
+        Section(_("Actions already taken"), tuple(taken)),
+        Section(_("Who has been told"), tuple(_sharing_lines(sharing))),
+        Section(_("Next steps"), tuple(_step_lines(steps))),
+        Section(_("Contacts"), tuple(_contact_lines(kb, steps))),
+    ]
+    if result.going_missing in ("immediate", "high"):
+        sections.insert(1, _grab_sheet())
+    return Draft(
+        kind="referral",
+        title=_("Draft referral to children's social care"),
+        raised_at=_when(ctx.concern_raised_at, locale),
+        sections=tuple(sections),
+    )
+
+
+def nspcc_call_note(
+    kb: Knowledge, ctx: Context, answers: Answers, result: Assessment, *, locale: str = "en_GB"
+) -> Draft:
+    """The same answers shaped as notes for a call to the NSPCC Helpline."""
+    nspcc = kb.contact("nspcc_helpline")
+    about = [
+        _("I am a {role} in {nation}; I met the child at: {setting}.").format(
+            role=_(ctx.role or TO_COMPLETE),
+            nation=_(ctx.nation or TO_COMPLETE),
+            setting=_(ctx.setting or TO_COMPLETE),
+        ),
+        _("Going-missing risk: {x}").format(x=_(MISSING_WORDS[result.going_missing])),
+        _("Trafficking concern: {x}").format(x=_(CONCERN_WORDS[result.concern])),
+    ]
+    ask = [
+        _("What should happen next, and who should make the referral?"),
+        _("Should the police be told now?"),
+        _("Is there a local Independent Child Trafficking Guardian service?"),
+    ]
+    return Draft(
+        kind="nspcc_note",
+        title=_("Notes for a call to the NSPCC Helpline ({phone})").format(phone=nspcc.phone),
+        raised_at=_when(ctx.concern_raised_at, locale),
+        sections=(
+            Section(_("About the concern"), tuple(about)),
+            Section(_("What I have noticed"), tuple(_concern_lines(kb, answers))),
+            Section(_("What to ask"), tuple(ask)),
+        ),
+    )
+
+
+def ceop_report_facts(
+    kb: Knowledge, ctx: Context, answers: Answers, *, locale: str = "en_GB"
+) -> Draft | None:
+    """Where online sexual abuse is indicated: the facts to have ready for a CEOP
+    report. None when nothing in the online category was answered yes or not sure."""
+    online = [i for i in concerning(kb, answers) if i.category == "online"]
+    if not online:
+        return None
+    seen = [f"- {_answer_line(kb, answers, i.id)}" for i in online]
+    ready = [
+        _("What happened online, in the child's words where possible: {x}").format(x=TO_COMPLETE),
+        _("Where: the app, game or website: {x}").format(x=TO_COMPLETE),
+        _("Usernames or profiles of the people involved: {x}").format(x=TO_COMPLETE),
+        _("When it happened: {x}").format(x=TO_COMPLETE),
+        _(
+            "Reports to CEOP cannot be anonymous. If the child is in immediate danger, call {p}."
+        ).format(p=kb.contact("police_emergency").phone),
+    ]
+    return Draft(
+        kind="ceop_facts",
+        title=_("Facts to have ready for a CEOP report ({web})").format(web=kb.contact("ceop").web),
+        raised_at=_when(ctx.concern_raised_at, locale),
+        sections=(
+            Section(_("What you have noticed"), tuple(seen)),
+            Section(_("Have these ready"), tuple(ready)),
+        ),
+    )
+
+
+def blank_proforma(kb: Knowledge, ctx: Context | None = None) -> Draft:
+    """A printable form with every question, from the same question graph, for
+    settings where a chat is not possible."""
+    ctx = ctx or Context()
+    boxes = "[ ] " + _("Yes") + "   [ ] " + _("No") + "   [ ] " + _("Not sure")
+    sections: list[Section] = []
+    lines: list[str] = []
+    heading = _("Start here")
+    for qid in all_question_ids(kb, ctx):
+        q = question_for(kb, qid)
+        if q.kind == "screen":
+            sections.append(Section(heading, tuple(lines)))
+            heading = _(kb.categories[q.category].title)
+            lines = [
+                f"{q.text}",
+                boxes,
+                _("If no, go to the next section."),
+            ]
+            continue
+        lines += [q.text, boxes, _("How known / when / notes: ") + "______________________"]
+    sections.append(Section(heading, tuple(lines)))
+    return Draft(
+        kind="proforma",
+        title=_("Child trafficking concern: questions to work through"),
+        raised_at=TO_COMPLETE,
+        sections=tuple(sections),
+    )
