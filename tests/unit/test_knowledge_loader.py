@@ -155,3 +155,62 @@ def test_local_numbers_fill_only_local_contacts(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as info:
         apply_local_contacts(kb, local)
     assert "local.yml: entry 'nspcc_helpline': not a local contact" in info.value.problems[0]
+
+
+# --- indicators, pathway and rules -------------------------------------------------
+
+
+def test_the_indicator_bank_is_big_enough_and_fully_sourced() -> None:
+    kb = load_knowledge(today=TODAY, strict_review=True)
+    assert len(kb.indicators) >= 60 and len(kb.categories) >= 12
+    for ind in kb.indicators.values():
+        assert ind.question and ind.why and ind.sources and ind.category in kb.categories
+    assert any(i.going_missing for i in kb.indicators.values())
+
+
+def test_indicator_with_unknown_category_is_refused(data: Path) -> None:
+    edit(data / "indicators.yml", lambda d: d["indicators"][0].update(category="astrology"))
+    found = problems(data)
+    assert "indicators.yml: entry 'arrived_unaccompanied': unknown category 'astrology'" in found
+
+
+def test_indicator_weight_out_of_range_is_refused(data: Path) -> None:
+    edit(data / "indicators.yml", lambda d: d["indicators"][0].update(weight=7))
+    assert any("'arrived_unaccompanied': 'weight' should be 1, 2 or 3" in p for p in problems(data))
+
+
+def test_screening_question_needs_a_source(data: Path) -> None:
+    edit(data / "indicators.yml", lambda d: d["categories"][0]["screening"].update(sources=[]))
+    assert any("category 'journey': screening: no source given" in p for p in problems(data))
+
+
+def test_pathway_step_with_dangling_indicator_is_refused(data: Path) -> None:
+    edit(
+        data / "pathway.yml",
+        lambda d: d["steps"][0].update(if_indicators=["no_such_indicator"]),
+    )
+    found = problems(data)
+    assert any("'do_not_alert_controller': 'if_indicators' has unknown value" in p for p in found)
+
+
+def test_pathway_step_with_unknown_role_is_refused(data: Path) -> None:
+    edit(data / "pathway.yml", lambda d: d["steps"][0].update(roles=["astronaut"]))
+    assert any("'roles' has unknown value 'astronaut'" in p for p in problems(data))
+
+
+def test_rules_must_order_every_category(data: Path) -> None:
+    edit(data / "triage.yml", lambda d: d["questions"]["category_order"].pop())
+    assert any("'category_order' must name every category" in p for p in problems(data))
+
+
+def test_rules_thresholds_must_rise(data: Path) -> None:
+    edit(data / "triage.yml", lambda d: d["concern_levels"].update(some=20))
+    assert any("thresholds must rise" in p for p in problems(data))
+
+
+def test_floor_rule_with_unknown_condition_is_refused(data: Path) -> None:
+    edit(data / "triage.yml", lambda d: d["floor_rules"][0]["condition"].update(moon_phase=1))
+    found = problems(data)
+    assert any(
+        "floor rule 'missing_with_controlling_adult'" in p and "moon_phase" in p for p in found
+    )

@@ -1,0 +1,137 @@
+"""The drafts made from one set of answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bot.knowledge import Knowledge, load_knowledge
+from bot.triage import Answer, Context, assess, next_steps
+from bot.triage.answers import URGENT
+from bot.triage.questions import all_question_ids, question_for
+from bot.triage.summary import (
+    DRAFT_BANNER,
+    ActionTaken,
+    SharingRecord,
+    blank_proforma,
+    ceop_report_facts,
+    nspcc_call_note,
+    referral_summary,
+)
+
+RAISED = dt.datetime(2026, 11, 23, 9, 30)
+CTX = Context(role="health", nation="wales", setting="health", age=15, concern_raised_at=RAISED)
+ANSWERS = {
+    URGENT: Answer("no"),
+    "missing_episodes": Answer("yes", how="observed", when="now", note="Missed 3 appointments"),
+    "docs_held_by_other": Answer("yes", how="reported", when="within_6_months"),
+    "online_sexual_pressure": Answer("not_sure"),
+    "mood_changes": Answer("no"),
+}
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge(today=dt.date(2026, 11, 23))
+
+
+@pytest.fixture(scope="module")
+def draft(kb: Knowledge):
+    result = assess(kb, CTX, ANSWERS)
+    steps = next_steps(kb, CTX, ANSWERS, result)
+    return referral_summary(
+        kb,
+        CTX,
+        ANSWERS,
+        result,
+        steps,
+        case_ref="JD-0042",
+        actions_taken=(ActionTaken("Phoned the MASH", dt.datetime(2026, 11, 23, 10, 5)),),
+        sharing=SharingRecord(
+            share_with=("safeguarding lead", "children's social care"),
+            child_told=True,
+            carer_told=False,
+            reason_not_told="The carer may be involved; telling them could raise the risk.",
+        ),
+    )
+
+
+def test_every_rendering_is_marked_draft_and_dated(draft) -> None:
+    text, md = draft.as_text(), draft.as_markdown()
+    data = json.loads(draft.as_json())
+    assert DRAFT_BANNER in text and DRAFT_BANNER in md and data["draft"] is True
+    for rendered in (text, md, data["raised_at"]):
+        assert "23 November 2026, 09:30" in rendered
+
+
+def test_headings_follow_the_referral_form(draft) -> None:
+    headings = [s.heading for s in draft.sections]
+    for expected in (
+        "Urgency",
+        "Referral details",
+        "The child",
+        "The concern and the indicators observed",
+        "Actions already taken",
+        "Who has been told",
+        "Next steps",
+        "Contacts",
+    ):
+        assert expected in headings
+
+
+def test_facts_are_kept_apart_from_reports_and_doubts(kb: Knowledge, draft) -> None:
+    (concern,) = [s for s in draft.sections if s.heading.startswith("The concern")]
+    lines = list(concern.lines)
+    facts = lines.index("Facts (seen by you or told to you by the child):")
+    reported = lines.index("Reported by others, suspected, or source not given:")
+    unsure = lines.index("Not sure (counted as a concern):")
+    assert facts < reported < unsure
+    body = "\n".join(lines)
+    assert kb.indicators["missing_episodes"].question in lines[facts + 1]
+    assert "Missed 3 appointments" in body  # the professional's own note
+    assert kb.indicators["docs_held_by_other"].question in lines[reported + 1]
+    assert "mood" not in body.lower()  # a "no" is not listed as a concern
+
+
+def test_actions_sharing_steps_and_contacts_are_in_the_draft(kb: Knowledge, draft) -> None:
+    text = draft.as_text()
+    assert "23 November 2026, 10:05: Phoned the MASH" in text
+    assert "Parent or carer told: no" in text
+    assert "could raise the risk" in text
+    assert "JD-0042" in text
+    assert kb.contact("nspcc_helpline").phone in text
+    assert "[ ] " in text  # steps are a checklist
+    assert "not at risk" not in text.lower()
+
+
+def test_grab_sheet_only_when_the_child_may_go_missing(kb: Knowledge, draft) -> None:
+    assert any("grab sheet" in s.heading for s in draft.sections)  # high risk here
+    calm = {URGENT: Answer("no"), "mood_changes": Answer("yes")}
+    result = assess(kb, CTX, calm)
+    quiet = referral_summary(kb, CTX, calm, result, next_steps(kb, CTX, calm, result))
+    assert not any("grab sheet" in s.heading for s in quiet.sections)
+
+
+def test_nspcc_note_uses_the_same_answers(kb: Knowledge) -> None:
+    note = nspcc_call_note(kb, CTX, ANSWERS, assess(kb, CTX, ANSWERS))
+    text = note.as_text()
+    assert kb.contact("nspcc_helpline").phone in note.title
+    assert kb.indicators["missing_episodes"].question in text
+    assert DRAFT_BANNER in text
+
+
+def test_ceop_facts_only_when_online_abuse_is_indicated(kb: Knowledge) -> None:
+    facts = ceop_report_facts(kb, CTX, ANSWERS)
+    assert facts is not None
+    assert kb.indicators["online_sexual_pressure"].question in facts.as_text()
+    assert "cannot be anonymous" in facts.as_text()
+    assert ceop_report_facts(kb, CTX, {URGENT: Answer("no")}) is None
+
+
+def test_blank_proforma_has_every_question(kb: Knowledge) -> None:
+    text = blank_proforma(kb).as_text()
+    for qid in all_question_ids(kb, Context()):
+        assert question_for(kb, qid).text in text
+    assert text.count("[ ] Yes") == len(all_question_ids(kb, Context()))

@@ -1,0 +1,245 @@
+"""The triage engine's rules, one test each, on the shipped guidance."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from bot.knowledge import Knowledge, load_knowledge
+from bot.triage import Answer, Context, assess, immediate_actions, next_question, next_steps
+from bot.triage.answers import URGENT, screen_id
+from bot.triage.questions import all_question_ids, remaining
+
+TODAY = dt.date(2026, 11, 23)
+TEACHER = Context(role="teacher", nation="england", setting="school", age=14)
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge(today=TODAY)
+
+
+def yes(**kw) -> Answer:
+    return Answer("yes", **kw)
+
+
+NO = Answer("no")
+
+
+def play(kb: Knowledge, ctx: Context, policy) -> tuple[list[str], dict[str, Answer]]:
+    """Ask until done, answering with policy(question); return the ids asked."""
+    asked: list[str] = []
+    answers: dict[str, Answer] = {}
+    while (q := next_question(kb, ctx, answers)) is not None:
+        assert q.id not in answers, f"{q.id} asked twice"
+        asked.append(q.id)
+        answers[q.id] = policy(q)
+    return asked, answers
+
+
+# --- next question ---------------------------------------------------------------
+
+
+def test_urgent_then_the_unskippable_going_missing_screen_come_first(kb: Knowledge) -> None:
+    first = next_question(kb, TEACHER, {})
+    assert first.id == URGENT and not first.skippable
+    second = next_question(kb, TEACHER, {URGENT: NO})
+    assert second.id == screen_id("going_missing") and not second.skippable
+    third = next_question(kb, TEACHER, {URGENT: NO, second.id: NO})
+    assert third.skippable
+
+
+def test_the_setting_decides_which_categories_come_next(kb: Knowledge) -> None:
+    base = {URGENT: NO, screen_id("going_missing"): NO}
+    port = Context(role="police", nation="england", setting="port_or_border")
+    assert next_question(kb, port, base).id == screen_id("journey")
+    health = Context(role="health", nation="wales", setting="health")
+    assert next_question(kb, health, base).id == screen_id("health")
+
+
+def test_a_category_opens_only_on_yes_or_not_sure(kb: Knowledge) -> None:
+    asked_all_no, _ = play(kb, TEACHER, lambda q: NO)
+    assert all(qid == URGENT or qid.startswith("screen:") for qid in asked_all_no)
+    assert len(asked_all_no) == 1 + len(kb.categories)
+
+    def open_control(q):
+        return Answer("not_sure") if q.id == screen_id("control") else NO
+
+    asked, _ = play(kb, TEACHER, open_control)
+    control_ids = {i.id for i in kb.in_category("control")}
+    assert control_ids <= set(asked)
+    assert not {i.id for i in kb.in_category("work")} & set(asked)
+
+
+def test_skip_at_a_screen_leaves_the_category_closed(kb: Knowledge) -> None:
+    answers = {URGENT: NO, screen_id("going_missing"): NO, screen_id("behaviour"): Answer("skip")}
+    asked, _ = play(kb, TEACHER, lambda q: answers.get(q.id, NO))
+    assert not {i.id for i in kb.in_category("behaviour")} & set(asked)
+
+
+def test_going_missing_red_flags_come_first_within_a_category(kb: Knowledge) -> None:
+    asked, _ = play(kb, TEACHER, lambda q: yes() if q.id == screen_id("control") else NO)
+    control = [
+        qid for qid in asked if qid in kb.indicators and kb.indicators[qid].category == "control"
+    ]
+    flags = [kb.indicators[qid].going_missing for qid in control]
+    assert flags == sorted(flags, reverse=True)  # all True before any False
+
+
+def test_everything_yes_asks_every_question_once(kb: Knowledge) -> None:
+    asked, _ = play(kb, TEACHER, lambda q: yes())
+    assert sorted(asked) == sorted(all_question_ids(kb, TEACHER))
+
+
+def test_remaining_is_honest(kb: Knowledge) -> None:
+    answers = {URGENT: NO, screen_id("going_missing"): yes()}
+    low, high = remaining(kb, TEACHER, answers)
+    missing_inds = len(kb.in_category("going_missing"))
+    assert low == missing_inds + len(kb.categories) - 1
+    assert high == len(all_question_ids(kb, TEACHER)) - 2
+    assert remaining(kb, TEACHER, play(kb, TEACHER, lambda q: NO)[1]) == (0, 0)
+
+
+# --- assess ----------------------------------------------------------------------
+
+
+def test_nothing_found_is_few_indicators_never_no_risk(kb: Knowledge) -> None:
+    result = assess(kb, TEACHER, {URGENT: NO})
+    assert (result.concern, result.going_missing, result.score) == ("few", "low", 0)
+
+
+def test_not_sure_counts_as_a_concern(kb: Knowledge) -> None:
+    a = assess(kb, TEACHER, {URGENT: NO, "travel_debt": yes()})
+    b = assess(kb, TEACHER, {URGENT: NO, "travel_debt": Answer("not_sure")})
+    assert a.score == b.score > 0 and a.concern == b.concern
+
+
+def test_urgent_yes_or_not_sure_is_immediate(kb: Knowledge) -> None:
+    assert assess(kb, TEACHER, {URGENT: yes()}).going_missing == "immediate"
+    assert assess(kb, TEACHER, {URGENT: Answer("not_sure")}).going_missing == "immediate"
+
+
+def test_a_going_missing_flag_is_high(kb: Knowledge) -> None:
+    result = assess(kb, TEACHER, {URGENT: NO, "missing_episodes": yes()})
+    assert result.going_missing == "high"
+    assert [d.indicator for d in result.missing_drivers] == ["missing_episodes"]
+    assert result.missing_drivers[0].sources
+
+
+def test_thresholds_come_from_the_data(kb: Knowledge) -> None:
+    answers = {URGENT: NO, "travel_debt": yes()}
+    assert assess(kb, TEACHER, answers).concern == "some"
+    stricter = dataclasses.replace(
+        kb.rules, concern_thresholds={"few": 0, "some": 50, "strong": 99}
+    )
+    assert assess(dataclasses.replace(kb, rules=stricter), TEACHER, answers).concern == "few"
+
+
+def test_floor_going_missing_with_a_controlling_adult_is_immediate(kb: Knowledge) -> None:
+    answers = {URGENT: NO, "missing_episodes": yes(), "docs_held_by_other": yes()}
+    result = assess(kb, TEACHER, answers)
+    assert result.going_missing == "immediate"
+    assert "missing_with_controlling_adult" in result.floor_rules
+
+
+def test_floor_needs_two_different_signs(kb: Knowledge) -> None:
+    # adult_collects_child is both a going-missing sign and a controlling adult:
+    # on its own it is high, not immediate.
+    ind = kb.indicators["adult_collects_child"]
+    assert ind.going_missing and ind.controlling_adult
+    result = assess(kb, TEACHER, {URGENT: NO, "adult_collects_child": yes()})
+    assert result.going_missing == "high"
+
+
+def test_floor_under_13_with_any_indicator_is_never_lowest(kb: Knowledge) -> None:
+    young = dataclasses.replace(TEACHER, age=11)
+    answers = {URGENT: NO, "mood_changes": yes()}
+    assert assess(kb, TEACHER, answers).concern == "few"  # 14-year-old: one weak sign
+    result = assess(kb, young, answers)
+    assert result.concern == "some" and result.going_missing == "medium"
+    assert "under_13_never_lowest" in result.floor_rules
+    assert assess(kb, young, {URGENT: NO}).concern == "few"  # no indicator: no floor
+
+
+def test_floor_age_in_doubt_is_treated_as_a_child(kb: Knowledge) -> None:
+    assert Context(age=None).is_child
+    assert Context(age=19, age_disputed=True).is_child
+    assert not Context(age=19).is_child
+    disputed = Context(role="police", nation="england", age=19, age_disputed=True)
+    result = assess(kb, disputed, {URGENT: NO})
+    assert result.is_child
+    assert "treat_as_child" in [s.id for s in next_steps(kb, disputed, {URGENT: NO}, result)]
+
+
+# --- immediate actions and next steps -----------------------------------------------
+
+
+def ids(items) -> list[str]:
+    return [i.id for i in items]
+
+
+def test_immediate_actions_vary_by_role_nation_and_hours(kb: Knowledge) -> None:
+    teacher = ids(immediate_actions(kb, TEACHER))
+    assert "call_999" in teacher and "lead_must_not_delay" in teacher
+    assert "tell_social_care_and_police" in teacher  # hours unknown: both routes
+    police = ids(immediate_actions(kb, Context(role="police")))
+    assert "call_999" not in police and "police_protect_first" in police
+    assert "urgent_treatment" in ids(immediate_actions(kb, Context(role="health")))
+    office = ids(immediate_actions(kb, dataclasses.replace(TEACHER, office_hours=True)))
+    night = ids(immediate_actions(kb, dataclasses.replace(TEACHER, office_hours=False)))
+    assert (
+        "tell_social_care_office_hours" in office and "tell_social_care_out_of_hours" not in office
+    )
+    assert "tell_social_care_out_of_hours" in night and "tell_social_care_and_police" not in night
+    scot = ids(immediate_actions(kb, Context(role="social_care", nation="scotland")))
+    assert "ird_now" in scot and "strategy_discussion_now" not in scot
+
+
+def steps_for(kb: Knowledge, ctx: Context, answers: dict[str, Answer]) -> list[str]:
+    return ids(next_steps(kb, ctx, answers, assess(kb, ctx, answers)))
+
+
+def test_next_steps_follow_role_and_nation(kb: Knowledge) -> None:
+    some = {URGENT: NO, "travel_debt": yes(), "no_documents": yes()}
+    teacher = steps_for(kb, TEACHER, some)
+    assert teacher.index("tell_safeguarding_lead") < teacher.index("refer_social_care")
+    assert {"strategy_discussion", "nrm_referral", "guardian_england_wales"} <= set(teacher)
+    scot = steps_for(kb, dataclasses.replace(TEACHER, nation="scotland"), some)
+    assert "inter_agency_referral_discussion" in scot and "strategy_discussion" not in scot
+    assert "refer_social_work_scotland" in scot and "guardian_scotland" in scot
+    ni = steps_for(kb, dataclasses.replace(TEACHER, nation="northern_ireland"), some)
+    assert "guardian_northern_ireland" in ni
+    assert "police_tell_social_care" in steps_for(kb, Context(role="police"), some)
+    assert "tell_safeguarding_lead" not in steps_for(kb, Context(role="police"), some)
+
+
+def test_often_missed_warnings_are_always_there(kb: Knowledge) -> None:
+    steps = next_steps(kb, TEACHER, {URGENT: NO}, assess(kb, TEACHER, {URGENT: NO}))
+    warnings = {s.id for s in steps if s.warning}
+    assert {"do_not_alert_controller", "see_child_alone", "independent_interpreter"} <= warnings
+
+
+def test_conditional_steps(kb: Knowledge) -> None:
+    low = {URGENT: NO}
+    assert "report_to_ceop" not in steps_for(kb, TEACHER, low)
+    assert "report_to_ceop" in steps_for(kb, TEACHER, {**low, "online_sexual_pressure": yes()})
+    crime = {**low, "cannabis_farm": yes()}
+    assert "section_45_defence" in steps_for(kb, TEACHER, crime)
+    assert "section_45_defence" not in steps_for(
+        kb, dataclasses.replace(TEACHER, nation="scotland"), crime
+    )
+    assert "missing_child_plan" not in steps_for(kb, TEACHER, low)
+    assert "missing_child_plan" in steps_for(kb, TEACHER, {**low, "missing_episodes": yes()})
+    assert "nrm_referral" not in steps_for(kb, TEACHER, low)  # few indicators: no NRM yet
+
+
+def test_low_concern_still_has_the_referral_route_and_nspcc(kb: Knowledge) -> None:
+    steps = steps_for(kb, TEACHER, {URGENT: NO})
+    assert {
+        "tell_safeguarding_lead",
+        "refer_social_care",
+        "record_and_share",
+        "nspcc_advice",
+    } <= set(steps)

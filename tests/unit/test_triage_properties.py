@@ -1,0 +1,88 @@
+"""Properties that must hold for every context and every set of answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.knowledge import load_knowledge
+from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS, NATIONS, ROLES, SETTINGS
+from bot.triage import Answer, Context, assess, next_question, next_steps
+from bot.triage.answers import URGENT, VALUES
+from bot.triage.questions import all_question_ids
+
+KB = load_knowledge(today=dt.date(2026, 11, 23))
+QUESTION_IDS = all_question_ids(KB, Context())
+INDICATOR_IDS = sorted(KB.indicators)
+FLAGGED = sorted(i.id for i in KB.indicators.values() if i.going_missing)
+
+contexts = st.builds(
+    Context,
+    role=st.sampled_from((None, *ROLES)),
+    nation=st.sampled_from((None, *NATIONS)),
+    setting=st.sampled_from((None, *SETTINGS)),
+    age=st.one_of(st.none(), st.integers(min_value=0, max_value=25)),
+    age_disputed=st.booleans(),
+    office_hours=st.sampled_from((None, True, False)),
+)
+answer_values = st.sampled_from(VALUES).map(Answer)
+answer_sets = st.dictionaries(st.sampled_from(QUESTION_IDS), answer_values, max_size=40)
+fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def rank(result) -> tuple[int, int]:
+    return CONCERN_LEVELS.index(result.concern), MISSING_LEVELS.index(result.going_missing)
+
+
+@fast
+@given(contexts, answer_sets, st.sampled_from([URGENT, *INDICATOR_IDS]))
+def test_adding_a_yes_never_lowers_a_level(ctx, answers, question) -> None:
+    before = assess(KB, ctx, answers)
+    after = assess(KB, ctx, {**answers, question: Answer("yes")})
+    assert rank(after)[0] >= rank(before)[0]
+    assert rank(after)[1] >= rank(before)[1]
+    assert after.score >= before.score
+
+
+@fast
+@given(contexts, answer_sets, st.sampled_from(FLAGGED), st.sampled_from(["yes", "not_sure"]))
+def test_any_going_missing_red_flag_is_immediate_or_high(ctx, answers, flag, value) -> None:
+    result = assess(KB, ctx, {**answers, flag: Answer(value)})
+    assert result.going_missing in ("immediate", "high")
+
+
+@fast
+@given(contexts, st.dictionaries(st.sampled_from(QUESTION_IDS), answer_values))
+def test_the_engine_always_terminates_within_the_number_of_questions(ctx, script) -> None:
+    # The user answers from a script; anything the script lacks is "no".
+    answers: dict[str, Answer] = {}
+    turns = 0
+    while (q := next_question(KB, ctx, answers)) is not None:
+        assert q.id not in answers, "no question is asked twice"
+        answer = script.get(q.id, Answer("no"))
+        if not q.skippable and answer.value == "skip":
+            answer = Answer("not_sure")  # the conversation refuses skip here
+        answers[q.id] = answer
+        turns += 1
+        assert turns <= len(QUESTION_IDS)
+    assert turns <= 1 + len(KB.categories) + len(KB.indicators)
+
+
+@fast
+@given(contexts, answer_sets)
+def test_every_path_ends_with_nspcc_and_childrens_social_care(ctx, answers) -> None:
+    steps = next_steps(KB, ctx, answers, assess(KB, ctx, answers))
+    contacts = {c for s in steps for c in s.contacts}
+    assert "nspcc_helpline" in contacts
+    assert "children_social_care" in contacts
+    assert any("children's social care" in s.text for s in steps)
+
+
+@fast
+@given(contexts, answer_sets)
+def test_levels_are_always_from_the_allowed_words(ctx, answers) -> None:
+    result = assess(KB, ctx, answers)
+    assert result.concern in CONCERN_LEVELS and result.going_missing in MISSING_LEVELS
+    assert result.concern != "no risk"
