@@ -1,10 +1,13 @@
-"""The one shape every Golden Hour action has: read the stage from the tracker, ask
-bot/ for the turn, send its replies, store the new stage. If anything raises, the
-user still gets the safety message with the emergency contacts."""
+"""The one shape every Golden Hour action has: rebuild the Case from its slot, ask
+bot/conversation.py for the turn (in the conversation's language), send the
+replies, store the Case. If anything raises, the user still gets the safety
+message with the emergency contacts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -13,14 +16,72 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.advice import safety_message
-from bot.flow import Turn
+from bot.conversation import Case, Event, Turn
+from bot.i18n import use
 from bot.knowledge import Knowledge
 from bot.replies import Reply
 from bot.runtime import knowledge
 
 log = logging.getLogger("golden_hour.actions")
 
-STAGE_SLOT = "stage"
+CASE_SLOT = "case"
+_CHOICE = re.compile(r"^[a-z_]{1,40}$")
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+
+
+def event_from(tracker: Tracker) -> Event:
+    """What the user did, from Rasa's parse of the latest message."""
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name") or ""
+    text = latest.get("text") or ""
+    choice = age = None
+    for entity in latest.get("entities") or []:
+        value = entity.get("value")
+        if entity.get("entity") == "choice" and isinstance(value, str) and _CHOICE.match(value):
+            choice = value
+        elif entity.get("entity") == "AGE" and isinstance(value, str):
+            age = parse_age(value)
+    return Event(intent=intent, text=text, choice=choice, age=age)
+
+
+def parse_age(words: str) -> int | None:
+    for token in re.findall(r"[a-z]+|\d+", words.lower()):
+        if token.isdigit():
+            return int(token)
+        if token in _NUMBER_WORDS:
+            return _NUMBER_WORDS[token]
+    return None
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class GoldenHourAction(Action, ABC):
@@ -30,8 +91,8 @@ class GoldenHourAction(Action, ABC):
         return self.action_name
 
     @abstractmethod
-    def turn(self, knowledge: Knowledge, tracker: Tracker) -> Turn:
-        """What to say and the new stage; pure code in bot/ decides."""
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        """The replies and the new case; pure code in bot/ decides."""
 
     async def run(
         self,
@@ -41,23 +102,21 @@ class GoldenHourAction(Action, ABC):
     ) -> list[EventType]:
         try:
             kb = knowledge()
-            result = self.turn(kb, tracker)
+            case = Case.from_dict(tracker.get_slot(CASE_SLOT))
+            with use(case.language):
+                result = self.turn(kb, case, tracker)
+                messages = [reply.as_rasa_message() for reply in result.replies]
         except Exception:
             # Never log the exception message: it could quote what the user wrote.
             log.error("action failed", extra={"action": self.name(), "safety_net": True})
             dispatcher.utter_message(**_safety_reply().as_rasa_message())
             return []
-        for reply in result.replies:
-            dispatcher.utter_message(**reply.as_rasa_message())
-        return [SlotSet(STAGE_SLOT, result.stage)]
+        for message in messages:
+            dispatcher.utter_message(**message)
+        return [SlotSet(CASE_SLOT, result.case.to_dict())]
 
 
 def _safety_reply() -> Reply:
     # If even the guidance cannot be read this raises, the action fails, and the
     # channel layer's own safety net (built when Rasa started) answers instead.
     return Reply(safety_message(knowledge()), kind="safety")
-
-
-def stage_of(tracker: Tracker) -> str | None:
-    value = tracker.get_slot(STAGE_SLOT)
-    return value if isinstance(value, str) else None

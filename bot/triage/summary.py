@@ -185,12 +185,18 @@ def _sharing_lines(sharing: SharingRecord | None) -> list[str]:
         return {True: _("yes"), False: _("no"), None: TO_COMPLETE}[value]
 
     lines = [
-        _("Sharing with: {who}").format(who=", ".join(sharing.share_with) or TO_COMPLETE),
+        _("Sharing with: {who}").format(
+            who=", ".join(_(w) for w in sharing.share_with) or TO_COMPLETE
+        ),
         _("Child told about the referral: {x}").format(x=told(sharing.child_told)),
         _("Parent or carer told: {x}").format(x=told(sharing.carer_told)),
     ]
     if sharing.child_told is False or sharing.carer_told is False:
-        lines.append(_("Why not: {reason}").format(reason=sharing.reason_not_told or TO_COMPLETE))
+        lines.append(
+            _("Why not: {reason}").format(
+                reason=_(sharing.reason_not_told) if sharing.reason_not_told else TO_COMPLETE
+            )
+        )
     return lines
 
 

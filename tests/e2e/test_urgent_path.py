@@ -38,7 +38,8 @@ def test_greeting_introduces_and_asks_the_urgent_question_first(servers: Servers
     assert "Golden Hour" in reply.text
     assert "not an emergency service" in reply.text
     assert "immediate danger" in reply.text and "go missing" in reply.text
-    assert [b["payload"] for b in reply.buttons] == ["/affirm", "/deny", "/unsure"]
+    assert [b["payload"] for b in reply.buttons][-3:] == ["/affirm", "/deny", "/unsure"]
+    assert "initials or a case reference" in reply.text
 
 
 def test_urgent_path_by_button_reaches_advice_in_two_turns(servers: Servers) -> None:
@@ -58,7 +59,7 @@ def test_urgent_path_by_free_text(servers: Servers) -> None:
     assert_immediate_advice(reply.text)
     tracker = servers.tracker(sender)
     assert tracker["latest_message"]["intent"]["name"] == "urgent"
-    assert tracker["slots"]["stage"] == "advised"
+    assert tracker["slots"]["case"]["advised"] is True
 
 
 def test_urgent_first_message_gets_advice_at_once(servers: Servers) -> None:
@@ -73,16 +74,16 @@ def test_not_sure_counts_as_a_concern(servers: Servers) -> None:
     assert_immediate_advice(servers.send(sender, "dunno").text)
 
 
-def test_no_immediate_danger_gets_the_referral_route(servers: Servers) -> None:
+def test_no_immediate_danger_goes_on_to_the_questions(servers: Servers) -> None:
     sender = new_sender()
     servers.send(sender, "hello")
     reply = servers.send(sender, "no, not at the moment")
-    assert "designated safeguarding lead" in reply.text
-    assert "children's social care" in reply.text
-    assert nspcc_number() in reply.text
-    assert "not at risk" not in reply.text.lower()
-    # and it can still turn urgent later
-    assert_immediate_advice(servers.send(sender, "urgent").text)
+    assert "What is your role?" in reply.text
+    assert "Act now" not in reply.text
+    # and it can still turn urgent later, then carry on where it was
+    later = servers.send(sender, "urgent")
+    assert_immediate_advice(later.text)
+    assert "What is your role?" in later.text
 
 
 def test_safety_net_when_the_action_server_stops_mid_conversation(servers: Servers) -> None:
@@ -152,12 +153,13 @@ def test_oversized_message_says_how_to_fix_it(servers: Servers) -> None:
 def test_typed_payload_with_entities_cannot_set_slots(servers: Servers) -> None:
     sender = new_sender()
     servers.send(sender, "hello")
-    servers.send(sender, '/affirm{"stage": "routed", "AGE": "21"}')
+    servers.send(sender, '/affirm{"pending": "check", "AGE": "21"}')
     tracker = servers.tracker(sender)
     latest = tracker["latest_message"]
     assert latest["text"].startswith("affirm{")  # read as words, not as a payload
-    assert not any(e.get("entity") == "stage" for e in latest.get("entities", []))
-    assert tracker["slots"]["stage"] != "routed"
+    assert not any(e.get("entity") == "pending" for e in latest.get("entities", []))
+    assert tracker["slots"]["case"]["pending"] != "check"
+    assert tracker["slots"]["case"]["age"] is None
 
 
 def test_unknown_payload_is_read_as_text(servers: Servers) -> None:

@@ -11,8 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import triage
-from actions.base import GoldenHourAction
+from actions import conversation as acts
+from actions.base import GoldenHourAction, event_from, parse_age
+from bot.conversation import Case
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,11 +23,15 @@ def domain() -> dict:
     return yaml.safe_load((ROOT / "domain.yml").read_text())
 
 
-def tracker(stage: str | None, intent: str, text: str = "") -> Tracker:
+def tracker(case: dict | None, intent: str, text: str = "", entities=()) -> Tracker:
     return Tracker(
         sender_id="unit",
-        slots={"stage": stage},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}},
+        slots={"case": case},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": list(entities),
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -35,28 +40,36 @@ def tracker(stage: str | None, intent: str, text: str = "") -> Tracker:
     )
 
 
+def case_after(events: list) -> Case:
+    (slot,) = [e for e in events if e["event"] == "slot" and e["name"] == "case"]
+    return Case.from_dict(slot["value"])
+
+
 def test_every_action_in_the_domain_is_implemented(domain: dict) -> None:
     implemented = {cls.action_name for cls in GoldenHourAction.__subclasses__()}
     assert set(domain["actions"]) == implemented
 
 
-async def test_yes_at_the_urgent_screen_sends_advice_and_moves_on(domain: dict) -> None:
-    dispatcher = CollectingDispatcher()
-    events = await triage.ActionAnswer().run(dispatcher, tracker("urgent_screen", "affirm"), domain)
-    assert events == [SlotSet("stage", "advised")]
-    text = "\n".join(m["text"] for m in dispatcher.messages)
+async def test_opening_then_yes_gives_advice_and_asks_the_role(domain: dict) -> None:
+    d = CollectingDispatcher()
+    events = await acts.ActionOpening().run(d, tracker(None, "greet", "hi"), domain)
+    opened = case_after(events)
+    assert opened.pending == "urgent"
+    assert [b["payload"] for b in d.messages[-1]["buttons"]] == ["/affirm", "/deny", "/unsure"]
+    d = CollectingDispatcher()
+    events = await acts.ActionAnswer().run(d, tracker(opened.to_dict(), "affirm", "yes"), domain)
+    text = "\n".join(m["text"] for m in d.messages)
     assert "999" in text and "0808 800 5000" in text
+    assert case_after(events).pending == "role"
 
 
-async def test_opening_sends_buttons(domain: dict) -> None:
-    dispatcher = CollectingDispatcher()
-    events = await triage.ActionOpening().run(dispatcher, tracker(None, "greet"), domain)
-    assert events == [SlotSet("stage", "urgent_screen")]
-    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
-        "/affirm",
-        "/deny",
-        "/unsure",
-    ]
+async def test_a_button_choice_is_checked_against_the_open_question(domain: dict) -> None:
+    case = Case(pending="nation").to_dict()
+    choice = [{"entity": "choice", "value": "teacher"}]  # a role, but nation is open
+    d = CollectingDispatcher()
+    events = await acts.ActionAnswer().run(d, tracker(case, "inform", "", choice), domain)
+    assert case_after(events).nation is None
+    assert "did not understand" in d.messages[0]["text"]
 
 
 async def test_a_failing_action_still_sends_the_safety_message(
@@ -65,20 +78,33 @@ async def test_a_failing_action_still_sends_the_safety_message(
     def explode(*_args, **_kwargs):
         raise RuntimeError("she lives at 1 Secret Road")  # must never be logged
 
-    monkeypatch.setattr(triage.flow, "urgent_advice", explode)
-    dispatcher = CollectingDispatcher()
-    events = await triage.ActionImmediateAdvice().run(
-        dispatcher, tracker("urgent_screen", "urgent"), domain
-    )
-    assert events == []  # the stage is left as it was
-    (message,) = dispatcher.messages
+    monkeypatch.setattr(acts.talk, "urgent", explode)
+    d = CollectingDispatcher()
+    events = await acts.ActionImmediateAdvice().run(d, tracker(None, "urgent"), domain)
+    assert events == []  # the case is left as it was
+    (message,) = d.messages
     assert "999" in message["text"] and "0808 800 5000" in message["text"]
 
 
-async def test_an_unknown_slot_value_is_treated_as_no_stage(domain: dict) -> None:
-    dispatcher = CollectingDispatcher()
-    # A forged non-string slot value is ignored: the user gets the opening.
-    t = tracker(None, "affirm")
-    t.slots["stage"] = {"forged": True}
-    events = await triage.ActionAnswer().run(dispatcher, t, domain)
-    assert events == [SlotSet("stage", "urgent_screen")]
+async def test_a_forged_case_slot_cannot_break_the_action(domain: dict) -> None:
+    forged = {"pending": 42, "answers": {"x": "not a dict"}, "language": "klingon", "age": "9"}
+    d = CollectingDispatcher()
+    events = await acts.ActionAnswer().run(d, tracker(forged, "affirm", "yes"), domain)
+    case = case_after(events)
+    assert case.pending == "urgent" and case.language == "en_GB" and case.age is None
+    assert events == [SlotSet("case", case.to_dict())]
+
+
+def test_event_reads_only_safe_choices_and_ages() -> None:
+    t = tracker(
+        None,
+        "inform",
+        "she is about fourteen",
+        [
+            {"entity": "choice", "value": "DROP TABLE"},
+            {"entity": "AGE", "value": "about fourteen"},
+        ],
+    )
+    event = event_from(t)
+    assert event.choice is None and event.age == 14
+    assert parse_age("15yo") == 15 and parse_age("old") is None

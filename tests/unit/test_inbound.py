@@ -4,7 +4,7 @@ import pytest
 
 from bot.channels.inbound import check_message, clean_text, neutralise_payload
 
-INTENTS = {"affirm", "deny", "unsure", "urgent"}
+INTENTS = {"affirm", "deny", "unsure", "urgent", "inform"}
 LIMITS = {"max_chars": 2000, "max_sender": 128}
 
 
@@ -13,8 +13,11 @@ LIMITS = {"max_chars": 2000, "max_sender": 128}
     [
         ("/affirm", "/affirm"),  # a button payload, same as typing "yes"
         ("/urgent", "/urgent"),
-        ('/affirm{"stage": "routed"}', 'affirm{"stage": "routed"}'),  # entities: words only
-        ("/inform", "inform"),  # not an intent we have
+        ('/affirm{"stage": "routed"}', 'affirm{"stage": "routed"}'),  # other entities: words
+        ('/inform{"choice": "teacher"}', '/inform{"choice": "teacher"}'),  # a button's choice
+        ('/inform{"choice": "Teacher"}', 'inform{"choice": "Teacher"}'),
+        ('/inform{"choice": "a", "x": "b"}', 'inform{"choice": "a", "x": "b"}'),
+        ("/set_level", "set_level"),  # not an intent we have
         ("//deny", "deny"),
         ("/AFFIRM", "AFFIRM"),
         ("yes", "yes"),

@@ -1,0 +1,86 @@
+"""One action per kind of turn; each hands the work to bot/conversation.py."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.base import GoldenHourAction, event_from, now
+from bot import conversation as talk
+from bot.conversation import Case, Turn
+from bot.knowledge import Knowledge
+
+
+class ActionOpening(GoldenHourAction):
+    """A greeting: the opening for a new conversation, else carry on."""
+
+    action_name = "action_opening"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        if case.pending is None:
+            return talk.opening(now(), case.language)
+        return talk.carry_on(kb, case)
+
+
+class ActionStartAgain(GoldenHourAction):
+    action_name = "action_start_again"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.opening(now(), case.language)
+
+
+class ActionAnswer(GoldenHourAction):
+    """An answer (or what may be one) to the open question, checked against it."""
+
+    action_name = "action_answer"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.handle(kb, case, event_from(tracker), now())
+
+
+class ActionImmediateAdvice(GoldenHourAction):
+    action_name = "action_immediate_advice"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.urgent(kb, case, now(), event_from(tracker))
+
+
+class ActionBack(GoldenHourAction):
+    action_name = "action_back"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.back(kb, case)
+
+
+class ActionWhy(GoldenHourAction):
+    action_name = "action_why"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.why(kb, case)
+
+
+class ActionHelp(GoldenHourAction):
+    action_name = "action_help"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.help_turn(kb, case, now())
+
+
+class ActionStop(GoldenHourAction):
+    action_name = "action_stop"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.stop(kb, case)
+
+
+class ActionRedirect(GoldenHourAction):
+    action_name = "action_redirect"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.redirect(kb, case, now())
+
+
+class ActionSwitchLanguage(GoldenHourAction):
+    action_name = "action_switch_language"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.switch_language(kb, case, now())

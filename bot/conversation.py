@@ -1,0 +1,666 @@
+"""The guided conversation as a pure state machine: a Case plus what the user did
+gives the replies and the new Case. Rasa reads the words and calls one action per
+intent; the action calls ``handle`` (or one of the command functions) and stores
+the Case in a slot. The triage decisions come from bot/triage.
+
+Order: opening (who we are, not an emergency service, least data) and the urgent
+question; three quick context choices (role, nation, setting); the engine's
+questions one at a time, with "how do you know?" after a yes; check your answers;
+the assessment in plain words; the information-sharing record; the draft summary,
+next steps and signposting. "urgent", "back", "why", "help", "stop", "start
+again" and a language switch work at any point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot import choices
+from bot.advice import format_contact
+from bot.choices import Option
+from bot.i18n import LANGUAGES, _, babel_locale, ngettext, use
+from bot.knowledge import Knowledge
+from bot.replies import Choice, Reply
+from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
+from bot.triage.answers import URGENT, VALUES
+from bot.triage.assess import explain
+from bot.triage.questions import question_for
+from bot.triage.steps import immediate_texts
+from bot.triage.summary import SharingRecord, referral_summary
+
+# Intents that answer a yes / no question, and the values they give.
+ANSWER_INTENTS = {"affirm": "yes", "deny": "no", "unsure": "not_sure", "skip": "skip"}
+# What NLU calls words it cannot place; they can still be a note or a choice.
+UNPLACED_INTENTS = ("out_of_scope", "nlu_fallback")
+
+CONTEXT_QUESTIONS = {"role": choices.ROLE, "nation": choices.NATION, "setting": choices.SETTING}
+SHARING_QUESTIONS = ("share_with", "child_told", "carer_told", "why_not")
+CHECK, CHANGE, DONE, ENDED = "check", "change", "done", "ended"
+EVIDENCE_PREFIX = "evidence:"
+
+
+@dataclass
+class Case:
+    """Everything the conversation knows. Stored as a plain dict in a Rasa slot."""
+
+    pending: str | None = None  # the question now open (None: not started)
+    language: str = "en_GB"
+    role: str | None = None
+    nation: str | None = None
+    setting: str | None = None
+    age: int | None = None
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)  # question ids, in answer order
+    advised: bool = False  # immediate-action advice already given
+    raised_at: str | None = None
+    sharing: dict[str, Any] = field(default_factory=dict)
+
+    # --- storage -------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Case:
+        """Rebuild a case from a slot value, dropping anything malformed (a slot can
+        be forged by a typed payload, so nothing here is trusted)."""
+        case = cls()
+        if not isinstance(raw, dict):
+            return case
+        for key, kind in (
+            ("pending", str),
+            ("language", str),
+            ("role", str),
+            ("nation", str),
+            ("setting", str),
+            ("age", int),
+            ("advised", bool),
+            ("raised_at", str),
+        ):
+            if isinstance(raw.get(key), kind):
+                setattr(case, key, raw[key])
+        if case.language not in LANGUAGES:
+            case.language = "en_GB"
+        answers = raw.get("answers")
+        if isinstance(answers, dict):
+            for qid, a in answers.items():
+                if isinstance(qid, str) and isinstance(a, dict) and a.get("value") in VALUES:
+                    case.answers[qid] = {k: a.get(k) for k in ("value", "how", "when", "note")}
+        history = raw.get("history")
+        if isinstance(history, list):
+            case.history = [h for h in history if isinstance(h, str)]
+        if isinstance(raw.get("sharing"), dict):
+            case.sharing = {k: v for k, v in raw["sharing"].items() if isinstance(k, str)}
+        return case
+
+    # --- views for the engine -------------------------------------------------------
+
+    def context(self) -> Context:
+        disputed = self.answers.get("age_disputed", {}).get("value") in ("yes", "not_sure")
+        raised = dt.datetime.fromisoformat(self.raised_at) if self.raised_at else None
+        return Context(
+            role=self.role,
+            nation=self.nation,
+            setting=self.setting,
+            age=self.age,
+            age_disputed=disputed,
+            concern_raised_at=raised,
+        )
+
+    def engine_answers(self) -> dict[str, Answer]:
+        out = {}
+        for qid, a in self.answers.items():
+            try:
+                out[qid] = Answer(a["value"], a.get("how"), a.get("when"), a.get("note"))
+            except (ValueError, KeyError):
+                continue
+        return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the user did this turn, as Rasa understood it."""
+
+    intent: str
+    text: str = ""
+    choice: str | None = None  # from a button payload: /inform{"choice": "..."}
+    age: int | None = None  # an age the words mentioned (spaCy entity rules)
+
+
+@dataclass(frozen=True)
+class Turn:
+    replies: tuple[Reply, ...]
+    case: Case
+
+
+# --- building blocks -------------------------------------------------------------------
+
+
+def _buttons(options: tuple[Option, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(_(o.label), f'/inform{{"choice": "{o.value}"}}') for o in options)
+
+
+def _yes_no(skippable: bool) -> tuple[Choice, ...]:
+    buttons = [
+        Choice(_("Yes"), "/affirm"),
+        Choice(_("No"), "/deny"),
+        Choice(_("Not sure"), "/unsure"),
+    ]
+    if skippable:
+        buttons.append(Choice(_("Skip"), "/skip"))
+    buttons.append(Choice(_("Why are you asking?"), "/why"))
+    return tuple(buttons)
+
+
+def intro() -> Reply:
+    return Reply(
+        _(
+            "Hello, I'm Golden Hour. I help professionals who are worried that a child "
+            "may have been trafficked or exploited. I give advice; I am not an emergency "
+            "service. I keep the least personal data I need: please use initials or a "
+            "case reference, never the child's full name."
+        ),
+        choices=(Choice("Cymraeg", "/switch_language"),),
+    )
+
+
+def _language_choice(case: Case) -> Choice:
+    if case.language == "cy":
+        return Choice("English", "/switch_language")
+    return Choice("Cymraeg", "/switch_language")
+
+
+def _progress(kb: Knowledge, case: Case) -> str:
+    low, high = remaining(kb, case.context(), case.engine_answers())
+    if high == 0:
+        return ""
+    if low == high:
+        return ngettext("{n} more question.", "{n} more questions.", low).format(n=low)
+    return _("Between {low} and {high} more questions, depending on your answers.").format(
+        low=low, high=high
+    )
+
+
+def ask(kb: Knowledge, case: Case) -> list[Reply]:
+    """The replies that ask the open question."""
+    pending = case.pending
+    if pending in CONTEXT_QUESTIONS:
+        text = {
+            "role": _("A few quick questions first. What is your role?"),
+            "nation": _("Where in the UK are you working?"),
+            "setting": _("Where did you meet the child?"),
+        }[pending]
+        return [Reply(text, _buttons(CONTEXT_QUESTIONS[pending]), kind="question")]
+    if pending and pending.startswith(EVIDENCE_PREFIX):
+        return [
+            Reply(
+                _("How do you know? You can also type a note in your own words."),
+                (*_buttons(choices.EVIDENCE), Choice(_("Skip"), "/skip")),
+                kind="question",
+            )
+        ]
+    if pending == CHECK:
+        return _check_answers(kb, case)
+    if pending == CHANGE:
+        return [Reply(_("Type the number of the answer you want to change."), kind="question")]
+    if pending == "share_with":
+        return [
+            Reply(
+                _("Who do you intend to share this concern with? Choose, or type your own."),
+                _buttons(choices.SHARE_WITH),
+                kind="question",
+            )
+        ]
+    if pending == "child_told":
+        return [
+            Reply(
+                _("Has the child been told that you are sharing this concern?"),
+                (Choice(_("Yes"), "/affirm"), Choice(_("No"), "/deny")),
+                kind="question",
+            )
+        ]
+    if pending == "carer_told":
+        return [
+            Reply(
+                _("Has a parent or carer been told?"),
+                (Choice(_("Yes"), "/affirm"), Choice(_("No"), "/deny")),
+                kind="question",
+            )
+        ]
+    if pending == "why_not":
+        return [
+            Reply(
+                _("Why have they not been told? Choose, or type your reason."),
+                _buttons(choices.WHY_NOT_TOLD),
+                kind="question",
+            )
+        ]
+    if pending in (DONE, ENDED, None):
+        return []
+    q = question_for(kb, pending)
+    text = _(q.text)
+    progress = _progress(kb, case)
+    if progress and q.id != URGENT:
+        text = f"{text}\n({progress})"
+    return [Reply(text, _yes_no(q.skippable), kind="question")]
+
+
+def _advice(kb: Knowledge, case: Case) -> list[Reply]:
+    steps = immediate_texts(kb, case.context())
+    body = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1))
+    case.advised = True
+    return [
+        Reply(_("Act now. These steps come first:") + "\n" + body, kind="advice"),
+        Reply(_("The decisions are yours and your agency's: I advise, you decide.")),
+    ]
+
+
+def _next_pending(kb: Knowledge, case: Case) -> str:
+    """After an answer: the next open question in the fixed order, or the check
+    when every question is answered (also after changing an answer)."""
+    for key in CONTEXT_QUESTIONS:
+        if getattr(case, key) is None:
+            return key
+    q = next_question(kb, case.context(), case.engine_answers())
+    return q.id if q is not None else CHECK
+
+
+def _move_on(kb: Knowledge, case: Case) -> list[Reply]:
+    case.pending = _next_pending(kb, case)
+    return ask(kb, case)
+
+
+# --- the check, the assessment, sharing and the summary -------------------------------
+
+
+def _answer_word(value: str) -> str:
+    return {"yes": _("Yes"), "no": _("No"), "not_sure": _("Not sure"), "skip": _("Skipped")}[value]
+
+
+def _numbered_answers(kb: Knowledge, case: Case) -> list[tuple[str, str]]:
+    """(question id, line) for every answer, in the order they were given."""
+    lines = []
+    for qid in case.history:
+        if qid in CONTEXT_QUESTIONS:
+            option = choices.match(CONTEXT_QUESTIONS[qid], "", getattr(case, qid))
+            label = {"role": _("Your role"), "nation": _("Nation"), "setting": _("Setting")}[qid]
+            lines.append((qid, f"{label}: {_(option.label) if option else '-'}"))
+        elif qid in case.answers:
+            a = case.answers[qid]
+            lines.append((qid, f"{_(question_for(kb, qid).text)} {_answer_word(a['value'])}"))
+    return lines
+
+
+def _check_answers(kb: Knowledge, case: Case) -> list[Reply]:
+    listing = "\n".join(
+        f"{n}. {line}" for n, (_qid, line) in enumerate(_numbered_answers(kb, case), start=1)
+    )
+    return [
+        Reply(_("Check your answers:") + "\n" + listing),
+        Reply(
+            _("Is this right?"),
+            (Choice(_("Yes, carry on"), "/affirm"), Choice(_("Change an answer"), "/deny")),
+            kind="question",
+        ),
+    ]
+
+
+def _assessment(kb: Knowledge, case: Case) -> Reply:
+    result = assess(kb, case.context(), case.engine_answers())
+    lines = [_(line) for line in explain(kb, result)]
+    return Reply(_("What your answers show:") + "\n" + "\n".join(lines), kind="assessment")
+
+
+def _summary(kb: Knowledge, case: Case) -> list[Reply]:
+    ctx = case.context()
+    answers = case.engine_answers()
+    result = assess(kb, ctx, answers)
+    steps = next_steps(kb, ctx, answers, result)
+    s = case.sharing
+    sharing = SharingRecord(
+        share_with=tuple(s.get("share_with", ()) or ()),
+        child_told=s.get("child_told"),
+        carer_told=s.get("carer_told"),
+        reason_not_told=s.get("why_not"),
+    )
+    draft = referral_summary(
+        kb, ctx, answers, result, steps, sharing=sharing, locale=babel_locale()
+    )
+    signposts = ["nspcc_helpline", "ceop", "ecpat_uk"]
+    if result.concern != "few" or result.going_missing in ("high", "immediate"):
+        signposts += ["modern_slavery_helpline", "missing_people"]
+    contacts = "\n".join(f"- {format_contact(kb, cid)}" for cid in signposts)
+    return [
+        Reply(draft.as_text(), kind="summary"),
+        Reply(_("Where to get help and advice:") + "\n" + contacts, kind="signposting"),
+        Reply(
+            _(
+                "This summary is a DRAFT. I have not sent it anywhere: copy it into your "
+                "agency's own system and send it through your usual route. Type 'start "
+                "again' for a new concern."
+            )
+        ),
+    ]
+
+
+# --- answering the open question -------------------------------------------------------
+
+
+def _record(case: Case, qid: str, value: str) -> None:
+    case.answers[qid] = {"value": value, "how": None, "when": None, "note": None}
+    if qid in case.history:
+        case.history.remove(qid)
+    case.history.append(qid)
+
+
+def _not_understood(kb: Knowledge, case: Case) -> list[Reply]:
+    return [Reply(_("Sorry, I did not understand that answer.")), *ask(kb, case)]
+
+
+def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    qid = case.pending
+    assert qid is not None
+    value = ANSWER_INTENTS.get(event.intent)
+    q = question_for(kb, qid)
+    if value is None:
+        return _not_understood(kb, case)
+    if value == "skip" and not q.skippable:
+        return [
+            Reply(_("This question cannot be skipped, because it is about the child's safety.")),
+            *ask(kb, case),
+        ]
+    before = assess(kb, case.context(), case.engine_answers())
+    _record(case, qid, value)
+    replies: list[Reply] = []
+    after = assess(kb, case.context(), case.engine_answers())
+    if qid == URGENT:
+        if value in ("yes", "not_sure"):
+            replies += _advice(kb, case)
+            replies.append(Reply(_("When you are ready, I will help you write the referral.")))
+        replies += _move_on(kb, case)
+        return replies
+    if after.going_missing == "immediate" and before.going_missing != "immediate":
+        # Going-missing risk found mid-way: advice first, then back to the questions.
+        replies.append(Reply(_("What you have said means the child may go missing soon.")))
+        replies += _advice(kb, case)
+    if value == "yes" and q.kind == "indicator":
+        case.pending = EVIDENCE_PREFIX + qid
+        return replies + ask(kb, case)
+    return replies + _move_on(kb, case)
+
+
+def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    qid = (case.pending or "").removeprefix(EVIDENCE_PREFIX)
+    answer = case.answers.get(qid)
+    if answer is None:
+        return _move_on(kb, case)
+    replies: list[Reply] = []
+    if event.choice is not None:
+        option = choices.match(choices.EVIDENCE, "", event.choice)
+        if option is None:
+            return _not_understood(kb, case)
+        answer["how"] = option.value
+    elif event.intent in ("skip", "deny") or (
+        event.intent in ANSWER_INTENTS and len(event.text.split()) <= 3
+    ):
+        pass  # "skip", "no", a bare "yes": nothing to add
+    elif event.text and not event.text.startswith("/"):
+        # The user's own words: kept as the note, and they may say how they know.
+        answer["note"] = event.text
+        option = choices.match(choices.EVIDENCE, event.text)
+        if option is not None:
+            answer["how"] = option.value
+        replies.append(Reply(_("Thank you, I have kept that note with your answer.")))
+    else:
+        return _not_understood(kb, case)
+    return replies + _move_on(kb, case)
+
+
+def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    key = case.pending
+    assert key in CONTEXT_QUESTIONS
+    option = choices.match(CONTEXT_QUESTIONS[key], event.text, event.choice)
+    if option is None:
+        return _not_understood(kb, case)
+    setattr(case, key, option.value)
+    if key in case.history:
+        case.history.remove(key)
+    case.history.append(key)
+    return _move_on(kb, case)
+
+
+def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    if event.intent == "affirm":
+        case.pending = "share_with"
+        return [_assessment(kb, case), *ask(kb, case)]
+    if event.intent == "deny":
+        case.pending = CHANGE
+        return ask(kb, case)
+    return _not_understood(kb, case)
+
+
+def _answer_change(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    digits = "".join(ch for ch in event.text if ch.isdigit())
+    listing = _numbered_answers(kb, case)
+    if not digits or not 1 <= int(digits) <= len(listing):
+        return [Reply(_("Please type a number from 1 to {n}.").format(n=len(listing)))]
+    qid = listing[int(digits) - 1][0]
+    case.pending = qid
+    return ask(kb, case)
+
+
+def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    key = case.pending
+    if key == "share_with":
+        # A button gives one of the listed answers; typed words are kept as written.
+        option = choices.match(choices.SHARE_WITH, "", event.choice) if event.choice else None
+        if option is not None:
+            case.sharing["share_with"] = [option.label]
+        elif event.text and not event.text.startswith("/"):
+            case.sharing["share_with"] = [event.text]
+        else:
+            return _not_understood(kb, case)
+        case.pending = "child_told"
+        return ask(kb, case)
+    if key in ("child_told", "carer_told"):
+        if event.intent not in ("affirm", "deny"):
+            return _not_understood(kb, case)
+        case.sharing[key] = event.intent == "affirm"
+        if key == "child_told":
+            case.pending = "carer_told"
+            return ask(kb, case)
+        if case.sharing.get("child_told") is False or case.sharing.get("carer_told") is False:
+            case.pending = "why_not"
+            return ask(kb, case)
+        case.pending = DONE
+        return _summary(kb, case)
+    # why_not: a button's reason, or the user's own words as written
+    option = choices.match(choices.WHY_NOT_TOLD, "", event.choice) if event.choice else None
+    if option is not None:
+        case.sharing["why_not"] = option.label
+    elif event.text and not event.text.startswith("/"):
+        case.sharing["why_not"] = event.text
+    else:
+        return _not_understood(kb, case)
+    case.pending = DONE
+    return _summary(kb, case)
+
+
+# --- entry points (one per Rasa action) -----------------------------------------------
+
+
+def opening(now: dt.datetime, language: str = "en_GB") -> Turn:
+    case = Case(pending=URGENT, language=language, raised_at=now.isoformat(timespec="minutes"))
+    return Turn((intro(), *ask_urgent()), case)
+
+
+def ask_urgent() -> list[Reply]:
+    return [
+        Reply(
+            _("First: is the child in immediate danger, or might they go missing soon?"),
+            (
+                Choice(_("Yes"), "/affirm"),
+                Choice(_("No"), "/deny"),
+                Choice(_("Not sure"), "/unsure"),
+            ),
+            kind="question",
+        )
+    ]
+
+
+def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
+    """An answer (or something that may be one) to the open question."""
+    if case.pending is None:
+        return opening(now, case.language)
+    if event.age is not None and case.age is None and 0 < event.age < 25:
+        case.age = event.age
+    pending = case.pending
+    if event.intent in UNPLACED_INTENTS and not _takes_words(pending):
+        return redirect(kb, case, now)
+    if pending in CONTEXT_QUESTIONS:
+        replies = _answer_context(kb, case, event)
+    elif pending.startswith(EVIDENCE_PREFIX):
+        replies = _answer_evidence(kb, case, event)
+    elif pending == CHECK:
+        replies = _answer_check(kb, case, event)
+    elif pending == CHANGE:
+        replies = _answer_change(kb, case, event)
+    elif pending in SHARING_QUESTIONS:
+        replies = _answer_sharing(kb, case, event)
+    elif pending in (DONE, ENDED):
+        replies = [Reply(_("We have finished. Type 'start again' for a new concern, or 'help'."))]
+    else:
+        replies = _answer_engine_question(kb, case, event)
+    return Turn(tuple(replies), case)
+
+
+def _takes_words(pending: str | None) -> bool:
+    """Whether the open question accepts the user's own words as its answer."""
+    return pending is not None and (
+        pending in CONTEXT_QUESTIONS
+        or pending.startswith(EVIDENCE_PREFIX)
+        or pending in (CHANGE, "share_with", "why_not")
+    )
+
+
+def urgent(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = None) -> Turn:
+    """Immediate-action advice from any point, then back to where we were. If the
+    open question takes the user's own words (a note, a reason), the words that
+    sounded urgent are also kept as its answer, so nothing typed is lost."""
+    replies: list[Reply] = []
+    if case.pending is None:
+        case = Case(
+            pending=URGENT, raised_at=now.isoformat(timespec="minutes"), language=case.language
+        )
+        replies.append(Reply(_("I'm Golden Hour, a guidance assistant, not an emergency service.")))
+    if case.pending == URGENT:
+        _record(case, URGENT, "yes")
+        replies += _advice(kb, case)
+        replies.append(Reply(_("When you are ready, I will help you write the referral.")))
+        replies += _move_on(kb, case)
+        return Turn(tuple(replies), case)
+    replies += _advice(kb, case)
+    pending = case.pending or ""
+    takes_a_note = pending.startswith(EVIDENCE_PREFIX) or pending in ("share_with", "why_not")
+    if event is not None and event.text and takes_a_note:
+        replies.append(Reply(_("I have also kept what you wrote as your answer.")))
+        turn = handle(kb, case, Event("inform", event.text, None, event.age), now)
+        return Turn((*replies, *turn.replies), turn.case)
+    if case.pending not in (DONE, ENDED):
+        replies.append(Reply(_("When you are ready, let's carry on where we were.")))
+        replies += ask(kb, case)
+    return Turn(tuple(replies), case)
+
+
+def back(kb: Knowledge, case: Case) -> Turn:
+    """Change the last answer: re-ask the most recently answered question."""
+    if not case.history:
+        return Turn((Reply(_("There is no earlier answer to change.")), *ask(kb, case)), case)
+    last = case.history.pop()
+    case.answers.pop(last, None)
+    if last in CONTEXT_QUESTIONS:
+        setattr(case, last, None)
+    case.pending = last
+    return Turn((Reply(_("Let's change your last answer.")), *ask(kb, case)), case)
+
+
+def why(kb: Knowledge, case: Case) -> Turn:
+    pending = (case.pending or "").removeprefix(EVIDENCE_PREFIX)
+    if pending in CONTEXT_QUESTIONS:
+        text = _(
+            "The advice and next steps differ by role and by nation, and where you met "
+            "the child decides which questions come first."
+        )
+    elif pending and (
+        pending == URGENT or pending.startswith("screen:") or pending in kb.indicators
+    ):
+        q = question_for(kb, pending)
+        titles = "; ".join(kb.sources[s].title for s in q.sources if s in kb.sources)
+        text = _(q.why) + "\n" + _("Sources: {titles}").format(titles=titles)
+    else:
+        text = _("I ask only what I need to give advice and write the draft summary.")
+    return Turn((Reply(text, kind="why"), *ask(kb, case)), case)
+
+
+def help_turn(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
+    lines = [
+        _(
+            "I ask about what you have noticed, one question at a time, give immediate-"
+            "action advice when a child may go missing, and write a draft summary and "
+            "next steps for you to check and send."
+        ),
+        _(
+            "At any time: 'urgent' for immediate-action advice, 'back' to change your "
+            "last answer, 'why' to see why I ask, 'start again', or 'stop'."
+        ),
+        _("In an emergency call {police}.").format(police=kb.contact("police_emergency").phone),
+    ]
+    replies = [Reply("\n".join(lines))]
+    if case.pending is None:
+        turn = opening(now, case.language)
+        return Turn((turn.replies[0], *replies, *turn.replies[1:]), turn.case)
+    return Turn((*replies, *ask(kb, case)), case)
+
+
+def stop(kb: Knowledge, case: Case) -> Turn:
+    contacts = "\n".join(
+        f"- {format_contact(kb, cid)}"
+        for cid in ("police_emergency", "nspcc_helpline", "modern_slavery_helpline")
+    )
+    case.pending = ENDED
+    text = _("Thank you. I've stopped here. If you need them:") + "\n" + contacts
+    return Turn((Reply(text, kind="safety"),), case)
+
+
+def redirect(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
+    """Out of scope or not understood: a short redirect, never a guess."""
+    if case.pending is None:
+        return opening(now, case.language)
+    note = Reply(
+        _(
+            "Sorry, I can only help with worries that a child is being trafficked or "
+            "exploited. Type 'urgent' for immediate-action advice or 'help'."
+        )
+    )
+    return Turn((note, *ask(kb, case)), case)
+
+
+def switch_language(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
+    """Switch between English and Welsh; everything after is in the new language."""
+    case.language = "en_GB" if case.language == "cy" else "cy"
+    with use(case.language):
+        if case.pending is None:
+            return opening(now, case.language)
+        said = (
+            _("I'll carry on in English.")
+            if case.language == "en_GB"
+            else _("I'll carry on in Welsh.")
+        )
+        return Turn((Reply(said), *ask(kb, case)), case)
+
+
+def carry_on(kb: Knowledge, case: Case) -> Turn:
+    """A greeting mid-way: pick up where we were, never start a new case."""
+    return Turn((Reply(_("Hello again. Let's carry on.")), *ask(kb, case)), case)

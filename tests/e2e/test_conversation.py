@@ -1,0 +1,118 @@
+"""Whole conversations through the real Rasa server and action server: one by
+buttons only, one by free text only, each ending with a draft that names the
+indicators answered yes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.runtime import knowledge
+from tests.e2e.harness import Reply, Servers
+
+pytestmark = pytest.mark.e2e
+
+# The worries this professional has seen: everything else is "no".
+SEEN = {
+    "screen:going_missing",
+    "missing_episodes",
+    "screen:control",
+    "adult_collects_child",
+    "screen:documents",
+    "docs_held_by_other",
+}
+
+
+def pending(servers: Servers, sender: str) -> str:
+    return servers.tracker(sender)["slots"]["case"]["pending"]
+
+
+def press(reply: Reply, payload_or_title: str) -> str:
+    """The payload of the button with this payload or title (fails if absent)."""
+    for button in reply.buttons:
+        if payload_or_title in (button["payload"], button["title"]):
+            return button["payload"]
+    raise AssertionError(f"no button {payload_or_title!r} in {reply.buttons}")
+
+
+def question_id(text: str) -> str | None:
+    """Which question the bot asked, read from its words as a person would."""
+    kb = knowledge()
+    for ind in kb.indicators.values():
+        if ind.question in text:
+            return ind.id
+    for cat in kb.categories.values():
+        if cat.screening.question in text:
+            return f"screen:{cat.id}"
+    return None
+
+
+def finish_and_check(servers: Servers, sender: str, summary: Reply, turns: int) -> None:
+    kb = knowledge()
+    assert "DRAFT" in summary.text
+    for qid in SEEN - {q for q in SEEN if q.startswith("screen:")}:
+        assert kb.indicators[qid].question in summary.text, f"{qid} missing from the draft"
+    assert "Going-missing risk: Immediate" in summary.text
+    assert kb.contact("nspcc_helpline").phone in summary.text
+    assert "not sent it anywhere" in summary.text
+    assert pending(servers, sender) == "done"
+    assert turns < 60
+
+
+def test_high_concern_conversation_by_buttons_only(servers: Servers) -> None:
+    sender = f"buttons-{uuid.uuid4().hex[:8]}"
+    reply = servers.send(sender, "/greet")
+    reply = servers.send(sender, press(reply, "/deny"))
+    reply = servers.send(sender, press(reply, "Teacher or school staff"))
+    reply = servers.send(sender, press(reply, "England"))
+    reply = servers.send(sender, press(reply, "School or college"))
+    turns = 5
+    advised = False
+    while (state := pending(servers, sender)) != "check":
+        if state.startswith("evidence:"):
+            reply = servers.send(sender, press(reply, "I saw it"))
+        else:
+            reply = servers.send(sender, press(reply, "/affirm" if state in SEEN else "/deny"))
+        advised = advised or "Act now" in reply.text
+        turns += 1
+        assert turns < 60
+    assert advised, "the going-missing signs with a controlling adult must interrupt"
+    assert "Check your answers" in reply.text
+    reply = servers.send(sender, press(reply, "Yes, carry on"))
+    assert "What your answers show" in reply.text
+    reply = servers.send(sender, press(reply, "All of these"))
+    reply = servers.send(sender, press(reply, "/deny"))  # child not told
+    reply = servers.send(sender, press(reply, "/deny"))  # carer not told
+    summary = servers.send(sender, press(reply, "Telling them could raise the risk to the child"))
+    assert "could raise the risk" in summary.text
+    finish_and_check(servers, sender, summary, turns + 5)
+
+
+def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
+    sender = f"words-{uuid.uuid4().hex[:8]}"
+    servers.send(sender, "hi, I'm worried about a pupil")
+    servers.send(sender, "no, not right now")
+    servers.send(sender, "I'm a teacher")
+    servers.send(sender, "we're in England")
+    reply = servers.send(sender, "at school")
+    turns = 5
+    while "Check your answers" not in reply.text:
+        if "How do you know?" in reply.text:
+            reply = servers.send(sender, "I saw it myself, twice this week")
+        else:
+            qid = question_id(reply.text)
+            assert qid is not None, f"could not tell which question was asked: {reply.text}"
+            reply = servers.send(sender, "yes" if qid in SEEN else "nope")
+        turns += 1
+        assert turns < 60
+    reply = servers.send(sender, "yes that's right")
+    assert "What your answers show" in reply.text
+    servers.send(sender, "my safeguarding lead and children's social care")
+    servers.send(sender, "no")
+    reply = servers.send(sender, "no")
+    assert "Why have they not been told?" in reply.text
+    summary = servers.send(sender, "the man who collects him may be involved")
+    assert "the man who collects him may be involved" in summary.text
+    assert "I saw it myself, twice this week" in summary.text  # the professional's note
+    finish_and_check(servers, sender, summary, turns + 5)

@@ -1,0 +1,305 @@
+"""The guided conversation, driven as a user would, on the pure state machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import conversation as talk
+from bot.conversation import Case, Event
+from bot.knowledge import Knowledge, load_knowledge
+from bot.triage import remaining
+from bot.triage.answers import URGENT
+
+NOW = dt.datetime(2026, 11, 23, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge(today=dt.date(2026, 11, 23))
+
+
+class Chat:
+    """A user talking to the state machine; keeps every reply."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        turn = talk.opening(NOW)
+        self.case = turn.case
+        self.log = list(turn.replies)
+        self.last = list(turn.replies)
+
+    def _take(self, turn: talk.Turn) -> str:
+        self.case = turn.case
+        self.last = list(turn.replies)
+        self.log += self.last
+        return "\n".join(r.text for r in self.last)
+
+    def say(self, intent: str, text: str = "", choice: str | None = None) -> str:
+        return self._take(talk.handle(self.kb, self.case, Event(intent, text, choice), NOW))
+
+    def urgent(self) -> str:
+        return self._take(talk.urgent(self.kb, self.case, NOW))
+
+    def back(self) -> str:
+        return self._take(talk.back(self.kb, self.case))
+
+    def why(self) -> str:
+        return self._take(talk.why(self.kb, self.case))
+
+    def context(self, role="teacher", nation="england", setting="school") -> None:
+        self.say("inform", choice=role)
+        self.say("inform", choice=nation)
+        self.say("inform", choice=setting)
+
+    def buttons(self) -> list[str]:
+        return [c.payload for r in self.last for c in r.choices]
+
+    def answer_all(self, policy) -> int:
+        """Answer engine questions with policy(question id) until the check."""
+        asked = 0
+        while self.case.pending not in ("check", None):
+            pending = self.case.pending
+            if pending.startswith("evidence:"):
+                self.say("skip", "skip")
+                continue
+            asked += 1
+            self.say(policy(pending))
+        return asked
+
+
+def test_opening_says_who_it_is_and_asks_about_danger_first(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    text = "\n".join(r.text for r in chat.log)
+    assert "not an emergency" in text
+    assert "initials or a case reference" in text and "never the child's full name" in text
+    assert chat.case.pending == URGENT
+    assert chat.buttons()[-3:] == ["/affirm", "/deny", "/unsure"]
+    assert "/switch_language" in chat.buttons()
+
+
+def test_yes_at_the_opening_reaches_advice_on_the_second_turn(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    text = chat.say("affirm", "yes")
+    assert "999" in text and "0808 800 5000" in text
+    assert "children's social care" in text
+    assert chat.case.pending == "role"  # then on to the referral
+
+
+def test_context_by_words_and_by_buttons(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.say("inform", "I'm a social worker")
+    assert chat.case.role == "social_care"
+    chat.say("inform", choice="teacher")  # a role choice while nation is open
+    assert chat.case.nation is None and "did not understand" in "\n".join(r.text for r in chat.last)
+    chat.say("inform", "we're in Cardiff")
+    assert chat.case.nation == "wales"
+    chat.say("inform", "at the airport")
+    assert chat.case.setting == "port_or_border"
+    assert chat.case.pending == "screen:going_missing"
+
+
+def test_questions_have_buttons_and_an_honest_progress_line(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    # the going-missing screen cannot be skipped
+    assert "/skip" not in chat.buttons() and "/why" in chat.buttons()
+    low, high = remaining(kb, chat.case.context(), chat.case.engine_answers())
+    assert f"Between {low} and {high} more questions" in chat.last[-1].text
+    assert "cannot be skipped" in chat.say("skip", "skip")
+    chat.say("deny")
+    assert "/skip" in chat.buttons()
+
+
+def test_yes_asks_how_it_is_known_and_keeps_a_note(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")  # going-missing screen
+    first = chat.case.pending
+    chat.say("affirm")
+    assert chat.case.pending == f"evidence:{first}"
+    chat.say("inform", "The child told me she has run off twice this month")
+    answer = chat.case.answers[first]
+    assert answer["note"].startswith("The child told me")
+    assert answer["how"] == "disclosed"
+    assert not chat.case.pending.startswith("evidence:")
+
+
+def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")  # going-missing screen
+    chat.say("affirm")  # first going-missing indicator
+    chat.say("skip", "skip")
+    assert "Act now" not in "\n".join(r.text for r in chat.log)
+
+    def policy(qid: str) -> str:
+        return (
+            "affirm"
+            if qid in ("screen:control", "docs_held_by_other", "screen:documents")
+            else "deny"
+        )
+
+    while chat.case.pending not in ("check",):
+        pending = chat.case.pending
+        if pending.startswith("evidence:"):
+            chat.say("skip", "skip")
+            continue
+        text = chat.say(policy(pending))
+        if "Act now" in text:
+            break
+    assert "may go missing soon" in text
+    assert chat.case.advised
+    assert chat.case.pending.startswith("evidence:")  # and then carries on
+
+
+def test_urgent_mid_way_gives_advice_and_re_asks_the_same_question(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.say("inform", choice="police")
+    text = chat.urgent()
+    assert "Act now" in text and "carry on where we were" in text
+    assert chat.case.pending == "nation"
+    assert "call the police on 999" not in text  # police get the police wording
+
+
+def test_urgent_as_the_first_message(kb: Knowledge) -> None:
+    turn = talk.urgent(kb, Case(), NOW)
+    text = "\n".join(r.text for r in turn.replies)
+    assert "not an emergency service" in text and "999" in text
+    assert turn.case.answers[URGENT]["value"] == "yes"
+
+
+def test_back_changes_the_last_answer(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.say("inform", choice="health")
+    chat.back()
+    assert chat.case.pending == "role" and chat.case.role is None
+    chat.say("inform", choice="teacher")
+    assert chat.case.role == "teacher"
+
+
+def test_why_explains_with_sources(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    text = chat.why()
+    assert "Sources:" in text
+    assert chat.case.pending == "screen:going_missing"  # and asks again
+
+
+def test_check_answers_change_one_then_summary(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context(role="health", nation="scotland", setting="health")
+    chat.answer_all(lambda qid: "deny")
+    assert chat.case.pending == "check"
+    listing = chat.last[0].text
+    assert "1. Is the child in immediate danger" in listing and "Your role: Health" in listing
+    chat.say("deny")  # change an answer
+    chat.say("inform", "99")
+    assert "number from 1 to" in chat.last[0].text
+    number = [line for line in listing.splitlines() if "Has the child ever gone missing" in line]
+    chat.say("inform", number[0].split(".")[0])
+    assert chat.case.pending == "screen:going_missing"
+    chat.say("unsure")  # opens the category: its questions follow, then the check
+    chat.answer_all(lambda qid: "deny")
+    chat.say("affirm")  # answers are right
+    assessment = chat.last[0].text
+    assert "Going-missing risk" in assessment and "Trafficking concern" in assessment
+    assert chat.case.pending == "share_with"
+    chat.say("inform", choice="all")
+    chat.say("affirm")  # child told
+    chat.say("deny")  # carer not told
+    assert chat.case.pending == "why_not"
+    chat.say("inform", "Her aunt may be the one moving her")
+    summary = "\n".join(r.text for r in chat.last)
+    assert "DRAFT" in summary and "Her aunt may be the one moving her" in summary
+    assert "social work services" in summary  # the Scottish referral route
+    assert "NSPCC Helpline" in summary and "CEOP" in summary and "ECPAT UK" in summary
+    assert "not sent it anywhere" in summary
+    assert chat.case.pending == "done"
+
+
+def test_stop_and_redirect(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    text = chat._take(talk.redirect(kb, chat.case, NOW))
+    assert "only help with" in text and chat.case.pending == URGENT
+    text = chat._take(talk.stop(kb, chat.case))
+    assert "999" in text and "0808 800 5000" in text
+
+
+def test_out_of_scope_words_are_not_taken_as_answers(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    text = chat.say("out_of_scope", "what's the weather")
+    assert "only help with" in text
+    assert chat.case.pending == "screen:going_missing"
+    assert "screen:going_missing" not in chat.case.answers
+
+
+def test_low_and_high_concern_conversations(kb: Knowledge) -> None:
+    low = Chat(kb)
+    low.say("deny")
+    low.context()
+    asked_low = low.answer_all(lambda qid: "deny")
+    assert asked_low == len(kb.categories)  # one screen per category, nothing more
+
+    high = Chat(kb)
+    high.say("deny")
+    high.context()
+    wanted = {
+        "screen:going_missing",
+        "missing_episodes",
+        "screen:control",
+        "adult_collects_child",
+        "screen:documents",
+        "docs_held_by_other",
+        "screen:work",
+        "earnings_taken_or_quota",
+    }
+    asked_high = high.answer_all(lambda qid: "affirm" if qid in wanted else "deny")
+    assert asked_high > asked_low
+    high.say("affirm")
+    assert "Immediate" in high.last[0].text
+    for reply in low.log + high.log:
+        assert "not at risk" not in reply.text.lower()
+
+
+def test_language_switch_keeps_the_case(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat._take(talk.switch_language(kb, chat.case, NOW))
+    assert chat.case.language == "cy" and chat.case.pending == "role"
+    chat._take(talk.switch_language(kb, chat.case, NOW))
+    assert chat.case.language == "en_GB"
+
+
+def test_case_round_trips_and_ignores_forgery() -> None:
+    case = Case(pending="role", age=14, answers={"urgent": {"value": "no"}}, history=["urgent"])
+    assert Case.from_dict(case.to_dict()) == Case.from_dict(case.to_dict())
+    assert Case.from_dict(case.to_dict()).age == 14
+    forged = Case.from_dict({"answers": {"urgent": {"value": "definitely"}}, "pending": ["x"]})
+    assert forged.answers == {} and forged.pending is None
+
+
+def test_urgent_words_typed_as_a_note_give_advice_and_keep_the_note(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")
+    first = chat.case.pending
+    chat.say("affirm")
+    assert chat.case.pending.startswith("evidence:")
+    words = "she said a man is coming to get her tonight"
+    text = chat._take(talk.urgent(kb, chat.case, NOW, Event("urgent", words)))
+    assert "Act now" in text
+    assert chat.case.answers[first]["note"] == words
+    assert not chat.case.pending.startswith("evidence:")
