@@ -84,3 +84,39 @@ class ActionSwitchLanguage(GoldenHourAction):
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
         return talk.switch_language(kb, case, now())
+
+
+def _resume_store():
+    from bot.store.db import engine
+    from bot.store.resume import ResumeStore
+
+    return ResumeStore(engine())
+
+
+class ActionPause(GoldenHourAction):
+    """Store the case under a new resume code and tell the user the code."""
+
+    action_name = "action_pause"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        code = _resume_store().save(case.to_dict(), now()) if talk.can_pause(case) else None
+        return talk.paused(kb, case, code)
+
+
+class ActionResume(GoldenHourAction):
+    """Bring back a paused case from the code the user typed."""
+
+    action_name = "action_resume"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        from bot.logs import pseudonym
+        from bot.store.resume import find_code
+
+        code = find_code(event_from(tracker).text)
+        restored = None
+        if code is not None:
+            raw = _resume_store().take(code, pseudonym(tracker.sender_id), now())
+            restored = Case.from_dict(raw) if raw is not None else None
+        if case.pending is None and restored is None:
+            case = talk.opening(now(), case.language).case
+        return talk.resumed(kb, restored, case)

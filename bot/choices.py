@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.i18n import _
+from bot.i18n import N_, _
 
 _NOT_WORD = re.compile(r"[^a-z0-9&' ]+")
 
@@ -22,12 +22,12 @@ class Option:
 ROLE = (
     Option(
         "teacher",
-        "Teacher or school staff",
+        N_("Teacher or school staff"),
         ("teacher", "school", "dsl", "teaching", "tutor", "college", "headteacher", "senco"),
     ),
     Option(
         "health",
-        "Health",
+        N_("Health"),
         (
             "nurse",
             "doctor",
@@ -44,7 +44,7 @@ ROLE = (
     ),
     Option(
         "social_care",
-        "Social care",
+        N_("Social care"),
         (
             "social worker",
             "social care",
@@ -54,48 +54,62 @@ ROLE = (
             "residential",
         ),
     ),
-    Option("police", "Police", ("police", "officer", "pc", "detective", "constable", "pcso")),
-    Option("other", "Other", ("other", "volunteer", "youth worker", "charity", "something else")),
+    Option("police", N_("Police"), ("police", "officer", "pc", "detective", "constable", "pcso")),
+    Option(
+        "other", N_("Other"), ("other", "volunteer", "youth worker", "charity", "something else")
+    ),
 )
 NATION = (
-    Option("england", "England", ("england", "english", "london", "manchester", "birmingham")),
-    Option("wales", "Wales", ("wales", "welsh", "cymru", "cardiff", "swansea", "newport")),
-    Option("scotland", "Scotland", ("scotland", "scottish", "glasgow", "edinburgh", "aberdeen")),
-    Option("northern_ireland", "Northern Ireland", ("northern ireland", "ni", "belfast", "derry")),
+    Option("england", N_("England"), ("england", "english", "london", "manchester", "birmingham")),
+    Option("wales", N_("Wales"), ("wales", "welsh", "cymru", "cardiff", "swansea", "newport")),
+    Option(
+        "scotland", N_("Scotland"), ("scotland", "scottish", "glasgow", "edinburgh", "aberdeen")
+    ),
+    Option(
+        "northern_ireland", N_("Northern Ireland"), ("northern ireland", "ni", "belfast", "derry")
+    ),
 )
 SETTING = (
-    Option("school", "School or college", ("school", "college", "class", "classroom", "nursery")),
     Option(
-        "health", "Health setting", ("hospital", "clinic", "surgery", "gp", "a&e", "ward", "health")
+        "school", N_("School or college"), ("school", "college", "class", "classroom", "nursery")
     ),
-    Option("home_visit", "Home visit", ("home", "house", "visit", "flat")),
-    Option("police_contact", "Police contact", ("police", "custody", "arrest", "station")),
-    Option("port_or_border", "Port or border", ("port", "border", "airport", "ferry", "arrivals")),
-    Option("other", "Somewhere else", ("other", "somewhere else", "elsewhere", "street", "shop")),
+    Option(
+        "health",
+        N_("Health setting"),
+        ("hospital", "clinic", "surgery", "gp", "a&e", "ward", "health"),
+    ),
+    Option("home_visit", N_("Home visit"), ("home", "house", "visit", "flat")),
+    Option("police_contact", N_("Police contact"), ("police", "custody", "arrest", "station")),
+    Option(
+        "port_or_border", N_("Port or border"), ("port", "border", "airport", "ferry", "arrivals")
+    ),
+    Option(
+        "other", N_("Somewhere else"), ("other", "somewhere else", "elsewhere", "street", "shop")
+    ),
 )
 EVIDENCE = (
-    Option("observed", "I saw it", ("saw", "seen", "see", "observed", "noticed", "witnessed")),
-    Option("disclosed", "The child told me", ("told me", "said", "disclosed", "child told")),
-    Option("reported", "Someone else told me", ("someone", "colleague", "reported", "heard")),
-    Option("suspected", "I suspect it", ("suspect", "think", "feel", "guess", "suspicion")),
+    Option("observed", N_("I saw it"), ("saw", "seen", "see", "observed", "noticed", "witnessed")),
+    Option("disclosed", N_("The child told me"), ("told me", "said", "disclosed", "child told")),
+    Option("reported", N_("Someone else told me"), ("someone", "colleague", "reported", "heard")),
+    Option("suspected", N_("I suspect it"), ("suspect", "think", "feel", "guess", "suspicion")),
 )
 SHARE_WITH = (
-    Option("safeguarding_lead", "My safeguarding lead", ("lead", "dsl", "safeguarding lead")),
+    Option("safeguarding_lead", N_("My safeguarding lead"), ("lead", "dsl", "safeguarding lead")),
     Option(
         "childrens_social_care",
-        "Children's social care",
+        N_("Children's social care"),
         ("social care", "mash", "social services"),
     ),
-    Option("police", "The police", ("police",)),
-    Option("all", "All of these", ("all", "everyone", "all of them")),
+    Option("police", N_("The police"), ("police",)),
+    Option("all", N_("All of these"), ("all", "everyone", "all of them")),
 )
 WHY_NOT_TOLD = (
     Option(
         "raise_risk",
-        "Telling them could raise the risk to the child",
+        N_("Telling them could raise the risk to the child"),
         ("risk", "danger", "involved", "unsafe"),
     ),
-    Option("no_chance_yet", "Not had the chance yet", ("chance", "not yet")),
+    Option("no_chance_yet", N_("Not had the chance yet"), ("chance", "not yet")),
 )
 
 

@@ -14,6 +14,7 @@ again" and a language switch work at any point.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -309,7 +310,7 @@ def _check_answers(kb: Knowledge, case: Case) -> list[Reply]:
 
 def _assessment(kb: Knowledge, case: Case) -> Reply:
     result = assess(kb, case.context(), case.engine_answers())
-    lines = [_(line) for line in explain(kb, result)]
+    lines = explain(kb, result)
     return Reply(_("What your answers show:") + "\n" + "\n".join(lines), kind="assessment")
 
 
@@ -664,3 +665,36 @@ def switch_language(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
 def carry_on(kb: Knowledge, case: Case) -> Turn:
     """A greeting mid-way: pick up where we were, never start a new case."""
     return Turn((Reply(_("Hello again. Let's carry on.")), *ask(kb, case)), case)
+
+
+def can_pause(case: Case) -> bool:
+    return case.pending not in (None, DONE, ENDED)
+
+
+def paused(kb: Knowledge, case: Case, code: str | None) -> Turn:
+    """After "pause": the resume code (the action stored the case under it)."""
+    if code is None:
+        return Turn((Reply(_("There is nothing to pause yet.")), *ask(kb, case)), case)
+    text = _(
+        "Paused. Your resume code is {code}. Type 'resume {code}' here or in another "
+        "channel within {days} days to carry on from this question. Keep the code "
+        "safe: anyone with it can see this case."
+    ).format(code=code, days=resume_days())
+    return Turn((Reply(text, kind="resume_code"),), Case(language=case.language))
+
+
+def resumed(kb: Knowledge, case: Case | None, current: Case) -> Turn:
+    """After "resume CODE": back at the question the case was on, or the same
+    answer for a wrong, expired or rate-limited code."""
+    if case is None:
+        text = _(
+            "That code is not valid or has expired. Check it and try again, or type 'start again'."
+        )
+        return Turn((Reply(text), *ask(kb, current)), current)
+    return Turn(
+        (Reply(_("Welcome back. Let's carry on where you left off.")), *ask(kb, case)), case
+    )
+
+
+def resume_days() -> int:
+    return int(os.environ.get("GOLDEN_HOUR_RESUME_DAYS", "7"))

@@ -43,6 +43,12 @@ def use(language: str | None) -> Iterator[None]:
         _language.reset(token)
 
 
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; translate it with ``_``
+    where it is shown."""
+    return message
+
+
 def _(message: str) -> str:
     return translations(_language.get()).gettext(message)
 

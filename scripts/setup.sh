@@ -24,7 +24,7 @@ find_python() {
 }
 
 hash_of() { # hash of the named files and folders' contents (sorted, stable)
-  find "$@" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 2>/dev/null \
+  find "$@" -type f ! -name '*.pyc' ! -name '*.mo' ! -path '*/__pycache__/*' -print0 2>/dev/null \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 
@@ -64,7 +64,16 @@ if [ "$(cat "$SPACY_DIR/.build-hash" 2>/dev/null)" != "$spacy_hash" ]; then
   echo "$spacy_hash" > "$SPACY_DIR/.build-hash"
 fi
 
-# 4. The Rasa model: retrained only when its inputs change
+# 4. Message catalogues: compile locales/*/LC_MESSAGES/messages.po to .mo
+i18n_hash="$(hash_of locales)"
+if [ "$(cat "$RUN_DIR/.i18n-hash" 2>/dev/null)" != "$i18n_hash" ] \
+   || ! ls locales/*/LC_MESSAGES/messages.mo >/dev/null 2>&1; then
+  say "Compiling the message catalogues"
+  "$VENV/bin/pybabel" -q compile -d locales
+  echo "$i18n_hash" > "$RUN_DIR/.i18n-hash"
+fi
+
+# 5. The Rasa model: retrained only when its inputs change
 model_hash="$(hash_of config.yml domain.yml data constraints.txt "$SPACY_DIR/.build-hash")"
 model_name="golden-hour-$model_hash"
 if [ ! -f "$MODELS_DIR/$model_name.tar.gz" ]; then

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_, _
 from bot.knowledge import Knowledge
 from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS, FloorRule, Indicator
 from bot.triage.answers import URGENT, Answers, Context
@@ -128,34 +129,35 @@ def assess(kb: Knowledge, ctx: Context, answers: Answers) -> Assessment:
 
 
 MISSING_WORDS = {
-    "immediate": "Immediate: act now, before the child can be moved or go missing.",
-    "high": "High: there are signs the child may go missing or be moved.",
-    "medium": "Medium: no direct sign yet, but the concern means the child could be moved.",
-    "low": "Low so far, on the answers given: keep watching and record what you see.",
+    "immediate": N_("Immediate: act now, before the child can be moved or go missing."),
+    "high": N_("High: there are signs the child may go missing or be moved."),
+    "medium": N_("Medium: no direct sign yet, but the concern means the child could be moved."),
+    "low": N_("Low so far, on the answers given: keep watching and record what you see."),
 }
 CONCERN_WORDS = {
-    "strong": "Strong: several indicators of trafficking or exploitation.",
-    "some": "Some indicators of trafficking or exploitation.",
-    "few": (
+    "strong": N_("Strong: several indicators of trafficking or exploitation."),
+    "some": N_("Some indicators of trafficking or exploitation."),
+    "few": N_(
         "Few indicators so far. This is not a finding that the child is safe: keep "
         "watching, record what you see and tell your safeguarding lead."
     ),
 }
 
 
+def answer_word(value: str) -> str:
+    return {"yes": _("yes"), "not_sure": _("not sure"), "no": _("no"), "skip": _("skipped")}[value]
+
+
 def explain(kb: Knowledge, result: Assessment) -> list[str]:
-    """The assessment in plain words, with the answers that drove it."""
-    lines = [f"Going-missing risk: {MISSING_WORDS[result.going_missing]}"]
+    """The assessment in plain words (in the current language), with the answers
+    that drove it."""
+    lines = [_("Going-missing risk: {words}").format(words=_(MISSING_WORDS[result.going_missing]))]
     if result.urgent:
-        lines.append("- You said the child is in immediate danger or may go missing soon.")
-    lines += [f"- {d.question} ({_answer_word(d.answer)})" for d in result.missing_drivers]
-    lines.append(f"Trafficking concern: {CONCERN_WORDS[result.concern]}")
-    lines += [f"- {d.question} ({_answer_word(d.answer)})" for d in result.concern_drivers]
+        lines.append(_("- You said the child is in immediate danger or may go missing soon."))
+    lines += [f"- {_(d.question)} ({answer_word(d.answer)})" for d in result.missing_drivers]
+    lines.append(_("Trafficking concern: {words}").format(words=_(CONCERN_WORDS[result.concern])))
+    lines += [f"- {_(d.question)} ({answer_word(d.answer)})" for d in result.concern_drivers]
     for rule in kb.rules.floor_rules if kb.rules else ():
         if rule.id in result.floor_rules:
-            lines.append(f"Raised by the rule: {rule.description}")
+            lines.append(_("Raised by the rule: {rule}").format(rule=_(rule.description)))
     return lines
-
-
-def _answer_word(value: str) -> str:
-    return {"yes": "yes", "not_sure": "not sure"}.get(value, value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_
 from bot.knowledge import Knowledge
 from bot.knowledge.model import Indicator
 from bot.triage.answers import URGENT, Answers, Context, screen_id
@@ -27,8 +28,8 @@ class Question:
     skippable: bool
 
 
-URGENT_TEXT = "Is the child in immediate danger, or might they go missing soon?"
-URGENT_WHY = (
+URGENT_TEXT = N_("Is the child in immediate danger, or might they go missing soon?")
+URGENT_WHY = N_(
     "Trafficked children are often moved or disappear soon after they first meet "
     "services, so immediate danger comes first."
 )

@@ -17,41 +17,57 @@ from dataclasses import asdict, dataclass, field
 
 from babel.dates import format_datetime
 
+from bot import choices
 from bot.advice import format_contact
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.knowledge import Knowledge
 from bot.triage.answers import FACT_HOW, NOT_SURE, Answers, Context
 from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS, Assessment, concerning
 from bot.triage.questions import all_question_ids, question_for
 from bot.triage.steps import NextStep
 
-DRAFT_BANNER = (
+DRAFT_BANNER = N_(
     "DRAFT - not sent. Check and edit it, then send it through your own agency's "
     "referral route. The assistant advises; you decide."
 )
-TO_COMPLETE = "[to complete]"
+TO_COMPLETE = N_("[to complete]")  # a gap for the professional to fill in
+
+
+def gap() -> str:
+    return _(TO_COMPLETE)
+
 
 WHO_WORDS = {
-    "you": "you",
-    "your_safeguarding_lead": "you or your safeguarding lead",
-    "childrens_social_care": "children's social care",
-    "police": "the police",
-    "social_care_and_police": "children's social care and the police",
-    "first_responder": "a First Responder (local authority or police)",
+    "you": N_("you"),
+    "your_safeguarding_lead": N_("you or your safeguarding lead"),
+    "childrens_social_care": N_("children's social care"),
+    "police": N_("the police"),
+    "social_care_and_police": N_("children's social care and the police"),
+    "first_responder": N_("a First Responder (local authority or police)"),
 }
 SOON_WORDS = {
-    "now": "now",
-    "today": "today",
-    "as_soon_as_possible": "as soon as possible",
-    "when_planning": "when planning",
+    "now": N_("now"),
+    "today": N_("today"),
+    "as_soon_as_possible": N_("as soon as possible"),
+    "when_planning": N_("when planning"),
 }
 HOW_WORDS = {
-    "observed": "seen by you",
-    "disclosed": "told to you by the child",
-    "reported": "reported by someone else",
-    "suspected": "suspected",
+    "observed": N_("seen by you"),
+    "disclosed": N_("told to you by the child"),
+    "reported": N_("reported by someone else"),
+    "suspected": N_("suspected"),
 }
-WHEN_WORDS = {"now": "now", "within_6_months": "in the last 6 months", "longer_ago": "longer ago"}
+WHEN_WORDS = {
+    "now": N_("now"),
+    "within_6_months": N_("in the last 6 months"),
+    "longer_ago": N_("longer ago"),
+}
+
+
+def _label(options: tuple, value: str | None) -> str:
+    """The shown label of a context choice (role, nation, setting)."""
+    option = next((o for o in options if o.value == value), None)
+    return _(option.label) if option else gap()
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,7 @@ class Draft:
         out = [
             f"# {self.title}",
             "",
-            f"**{self.banner}**",
+            f"**{_(self.banner)}**",
             "",
             _("Concern raised: {when}").format(when=self.raised_at),
         ]
@@ -116,7 +132,7 @@ class Draft:
 
 def _when(value: dt.datetime | None, locale: str) -> str:
     if value is None:
-        return TO_COMPLETE
+        return gap()
     return format_datetime(value, format="d MMMM yyyy, HH:mm", locale=locale)
 
 
@@ -171,30 +187,26 @@ def _grab_sheet() -> Section:
     ]
     return Section(
         _("Missing-child grab sheet: fill in now, ready for the police"),
-        tuple(f"{f}: {TO_COMPLETE}" for f in fields),
+        tuple(f"{f}: {gap()}" for f in fields),
     )
 
 
 def _sharing_lines(sharing: SharingRecord | None) -> list[str]:
     if sharing is None:
-        return [
-            _("Who has been told, and whether the child or carer knows: {x}").format(x=TO_COMPLETE)
-        ]
+        return [_("Who has been told, and whether the child or carer knows: {x}").format(x=gap())]
 
     def told(value: bool | None) -> str:
-        return {True: _("yes"), False: _("no"), None: TO_COMPLETE}[value]
+        return {True: _("yes"), False: _("no"), None: gap()}[value]
 
     lines = [
-        _("Sharing with: {who}").format(
-            who=", ".join(_(w) for w in sharing.share_with) or TO_COMPLETE
-        ),
+        _("Sharing with: {who}").format(who=", ".join(_(w) for w in sharing.share_with) or gap()),
         _("Child told about the referral: {x}").format(x=told(sharing.child_told)),
         _("Parent or carer told: {x}").format(x=told(sharing.carer_told)),
     ]
     if sharing.child_told is False or sharing.carer_told is False:
         lines.append(
             _("Why not: {reason}").format(
-                reason=_(sharing.reason_not_told) if sharing.reason_not_told else TO_COMPLETE
+                reason=_(sharing.reason_not_told) if sharing.reason_not_told else gap()
             )
         )
     return lines
@@ -234,15 +246,15 @@ def referral_summary(
         _("Immediate danger or may go missing soon: {x}").format(
             x=_("yes") if result.urgent else _("not said")
         ),
-        _("Where the child is now and who they are with: {x}").format(x=TO_COMPLETE),
+        _("Where the child is now and who they are with: {x}").format(x=gap()),
     ]
-    urgency += [f"- {d.question}" for d in result.missing_drivers]
+    urgency += [f"- {_(d.question)}" for d in result.missing_drivers]
     referral = [
-        _("Referrer's role: {x}").format(x=_(ctx.role or TO_COMPLETE)),
-        _("Nation: {x}").format(x=_(ctx.nation or TO_COMPLETE)),
-        _("Where the child was met: {x}").format(x=_(ctx.setting or TO_COMPLETE)),
+        _("Referrer's role: {x}").format(x=_label(choices.ROLE, ctx.role)),
+        _("Nation: {x}").format(x=_label(choices.NATION, ctx.nation)),
+        _("Where the child was met: {x}").format(x=_label(choices.SETTING, ctx.setting)),
         _("Referrer's name, agency and contact details (including out of hours): {x}").format(
-            x=TO_COMPLETE
+            x=gap()
         ),
     ]
     if ctx.age is None:
@@ -252,17 +264,17 @@ def referral_summary(
             _(" (disputed: treat as a child until decided)") if ctx.age_disputed else ""
         )
     child = [
-        _("Case reference or initials: {x}").format(x=case_ref or TO_COMPLETE),
+        _("Case reference or initials: {x}").format(x=case_ref or gap()),
         _("Age or estimated age: {x}").format(x=age),
         _(
             "Names and aliases, date of birth, nationality, languages and whether an "
             "interpreter is needed, address, school and GP: {x}"
-        ).format(x=TO_COMPLETE),
+        ).format(x=gap()),
     ]
     concern = [_("Trafficking concern: {words}").format(words=_(CONCERN_WORDS[result.concern]))]
     concern += _concern_lines(kb, answers)
     taken = [f"{_when(a.when, locale)}: {a.what}" for a in actions_taken] or [
-        _("None recorded yet: {x}").format(x=TO_COMPLETE)
+        _("None recorded yet: {x}").format(x=gap())
     ]
     sections = [
         Section(_("Urgency"), tuple(urgency)),
@@ -290,10 +302,10 @@ def nspcc_call_note(
     """The same answers shaped as notes for a call to the NSPCC Helpline."""
     nspcc = kb.contact("nspcc_helpline")
     about = [
-        _("I am a {role} in {nation}; I met the child at: {setting}.").format(
-            role=_(ctx.role or TO_COMPLETE),
-            nation=_(ctx.nation or TO_COMPLETE),
-            setting=_(ctx.setting or TO_COMPLETE),
+        _("My role: {role}. Nation: {nation}. Where I met the child: {setting}.").format(
+            role=_label(choices.ROLE, ctx.role),
+            nation=_label(choices.NATION, ctx.nation),
+            setting=_label(choices.SETTING, ctx.setting),
         ),
         _("Going-missing risk: {x}").format(x=_(MISSING_WORDS[result.going_missing])),
         _("Trafficking concern: {x}").format(x=_(CONCERN_WORDS[result.concern])),
@@ -325,10 +337,10 @@ def ceop_report_facts(
         return None
     seen = [f"- {_answer_line(kb, answers, i.id)}" for i in online]
     ready = [
-        _("What happened online, in the child's words where possible: {x}").format(x=TO_COMPLETE),
-        _("Where: the app, game or website: {x}").format(x=TO_COMPLETE),
-        _("Usernames or profiles of the people involved: {x}").format(x=TO_COMPLETE),
-        _("When it happened: {x}").format(x=TO_COMPLETE),
+        _("What happened online, in the child's words where possible: {x}").format(x=gap()),
+        _("Where: the app, game or website: {x}").format(x=gap()),
+        _("Usernames or profiles of the people involved: {x}").format(x=gap()),
+        _("When it happened: {x}").format(x=gap()),
         _(
             "Reports to CEOP cannot be anonymous. If the child is in immediate danger, call {p}."
         ).format(p=kb.contact("police_emergency").phone),
@@ -368,6 +380,6 @@ def blank_proforma(kb: Knowledge, ctx: Context | None = None) -> Draft:
     return Draft(
         kind="proforma",
         title=_("Child trafficking concern: questions to work through"),
-        raised_at=TO_COMPLETE,
+        raised_at=gap(),
         sections=tuple(sections),
     )

@@ -89,6 +89,7 @@ class Servers:
             TF_CPP_MIN_LOG_LEVEL="2",
             GOLDEN_HOUR_ACTION_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             GOLDEN_HOUR_TRACKER_DB=str(self.workdir / "conversations.db"),
+            GOLDEN_HOUR_DATABASE_URL=f"sqlite:///{self.workdir / 'golden_hour.db'}",
             GOLDEN_HOUR_LOG_LEVEL="INFO",
             LOG_LEVEL="INFO",  # Rasa's own level: the one production runs at
         )

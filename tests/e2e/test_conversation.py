@@ -116,3 +116,26 @@ def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
     assert "the man who collects him may be involved" in summary.text
     assert "I saw it myself, twice this week" in summary.text  # the professional's note
     finish_and_check(servers, sender, summary, turns + 5)
+
+
+def test_pause_in_one_conversation_and_resume_in_another(servers: Servers) -> None:
+    first = f"pause-{uuid.uuid4().hex[:8]}"
+    servers.send(first, "hello")
+    servers.send(first, "no")
+    servers.send(first, "I'm a health visitor")
+    reply = servers.send(first, "pause")
+    code = servers.tracker(first)["slots"]["case"]
+    assert code["pending"] is None  # nothing left open in the paused conversation
+    words = reply.text.split()
+    resume_code = words[words.index("is") + 1].rstrip(".")
+    assert len(resume_code) == 8
+
+    second = f"resume-{uuid.uuid4().hex[:8]}"
+    wrong = servers.send(second, "resume ZZZZ2222")
+    assert "not valid or has expired" in wrong.text
+    back = servers.send(second, f"resume {resume_code}")
+    assert "Welcome back" in back.text and "Where in the UK" in back.text
+    case = servers.tracker(second)["slots"]["case"]
+    assert case["role"] == "health" and case["pending"] == "nation"
+    again = servers.send(f"again-{uuid.uuid4().hex[:8]}", f"resume {resume_code}")
+    assert "not valid or has expired" in again.text  # a code works once

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Catalogue upkeep (developers): re-extract every message into locales/messages.pot
+# and merge it into each language's .po. Set-up compiles the .po files to .mo.
+#   scripts/i18n.sh           extract + update
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+"$VENV/bin/pybabel" -q extract -F babel.cfg -k N_ --no-location --sort-output \
+  --project "Golden Hour" --copyright-holder "Golden Hour" -o locales/messages.pot . >/dev/null
+for lang in en_GB cy; do
+  if [ -f "locales/$lang/LC_MESSAGES/messages.po" ]; then
+    "$VENV/bin/pybabel" -q update -i locales/messages.pot -d locales -l "$lang" --no-fuzzy-matching >/dev/null
+  else
+    "$VENV/bin/pybabel" -q init -i locales/messages.pot -d locales -l "$lang" >/dev/null
+  fi
+done
+# British English is the source language: its catalogue repeats each message.
+"$VENV/bin/python" - <<'PY'
+from babel.messages.pofile import read_po, write_po
+path = "locales/en_GB/LC_MESSAGES/messages.po"
+with open(path, "rb") as f:
+    catalog = read_po(f, locale="en_GB")
+for message in catalog:
+    empty = not any(message.string) if isinstance(message.string, tuple) else not message.string
+    if message.id and empty:
+        message.string = message.id
+    message.flags.discard("fuzzy")
+with open(path, "wb") as f:
+    write_po(f, catalog, width=100, omit_header=False)
+PY
+echo "catalogues updated: $(grep -c '^msgid "' locales/messages.pot) messages"
