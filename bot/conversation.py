@@ -21,7 +21,7 @@ from typing import Any
 from bot import choices
 from bot.advice import format_contact
 from bot.choices import Option
-from bot.i18n import LANGUAGES, _, babel_locale, ngettext, use
+from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
@@ -163,14 +163,11 @@ def intro() -> Reply:
             "service. I keep the least personal data I need: please use initials or a "
             "case reference, never the child's full name."
         ),
-        choices=(Choice("Cymraeg", "/switch_language"),),
+        # Each language's name in itself: the button offers the other language.
+        choices=(
+            Choice("English" if current_language() == "cy" else "Cymraeg", "/switch_language"),
+        ),
     )
-
-
-def _language_choice(case: Case) -> Choice:
-    if case.language == "cy":
-        return Choice("English", "/switch_language")
-    return Choice("Cymraeg", "/switch_language")
 
 
 def _progress(kb: Knowledge, case: Case) -> str:

@@ -29,7 +29,12 @@ def _walk(node: yaml.Node, key: str | None = None) -> Iterator[tuple[int, str]]:
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             yield from _walk(item, key)
-    elif isinstance(node, yaml.ScalarNode) and key in TEXT_KEYS and node.value.strip():
+    elif (
+        isinstance(node, yaml.ScalarNode)
+        and key in TEXT_KEYS
+        and node.tag == "tag:yaml.org,2002:str"  # not null, dates, numbers
+        and node.value.strip()
+    ):
         yield node.start_mark.line + 1, node.value
 
 

@@ -139,3 +139,20 @@ def test_pause_in_one_conversation_and_resume_in_another(servers: Servers) -> No
     assert case["role"] == "health" and case["pending"] == "nation"
     again = servers.send(f"again-{uuid.uuid4().hex[:8]}", f"resume {resume_code}")
     assert "not valid or has expired" in again.text  # a code works once
+
+
+def test_typed_payloads_only_answer_the_open_question(servers: Servers) -> None:
+    sender = f"forge-{uuid.uuid4().hex[:8]}"
+    servers.send(sender, "hello")
+    servers.send(sender, "/deny")
+    # A role choice typed while the role question is open is just a choice...
+    servers.send(sender, '/inform{"choice": "police"}')
+    assert servers.tracker(sender)["slots"]["case"]["role"] == "police"
+    # ...but the same kind of payload cannot answer a different question.
+    reply = servers.send(sender, '/inform{"choice": "port_or_border"}')
+    case = servers.tracker(sender)["slots"]["case"]
+    assert case["nation"] is None and case["setting"] is None
+    assert "did not understand" in reply.text
+    # and a yes cannot stand in for a nation
+    servers.send(sender, "/affirm")
+    assert servers.tracker(sender)["slots"]["case"]["nation"] is None
