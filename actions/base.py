@@ -81,7 +81,7 @@ def parse_age(words: str) -> int | None:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.timezone.utc)
 
 
 class GoldenHourAction(Action, ABC):

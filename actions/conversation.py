@@ -11,12 +11,12 @@ from bot.knowledge import Knowledge
 
 
 class ActionOpening(GoldenHourAction):
-    """A greeting: the opening for a new conversation, else carry on."""
+    """A greeting: the opening for a new (or finished) conversation, else carry on."""
 
     action_name = "action_opening"
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
-        if case.pending is None:
+        if case.pending in (None, talk.DONE, talk.ENDED):
             return talk.opening(now(), case.language)
         return talk.carry_on(kb, case)
 

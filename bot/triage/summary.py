@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone
 
 from bot import choices
 from bot.advice import format_contact
@@ -130,10 +130,15 @@ class Draft:
         return json.dumps({"draft": True, **asdict(self)}, ensure_ascii=False, indent=2)
 
 
+UK_TIME = get_timezone("Europe/London")
+
+
 def _when(value: dt.datetime | None, locale: str) -> str:
+    """A date and time in UK time, written the way the chosen language writes it
+    (a time without a zone is taken as UTC)."""
     if value is None:
         return gap()
-    return format_datetime(value, format="d MMMM yyyy, HH:mm", locale=locale)
+    return format_datetime(value, format="d MMMM yyyy, HH:mm", tzinfo=UK_TIME, locale=locale)
 
 
 def _answer_line(kb: Knowledge, answers: Answers, indicator_id: str) -> str:

@@ -135,3 +135,11 @@ def test_blank_proforma_has_every_question(kb: Knowledge) -> None:
     for qid in all_question_ids(kb, Context()):
         assert question_for(kb, qid).text in text
     assert text.count("[ ] Yes") == len(all_question_ids(kb, Context()))
+
+
+def test_times_are_shown_in_uk_time(kb: Knowledge) -> None:
+    summer = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone.utc)  # 10:30 BST
+    ctx = Context(role="teacher", nation="england", concern_raised_at=summer)
+    result = assess(kb, ctx, {})
+    draft = referral_summary(kb, ctx, {}, result, next_steps(kb, ctx, {}, result))
+    assert draft.raised_at == "1 July 2026, 10:30"
