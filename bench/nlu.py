@@ -25,7 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out:  # the per-fold models are not kept
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "rasa"), "test", "nlu",
