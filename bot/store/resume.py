@@ -7,8 +7,11 @@ the same or another conversation brings the case back at the question it was on.
   GOLDEN_HOUR_STORE_KEY), so the table alone cannot be used to resume a case.
 - A code works once and expires (GOLDEN_HOUR_RESUME_DAYS, default 7).
 - Entry is rate-limited per conversation: after 5 wrong codes in 15 minutes every
-  further try is refused for the rest of that window. A wrong code gets the same
-  answer as an expired one.
+  further try is refused for the rest of that window. Because a guesser can open
+  new conversations at will, there is also a limit across all conversations
+  (GOLDEN_HOUR_RESUME_GLOBAL_FAILURES wrong codes in 15 minutes, default 100):
+  past it, every code entry is refused until the window moves on. A wrong code
+  gets the same answer as an expired one.
 """
 
 from __future__ import annotations
@@ -67,6 +70,10 @@ def _ttl() -> dt.timedelta:
     return dt.timedelta(days=int(os.environ.get("GOLDEN_HOUR_RESUME_DAYS", "7")))
 
 
+def _global_limit() -> int:
+    return int(os.environ.get("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES", "100"))
+
+
 class ResumeStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -85,13 +92,17 @@ class ResumeStore:
         return code
 
     def blocked(self, who: str, now: dt.datetime) -> bool:
+        recent = resume_failures.c.at > now - FAILURE_WINDOW
         with self.engine.connect() as conn:
-            count = conn.execute(
+            mine = conn.execute(
                 select(func.count())
                 .select_from(resume_failures)
-                .where(resume_failures.c.who == who, resume_failures.c.at > now - FAILURE_WINDOW)
+                .where(resume_failures.c.who == who, recent)
             ).scalar_one()
-        return count >= MAX_FAILURES
+            everyone = conn.execute(
+                select(func.count()).select_from(resume_failures).where(recent)
+            ).scalar_one()
+        return mine >= MAX_FAILURES or everyone >= _global_limit()
 
     def take(self, code: str, who: str, now: dt.datetime) -> dict | None:
         """The paused case for a code (and the code is used up), or None for a wrong,
@@ -106,6 +117,10 @@ class ResumeStore:
                 )
             ).first()
             if row is None:
+                # Old failures no longer count: drop them so the table stays small.
+                conn.execute(
+                    delete(resume_failures).where(resume_failures.c.at <= now - FAILURE_WINDOW)
+                )
                 conn.execute(insert(resume_failures).values(who=who, at=now))
                 return None
             conn.execute(delete(resume_codes).where(resume_codes.c.code_hash == digest))

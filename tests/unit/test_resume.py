@@ -63,6 +63,18 @@ def test_entry_is_rate_limited(store: ResumeStore) -> None:
     assert store.take(code, "guesser", NOW + dt.timedelta(minutes=16)) is not None
 
 
+def test_many_senders_cannot_share_out_the_guessing(
+    store: ResumeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES", "12")
+    code = store.save({"pending": "role"}, NOW)
+    for n in range(12):  # each sender stays under its own limit
+        assert store.take("WRONGCDE", f"guesser-{n}", NOW) is None
+    assert store.take(code, "honest", NOW) is None  # everyone waits out the window
+    later = NOW + dt.timedelta(minutes=16)
+    assert store.take(code, "honest", later) == {"pending": "role"}
+
+
 def test_find_code_in_words() -> None:
     assert find_code("resume k7pw2qxm please") == "K7PW2QXM"
     assert find_code("resume K7PW2QX") is None
@@ -73,7 +85,7 @@ def test_pause_and_resume_in_the_conversation(store: ResumeStore) -> None:
     kb = load_knowledge(today=dt.date(2026, 11, 23))
     turn = talk.opening(NOW)
     turn = talk.handle(kb, turn.case, Event("deny", "no"), NOW)
-    turn = talk.handle(kb, turn.case, Event("inform", choice="police"), NOW)
+    turn = talk.handle(kb, turn.case, Event("inform", choice="role.police"), NOW)
     assert turn.case.pending == "nation"
     code = store.save(turn.case.to_dict(), NOW)
     paused = talk.paused(kb, turn.case, code)
