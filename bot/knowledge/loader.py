@@ -255,6 +255,10 @@ def _one_of(checker: _Checker, where: str, key: str, value: Any, allowed: tuple[
             checker.problems.append(f"{where}: '{key}' has unknown value '{v}'")
 
 
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def _load_sources(checker: _Checker, data_dir: Path) -> tuple[dict[str, Source], int]:
     src_doc, entries = _read(data_dir / "sources.yml", "sources", checker.problems)
     interval = src_doc.get("review_interval_days", 180)
@@ -445,6 +449,10 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
         missing,
         {"high_min_flagged": Field(int), "medium_min_concern": _str()},
     ):
+        if not _positive_int(missing["high_min_flagged"]):
+            checker.problems.append(
+                f"{file}: going_missing: 'high_min_flagged' must be a whole number above 0"
+            )
         _one_of(
             checker,
             f"{file}: going_missing",
@@ -469,6 +477,11 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
         rw = f"{file}: floor rule '{rule.id}'"
         checker.cited(rw, list(rule.sources), sources)
         _one_of(checker, rw, "condition", tuple(rule.condition), FLOOR_CONDITIONS)
+        for key, value in rule.condition.items():
+            if not _positive_int(value):
+                checker.problems.append(f"{rw}: condition '{key}' must be a whole number above 0")
+        if not (rule.concern_at_least or rule.going_missing_at_least):
+            checker.problems.append(f"{rw}: give concern_at_least, going_missing_at_least or both")
         if rule.concern_at_least:
             _one_of(checker, rw, "concern_at_least", rule.concern_at_least, CONCERN_LEVELS)
         if rule.going_missing_at_least:

@@ -214,3 +214,24 @@ def test_floor_rule_with_unknown_condition_is_refused(data: Path) -> None:
     assert any(
         "floor rule 'missing_with_controlling_adult'" in p and "moon_phase" in p for p in found
     )
+
+
+@pytest.mark.parametrize("bad", ["1", 0, -2, True, 1.5])
+def test_floor_rule_condition_needs_a_whole_number_above_zero(data: Path, bad: object) -> None:
+    edit(data / "triage.yml", lambda d: d["floor_rules"][0]["condition"].update(min_flagged=bad))
+    found = problems(data)
+    assert any("condition 'min_flagged' must be a whole number above 0" in p for p in found)
+
+
+def test_floor_rule_must_raise_something(data: Path) -> None:
+    def drop(d: dict) -> None:
+        d["floor_rules"][0].pop("going_missing_at_least", None)
+        d["floor_rules"][0].pop("concern_at_least", None)
+
+    edit(data / "triage.yml", drop)
+    assert any("give concern_at_least, going_missing_at_least" in p for p in problems(data))
+
+
+def test_high_going_missing_threshold_must_be_above_zero(data: Path) -> None:
+    edit(data / "triage.yml", lambda d: d["going_missing"].update(high_min_flagged=0))
+    assert any("'high_min_flagged' must be a whole number above 0" in p for p in problems(data))
