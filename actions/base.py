@@ -102,7 +102,7 @@ class GoldenHourAction(Action, ABC):
     ) -> list[EventType]:
         try:
             kb = knowledge()
-            case = Case.from_dict(tracker.get_slot(CASE_SLOT))
+            case = Case.from_dict(tracker.get_slot(CASE_SLOT), kb)
             with use(case.language):
                 result = self.turn(kb, case, tracker)
                 messages = [reply.as_rasa_message() for reply in result.replies]

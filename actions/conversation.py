@@ -116,7 +116,7 @@ class ActionResume(GoldenHourAction):
         restored = None
         if code is not None:
             raw = _resume_store().take(code, pseudonym(tracker.sender_id), now())
-            restored = Case.from_dict(raw) if raw is not None else None
+            restored = Case.from_dict(raw, kb) if raw is not None else None
         if case.pending is None and restored is None:
             case = talk.opening(now(), case.language).case
         return talk.resumed(kb, restored, case)

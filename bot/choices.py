@@ -1,10 +1,15 @@
 """The quick choices the conversation offers (role, nation, setting, evidence,
 sharing), with the words people use for each so free text works as well as the
-buttons. Matching is whole-word and case-insensitive."""
+buttons. Matching is whole-word and case-insensitive.
+
+A button's value names its question as well as its option ("setting.health"),
+so a button pressed under an earlier question (or typed as a payload) can never
+answer a later one that happens to share an option name."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.i18n import N_, _
@@ -113,15 +118,45 @@ WHY_NOT_TOLD = (
 )
 
 
-def match(options: tuple[Option, ...], text: str, choice: str | None = None) -> Option | None:
-    """The option a button payload or the user's words name; None if unclear."""
+GROUPS: dict[str, tuple[Option, ...]] = {
+    "role": ROLE,
+    "nation": NATION,
+    "setting": SETTING,
+    "evidence": EVIDENCE,
+    "share_with": SHARE_WITH,
+    "why_not": WHY_NOT_TOLD,
+}
+
+
+def button_value(group: str, option: Option) -> str:
+    """The value a button for this option sends: question and option."""
+    return f"{group}.{option.value}"
+
+
+def by_value(group: str, value: str | None) -> Option | None:
+    """The option with this stored value (without the question part)."""
+    return next((o for o in GROUPS[group] if o.value == value), None)
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents dropped (Welsh labels: "Cymru" and "cymru" alike,
+    "â" typed as "a"), punctuation made spaces, single spaces, padded."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return f" {' '.join(_NOT_WORD.sub(' ', bare).split())} "
+
+
+def match(group: str, text: str, choice: str | None = None) -> Option | None:
+    """The option a button payload or the user's words name; None if unclear or if
+    the payload belongs to another question."""
+    options = GROUPS[group]
     if choice is not None:
-        return next((o for o in options if o.value == choice), None)
-    words_only = _NOT_WORD.sub(" ", text.lower())
-    lowered = f" {' '.join(words_only.split())} "
-    hits = [
-        o
-        for o in options
-        if any(f" {w} " in lowered for w in o.words) or f" {_(o.label).lower()} " in lowered
-    ]
+        return next((o for o in options if button_value(group, o) == choice), None)
+    lowered = _plain(text)
+    # A whole label wins over single words: "Someone else told me" is the
+    # "reported" option even though "told me" is one of the "disclosed" words.
+    by_label = [o for o in options if _plain(_(o.label)) in lowered]
+    if len(by_label) == 1:
+        return by_label[0]
+    hits = [o for o in options if any(_plain(w) in lowered for w in o.words)]
     return hits[0] if len(hits) == 1 else None

@@ -20,9 +20,9 @@ from typing import Any
 
 from bot import choices
 from bot.advice import format_contact
-from bot.choices import Option
 from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
+from bot.knowledge.model import MISSING_LEVELS
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
 from bot.triage.answers import URGENT, VALUES
@@ -36,7 +36,7 @@ ANSWER_INTENTS = {"affirm": "yes", "deny": "no", "unsure": "not_sure", "skip": "
 # What NLU calls words it cannot place; they can still be a note or a choice.
 UNPLACED_INTENTS = ("out_of_scope", "nlu_fallback")
 
-CONTEXT_QUESTIONS = {"role": choices.ROLE, "nation": choices.NATION, "setting": choices.SETTING}
+CONTEXT_QUESTIONS = ("role", "nation", "setting")
 SHARING_QUESTIONS = ("share_with", "child_told", "carer_told", "why_not")
 CHECK, CHANGE, DONE, ENDED = "check", "change", "done", "ended"
 EVIDENCE_PREFIX = "evidence:"
@@ -64,36 +64,55 @@ class Case:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: Any) -> Case:
-        """Rebuild a case from a slot value, dropping anything malformed (a slot can
-        be forged by a typed payload, so nothing here is trusted)."""
+    def from_dict(cls, raw: Any, kb: Knowledge | None = None) -> Case:
+        """Rebuild a case from a slot value or a stored one, dropping anything
+        malformed or unknown (a slot can be forged by a typed payload and a stored
+        case can predate a guidance change, so nothing here is trusted). With the
+        guidance, question ids are checked against it too."""
         case = cls()
         if not isinstance(raw, dict):
             return case
-        for key, kind in (
-            ("pending", str),
-            ("language", str),
-            ("role", str),
-            ("nation", str),
-            ("setting", str),
-            ("age", int),
-            ("advised", bool),
-            ("raised_at", str),
-        ):
-            if isinstance(raw.get(key), kind):
+        for key in CONTEXT_QUESTIONS:
+            if choices.by_value(key, raw.get(key)) is not None:
                 setattr(case, key, raw[key])
-        if case.language not in LANGUAGES:
-            case.language = "en_GB"
+        if raw.get("language") in LANGUAGES:
+            case.language = raw["language"]
+        age = raw.get("age")
+        if isinstance(age, int) and not isinstance(age, bool) and 0 < age < 25:
+            case.age = age
+        if isinstance(raw.get("advised"), bool):
+            case.advised = raw["advised"]
+        if isinstance(raw.get("raised_at"), str):
+            try:
+                dt.datetime.fromisoformat(raw["raised_at"])
+                case.raised_at = raw["raised_at"]
+            except ValueError:
+                pass
         answers = raw.get("answers")
         if isinstance(answers, dict):
             for qid, a in answers.items():
-                if isinstance(qid, str) and isinstance(a, dict) and a.get("value") in VALUES:
-                    case.answers[qid] = {k: a.get(k) for k in ("value", "how", "when", "note")}
+                if _is_question(kb, qid) and isinstance(a, dict) and a.get("value") in VALUES:
+                    case.answers[qid] = {
+                        "value": a["value"],
+                        "how": a.get("how") if choices.by_value("evidence", a.get("how")) else None,
+                        "when": a.get("when") if isinstance(a.get("when"), str) else None,
+                        "note": a.get("note") if isinstance(a.get("note"), str) else None,
+                    }
         history = raw.get("history")
         if isinstance(history, list):
-            case.history = [h for h in history if isinstance(h, str)]
-        if isinstance(raw.get("sharing"), dict):
-            case.sharing = {k: v for k, v in raw["sharing"].items() if isinstance(k, str)}
+            known = [h for h in history if h in case.answers or h in CONTEXT_QUESTIONS]
+            case.history = list(dict.fromkeys(known))
+        case.sharing = _sharing_from(raw.get("sharing"))
+        pending = raw.get("pending")
+        if isinstance(pending, str) and (
+            pending in (*CONTEXT_QUESTIONS, *SHARING_QUESTIONS, CHECK, CHANGE, DONE, ENDED)
+            or _is_question(kb, pending)
+            or (
+                pending.startswith(EVIDENCE_PREFIX)
+                and pending.removeprefix(EVIDENCE_PREFIX) in case.answers
+            )
+        ):
+            case.pending = pending
         return case
 
     # --- views for the engine -------------------------------------------------------
@@ -136,11 +155,41 @@ class Turn:
     case: Case
 
 
+def _is_question(kb: Knowledge | None, qid: Any) -> bool:
+    """Whether qid names a question: any well-formed id without the guidance,
+    one the guidance has with it."""
+    if not isinstance(qid, str) or not qid:
+        return False
+    if kb is None:
+        return qid == URGENT or qid.replace(":", "").replace("_", "").isalnum()
+    if qid.startswith("screen:"):
+        return qid.removeprefix("screen:") in kb.categories
+    return qid == URGENT or qid in kb.indicators
+
+
+def _sharing_from(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, Any] = {}
+    share_with = raw.get("share_with")
+    if isinstance(share_with, list) and all(isinstance(x, str) for x in share_with):
+        out["share_with"] = share_with
+    for key in ("child_told", "carer_told"):
+        if isinstance(raw.get(key), bool):
+            out[key] = raw[key]
+    if isinstance(raw.get("why_not"), str):
+        out["why_not"] = raw["why_not"]
+    return out
+
+
 # --- building blocks -------------------------------------------------------------------
 
 
-def _buttons(options: tuple[Option, ...]) -> tuple[Choice, ...]:
-    return tuple(Choice(_(o.label), f'/inform{{"choice": "{o.value}"}}') for o in options)
+def _buttons(group: str) -> tuple[Choice, ...]:
+    return tuple(
+        Choice(_(o.label), f'/inform{{"choice": "{choices.button_value(group, o)}"}}')
+        for o in choices.GROUPS[group]
+    )
 
 
 def _yes_no(skippable: bool) -> tuple[Choice, ...]:
@@ -190,12 +239,12 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
             "nation": _("Where in the UK are you working?"),
             "setting": _("Where did you meet the child?"),
         }[pending]
-        return [Reply(text, _buttons(CONTEXT_QUESTIONS[pending]), kind="question")]
+        return [Reply(text, _buttons(pending), kind="question")]
     if pending and pending.startswith(EVIDENCE_PREFIX):
         return [
             Reply(
                 _("How do you know? You can also type a note in your own words."),
-                (*_buttons(choices.EVIDENCE), Choice(_("Skip"), "/skip")),
+                (*_buttons("evidence"), Choice(_("Skip"), "/skip")),
                 kind="question",
             )
         ]
@@ -207,7 +256,7 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
         return [
             Reply(
                 _("Who do you intend to share this concern with? Choose, or type your own."),
-                _buttons(choices.SHARE_WITH),
+                _buttons("share_with"),
                 kind="question",
             )
         ]
@@ -231,7 +280,7 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
         return [
             Reply(
                 _("Why have they not been told? Choose, or type your reason."),
-                _buttons(choices.WHY_NOT_TOLD),
+                _buttons("why_not"),
                 kind="question",
             )
         ]
@@ -282,7 +331,7 @@ def _numbered_answers(kb: Knowledge, case: Case) -> list[tuple[str, str]]:
     lines = []
     for qid in case.history:
         if qid in CONTEXT_QUESTIONS:
-            option = choices.match(CONTEXT_QUESTIONS[qid], "", getattr(case, qid))
+            option = choices.by_value(qid, getattr(case, qid))
             label = {"role": _("Your role"), "nation": _("Nation"), "setting": _("Setting")}[qid]
             lines.append((qid, f"{label}: {_(option.label) if option else '-'}"))
         elif qid in case.answers:
@@ -353,6 +402,23 @@ def _record(case: Case, qid: str, value: str) -> None:
     case.history.append(qid)
 
 
+def _drop_category(kb: Knowledge, case: Case, category: str | None) -> None:
+    for ind in kb.in_category(category or ""):
+        case.answers.pop(ind.id, None)
+        if ind.id in case.history:
+            case.history.remove(ind.id)
+
+
+def _mark_urgent(case: Case) -> None:
+    """ "urgent" said mid-way answers the opening question yes, in its place, so
+    the assessment and the draft show it."""
+    if URGENT in case.history:
+        case.answers[URGENT]["value"] = "yes"
+    else:
+        case.answers[URGENT] = {"value": "yes", "how": None, "when": None, "note": None}
+        case.history.insert(0, URGENT)
+
+
 def _not_understood(kb: Knowledge, case: Case) -> list[Reply]:
     return [Reply(_("Sorry, I did not understand that answer.")), *ask(kb, case)]
 
@@ -371,6 +437,8 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
         ]
     before = assess(kb, case.context(), case.engine_answers())
     _record(case, qid, value)
+    if q.kind == "screen" and value in ("no", "skip"):
+        _drop_category(kb, case, q.category)  # a changed screen takes its answers with it
     replies: list[Reply] = []
     after = assess(kb, case.context(), case.engine_answers())
     if qid == URGENT:
@@ -379,9 +447,13 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
             replies.append(Reply(_("When you are ready, I will help you write the referral.")))
         replies += _move_on(kb, case)
         return replies
-    if after.going_missing == "immediate" and before.going_missing != "immediate":
+    rose = MISSING_LEVELS.index(after.going_missing) > MISSING_LEVELS.index(before.going_missing)
+    if rose and after.going_missing == "immediate":
         # Going-missing risk found mid-way: advice first, then back to the questions.
         replies.append(Reply(_("What you have said means the child may go missing soon.")))
+        replies += _advice(kb, case)
+    elif rose and after.going_missing == "high" and not case.advised:
+        replies.append(Reply(_("What you have said is a sign that the child could go missing.")))
         replies += _advice(kb, case)
     if value == "yes" and q.kind == "indicator":
         case.pending = EVIDENCE_PREFIX + qid
@@ -396,7 +468,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
         return _move_on(kb, case)
     replies: list[Reply] = []
     if event.choice is not None:
-        option = choices.match(choices.EVIDENCE, "", event.choice)
+        option = choices.match("evidence", "", event.choice)
         if option is None:
             return _not_understood(kb, case)
         answer["how"] = option.value
@@ -407,7 +479,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     elif event.text and not event.text.startswith("/"):
         # The user's own words: kept as the note, and they may say how they know.
         answer["note"] = event.text
-        option = choices.match(choices.EVIDENCE, event.text)
+        option = choices.match("evidence", event.text)
         if option is not None:
             answer["how"] = option.value
         replies.append(Reply(_("Thank you, I have kept that note with your answer.")))
@@ -419,7 +491,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     key = case.pending
     assert key in CONTEXT_QUESTIONS
-    option = choices.match(CONTEXT_QUESTIONS[key], event.text, event.choice)
+    option = choices.match(key, event.text, event.choice)
     if option is None:
         return _not_understood(kb, case)
     setattr(case, key, option.value)
@@ -453,7 +525,7 @@ def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     key = case.pending
     if key == "share_with":
         # A button gives one of the listed answers; typed words are kept as written.
-        option = choices.match(choices.SHARE_WITH, "", event.choice) if event.choice else None
+        option = choices.match("share_with", "", event.choice) if event.choice else None
         if option is not None:
             case.sharing["share_with"] = [option.label]
         elif event.text and not event.text.startswith("/"):
@@ -475,7 +547,7 @@ def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
         case.pending = DONE
         return _summary(kb, case)
     # why_not: a button's reason, or the user's own words as written
-    option = choices.match(choices.WHY_NOT_TOLD, "", event.choice) if event.choice else None
+    option = choices.match("why_not", "", event.choice) if event.choice else None
     if option is not None:
         case.sharing["why_not"] = option.label
     elif event.text and not event.text.startswith("/"):
@@ -512,7 +584,9 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
     """An answer (or something that may be one) to the open question."""
     if case.pending is None:
         return opening(now, case.language)
-    if event.age is not None and case.age is None and 0 < event.age < 25:
+    # An age in the words is kept, except where a bare number means something else
+    # (the number of the answer to change).
+    if event.age is not None and case.age is None and 0 < event.age < 25 and case.pending != CHANGE:
         case.age = event.age
     pending = case.pending
     if event.intent in UNPLACED_INTENTS and not _takes_words(pending):
@@ -559,10 +633,11 @@ def urgent(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = No
         replies.append(Reply(_("When you are ready, I will help you write the referral.")))
         replies += _move_on(kb, case)
         return Turn(tuple(replies), case)
+    _mark_urgent(case)
     replies += _advice(kb, case)
     pending = case.pending or ""
     takes_a_note = pending.startswith(EVIDENCE_PREFIX) or pending in ("share_with", "why_not")
-    if event is not None and event.text and takes_a_note:
+    if event is not None and takes_a_note and _worth_keeping(event.text):
         replies.append(Reply(_("I have also kept what you wrote as your answer.")))
         turn = handle(kb, case, Event("inform", event.text, None, event.age), now)
         return Turn((*replies, *turn.replies), turn.case)
@@ -570,6 +645,12 @@ def urgent(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = No
         replies.append(Reply(_("When you are ready, let's carry on where we were.")))
         replies += ask(kb, case)
     return Turn(tuple(replies), case)
+
+
+def _worth_keeping(text: str) -> bool:
+    """Whether words that sounded urgent are also an answer: a sentence ("she's
+    leaving with him now"), not a bare command ("urgent", "help now") or a payload."""
+    return not text.startswith("/") and len(text.split()) >= 3
 
 
 def back(kb: Knowledge, case: Case) -> Turn:
@@ -688,9 +769,10 @@ def resumed(kb: Knowledge, case: Case | None, current: Case) -> Turn:
             "That code is not valid or has expired. Check it and try again, or type 'start again'."
         )
         return Turn((Reply(text), *ask(kb, current)), current)
-    return Turn(
-        (Reply(_("Welcome back. Let's carry on where you left off.")), *ask(kb, case)), case
-    )
+    with use(case.language):  # the resumed case's language, not this conversation's
+        return Turn(
+            (Reply(_("Welcome back. Let's carry on where you left off.")), *ask(kb, case)), case
+        )
 
 
 def resume_days() -> int:

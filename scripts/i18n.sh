@@ -15,17 +15,21 @@ for lang in en_GB cy; do
   fi
 done
 # British English is the source language: its catalogue repeats each message.
+# Every catalogue is rewritten at one line width, so a merge changes only the
+# messages that changed.
 "$VENV/bin/python" - <<'PY'
 from babel.messages.pofile import read_po, write_po
-path = "locales/en_GB/LC_MESSAGES/messages.po"
-with open(path, "rb") as f:
-    catalog = read_po(f, locale="en_GB")
-for message in catalog:
-    empty = not any(message.string) if isinstance(message.string, tuple) else not message.string
-    if message.id and empty:
-        message.string = message.id
-    message.flags.discard("fuzzy")
-with open(path, "wb") as f:
-    write_po(f, catalog, width=100, omit_header=False)
+for lang in ("en_GB", "cy"):
+    path = f"locales/{lang}/LC_MESSAGES/messages.po"
+    with open(path, "rb") as f:
+        catalog = read_po(f, locale=lang)
+    for message in catalog:
+        empty = not any(message.string) if isinstance(message.string, tuple) else not message.string
+        if lang == "en_GB" and message.id and empty:
+            message.string = message.id
+        if lang == "en_GB":
+            message.flags.discard("fuzzy")
+    with open(path, "wb") as f:
+        write_po(f, catalog, width=100, omit_header=False)
 PY
 echo "catalogues updated: $(grep -c '^msgid "' locales/messages.pot) messages"

@@ -3,7 +3,7 @@
 Rasa parses any text starting with ``/`` as an intent with entities, on every
 channel, so a typed ``/inform{"level": "low"}`` could try to set things. Two shapes
 pass as payloads, because the buttons send them: a bare ``/intent`` naming a known
-intent, and ``/intent{"choice": "<slug>"}`` with a single lower-case choice. Either
+intent, and ``/intent{"choice": "<question>.<option>"}`` with one lower-case choice. Either
 is only ever an answer to the question actually open (the actions check it), so
 typing one is no different from pressing the button. Anything else starting with
 ``/`` loses its slashes and is read as words.
@@ -16,7 +16,9 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
-_PAYLOAD = re.compile(r'^/([a-z][a-z_]{0,40})(\{"choice": ?"[a-z][a-z_]{0,40}"\})?$')
+_PAYLOAD = re.compile(
+    r'^/([a-z][a-z_]{0,40})(\{"choice": ?"[a-z][a-z_]{0,40}(\.[a-z][a-z_]{0,40})?"\})?$'
+)
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,}$")
 
 

@@ -146,10 +146,13 @@ def test_typed_payloads_only_answer_the_open_question(servers: Servers) -> None:
     servers.send(sender, "hello")
     servers.send(sender, "/deny")
     # A role choice typed while the role question is open is just a choice...
-    servers.send(sender, '/inform{"choice": "police"}')
+    servers.send(sender, '/inform{"choice": "role.police"}')
     assert servers.tracker(sender)["slots"]["case"]["role"] == "police"
-    # ...but the same kind of payload cannot answer a different question.
-    reply = servers.send(sender, '/inform{"choice": "port_or_border"}')
+    # ...but a payload for another question cannot answer this one: neither a
+    # setting nor the role button pressed again.
+    servers.send(sender, '/inform{"choice": "role.health"}')
+    assert servers.tracker(sender)["slots"]["case"]["role"] == "police"
+    reply = servers.send(sender, '/inform{"choice": "setting.port_or_border"}')
     case = servers.tracker(sender)["slots"]["case"]
     assert case["nation"] is None and case["setting"] is None
     assert "did not understand" in reply.text

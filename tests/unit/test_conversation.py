@@ -49,9 +49,9 @@ class Chat:
         return self._take(talk.why(self.kb, self.case))
 
     def context(self, role="teacher", nation="england", setting="school") -> None:
-        self.say("inform", choice=role)
-        self.say("inform", choice=nation)
-        self.say("inform", choice=setting)
+        self.say("inform", choice=f"role.{role}")
+        self.say("inform", choice=f"nation.{nation}")
+        self.say("inform", choice=f"setting.{setting}")
 
     def buttons(self) -> list[str]:
         return [c.payload for r in self.last for c in r.choices]
@@ -92,8 +92,9 @@ def test_context_by_words_and_by_buttons(kb: Knowledge) -> None:
     chat.say("deny", "no")
     chat.say("inform", "I'm a social worker")
     assert chat.case.role == "social_care"
-    chat.say("inform", choice="teacher")  # a role choice while nation is open
+    chat.say("inform", choice="role.teacher")  # a role button pressed while nation is open
     assert chat.case.nation is None and "did not understand" in "\n".join(r.text for r in chat.last)
+    assert chat.case.role == "social_care"
     chat.say("inform", "we're in Cardiff")
     assert chat.case.nation == "wales"
     chat.say("inform", "at the airport")
@@ -133,10 +134,13 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
     chat = Chat(kb)
     chat.say("deny")
     chat.context()
-    chat.say("affirm")  # going-missing screen
-    chat.say("affirm")  # first going-missing indicator
-    chat.say("skip", "skip")
+    chat.say("affirm")  # going-missing screen: a screen alone is not a sign
     assert "Act now" not in "\n".join(r.text for r in chat.log)
+    first = chat.case.pending
+    text = chat.say("affirm")  # the first going-missing sign: advice at once
+    assert "could go missing" in text and "Act now" in text
+    assert chat.case.pending == f"evidence:{first}"  # then on with the questions
+    chat.say("skip", "skip")
 
     def policy(qid: str) -> str:
         return (
@@ -153,6 +157,7 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
         text = chat.say(policy(pending))
         if "Act now" in text:
             break
+    # With a controlling adult as well, the risk is immediate: the advice again.
     assert "may go missing soon" in text
     assert chat.case.advised
     assert chat.case.pending.startswith("evidence:")  # and then carries on
@@ -161,11 +166,13 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
 def test_urgent_mid_way_gives_advice_and_re_asks_the_same_question(kb: Knowledge) -> None:
     chat = Chat(kb)
     chat.say("deny")
-    chat.say("inform", choice="police")
+    chat.say("inform", choice="role.police")
     text = chat.urgent()
     assert "Act now" in text and "carry on where we were" in text
     assert chat.case.pending == "nation"
     assert "call the police on 999" not in text  # police get the police wording
+    # "urgent" answers the opening question yes, in its place, so the draft shows it
+    assert chat.case.answers[URGENT]["value"] == "yes" and chat.case.history[0] == URGENT
 
 
 def test_urgent_as_the_first_message(kb: Knowledge) -> None:
@@ -178,10 +185,10 @@ def test_urgent_as_the_first_message(kb: Knowledge) -> None:
 def test_back_changes_the_last_answer(kb: Knowledge) -> None:
     chat = Chat(kb)
     chat.say("deny")
-    chat.say("inform", choice="health")
+    chat.say("inform", choice="role.health")
     chat.back()
     assert chat.case.pending == "role" and chat.case.role is None
-    chat.say("inform", choice="teacher")
+    chat.say("inform", choice="role.teacher")
     assert chat.case.role == "teacher"
 
 
@@ -214,7 +221,7 @@ def test_check_answers_change_one_then_summary(kb: Knowledge) -> None:
     assessment = chat.last[0].text
     assert "Going-missing risk" in assessment and "Trafficking concern" in assessment
     assert chat.case.pending == "share_with"
-    chat.say("inform", choice="all")
+    chat.say("inform", choice="share_with.all")
     chat.say("affirm")  # child told
     chat.say("deny")  # carer not told
     assert chat.case.pending == "why_not"
@@ -282,12 +289,108 @@ def test_language_switch_keeps_the_case(kb: Knowledge) -> None:
     assert chat.case.language == "en_GB"
 
 
-def test_case_round_trips_and_ignores_forgery() -> None:
-    case = Case(pending="role", age=14, answers={"urgent": {"value": "no"}}, history=["urgent"])
-    assert Case.from_dict(case.to_dict()) == Case.from_dict(case.to_dict())
-    assert Case.from_dict(case.to_dict()).age == 14
+def test_case_round_trips_and_ignores_forgery(kb: Knowledge) -> None:
+    case = Case(
+        pending="nation",
+        role="police",
+        age=14,
+        raised_at="2026-11-23T09:30",
+        answers={"urgent": {"value": "no", "how": None, "when": None, "note": None}},
+        history=["urgent", "role"],
+        sharing={"share_with": ["The police"], "child_told": False, "why_not": "risk"},
+    )
+    assert Case.from_dict(case.to_dict(), kb) == case
     forged = Case.from_dict({"answers": {"urgent": {"value": "definitely"}}, "pending": ["x"]})
     assert forged.answers == {} and forged.pending is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("role", "admin"),
+        ("nation", "france"),
+        ("setting", 3),
+        ("age", True),
+        ("age", 140),
+        ("raised_at", "yesterday"),
+        ("pending", "evidence:no_such_indicator"),
+        ("pending", "screen:no_such_category"),
+        ("pending", "summary_sent"),
+        ("language", "fr"),
+    ],
+)
+def test_forged_or_stale_case_values_are_dropped(kb: Knowledge, key: str, value: object) -> None:
+    case = Case.from_dict({key: value}, kb)
+    assert case == Case()
+
+
+def test_forged_answers_and_sharing_are_dropped(kb: Knowledge) -> None:
+    case = Case.from_dict(
+        {
+            "answers": {
+                "no_such_indicator": {"value": "yes"},
+                "screen:going_missing": {"value": "yes", "how": "telepathy", "note": 7},
+            },
+            "history": ["no_such_indicator", "screen:going_missing", "screen:going_missing"],
+            "sharing": {"child_told": "yes", "share_with": "everyone", 3: 4},
+        },
+        kb,
+    )
+    assert list(case.answers) == ["screen:going_missing"]
+    assert case.answers["screen:going_missing"]["how"] is None
+    assert case.answers["screen:going_missing"]["note"] is None
+    assert case.history == ["screen:going_missing"] and case.sharing == {}
+
+
+def test_a_bare_command_is_not_kept_as_a_note(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")
+    first = chat.case.pending
+    chat.say("affirm")
+    for typed in ("urgent", "/urgent", "help now"):
+        chat.case.pending = f"evidence:{first}"
+        chat._take(talk.urgent(kb, chat.case, NOW, Event("urgent", typed)))
+        assert chat.case.answers[first]["note"] is None
+        assert chat.case.pending == f"evidence:{first}"  # still waiting for the note
+
+
+def test_a_number_to_change_is_not_taken_as_an_age(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.answer_all(lambda qid: "deny")
+    chat.say("deny")  # change an answer
+    assert chat.case.pending == "change"
+    chat._take(talk.handle(kb, chat.case, Event("inform", "3", age=3), NOW))
+    assert chat.case.age is None
+
+
+def test_a_screen_changed_to_no_takes_its_answers_with_it(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")  # going-missing screen
+    first = chat.case.pending
+    chat.say("unsure")
+    assert first in chat.case.answers
+    chat.answer_all(lambda qid: "deny")
+    listing = chat.last[0].text
+    chat.say("deny")  # change an answer
+    number = next(ln.split(".")[0] for ln in listing.splitlines() if "ever gone missing" in ln)
+    chat.say("inform", number)
+    assert chat.case.pending == "screen:going_missing"
+    chat.say("deny")
+    assert first not in chat.case.answers and first not in chat.case.history
+    assert chat.case.pending == "check"
+
+
+def test_resumed_case_speaks_its_own_language(kb: Knowledge) -> None:
+    paused = Case(pending="role", language="cy")
+    turn = talk.resumed(kb, paused, Case(pending="urgent"))
+    assert turn.case.language == "cy"
+    assert "Welcome back" not in turn.replies[0].text
 
 
 def test_urgent_words_typed_as_a_note_give_advice_and_keep_the_note(kb: Knowledge) -> None:
@@ -303,3 +406,18 @@ def test_urgent_words_typed_as_a_note_give_advice_and_keep_the_note(kb: Knowledg
     assert "Act now" in text
     assert chat.case.answers[first]["note"] == words
     assert not chat.case.pending.startswith("evidence:")
+
+
+def test_choices_match_whole_labels_and_welsh_without_accents() -> None:
+    from bot import choices
+    from bot.i18n import use
+
+    assert choices.match("evidence", "Someone else told me").value == "reported"
+    assert choices.match("evidence", "the child told me").value == "disclosed"
+    assert choices.match("role", "", "setting.health") is None  # another question's button
+    assert choices.match("role", "", "role.health").value == "health"
+    with use("cy"):
+        label = choices._(choices.by_value("setting", "police_contact").label)
+        assert "â" in label  # "Cyswllt â'r heddlu", typed without the accent:
+        assert choices.match("setting", label.replace("â", "a").upper()).value == "police_contact"
+        assert choices.match("evidence", "dywedodd rhywun arall wrthyf").value == "reported"

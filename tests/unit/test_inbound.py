@@ -14,7 +14,9 @@ LIMITS = {"max_chars": 2000, "max_sender": 128}
         ("/affirm", "/affirm"),  # a button payload, same as typing "yes"
         ("/urgent", "/urgent"),
         ('/affirm{"stage": "routed"}', 'affirm{"stage": "routed"}'),  # other entities: words
-        ('/inform{"choice": "teacher"}', '/inform{"choice": "teacher"}'),  # a button's choice
+        ('/inform{"choice": "teacher"}', '/inform{"choice": "teacher"}'),
+        ('/inform{"choice": "role.teacher"}', '/inform{"choice": "role.teacher"}'),  # a button
+        ('/inform{"choice": "role.teacher.x"}', 'inform{"choice": "role.teacher.x"}'),
         ('/inform{"choice": "Teacher"}', 'inform{"choice": "Teacher"}'),
         ('/inform{"choice": "a", "x": "b"}', 'inform{"choice": "a", "x": "b"}'),
         ("/set_level", "set_level"),  # not an intent we have
