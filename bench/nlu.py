@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,8 +25,10 @@ KEY_INTENTS = ("affirm", "deny", "unsure", "urgent")
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--keep", metavar="DIR", help="keep Rasa's reports in DIR")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as out:  # the per-fold models are not kept
+    with tempfile.TemporaryDirectory() as tmp:  # the per-fold models are not kept
+        out = args.keep or tmp
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "rasa"), "test", "nlu",
@@ -38,6 +41,8 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         report = json.loads((Path(out) / "intent_report.json").read_text())
+        errors_file = Path(out) / "intent_errors.json"
+        errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
     print(f"intent F1 ({args.folds}-fold cross-validation on data/nlu):")
     for intent, scores in sorted(report.items()):
         if (
@@ -53,6 +58,12 @@ def main() -> int:
             print(f"  {intent:16} {scores['f1-score']:.3f}  (n={scores['support']})")
     overall = report["weighted avg"]["f1-score"]
     print(f"  overall (weighted) {overall:.3f}; macro {report['macro avg']['f1-score']:.3f}")
+    confusions = Counter(
+        (e["intent"], (e.get("intent_prediction") or {}).get("name")) for e in errors
+    )
+    print("most common confusions (true -> predicted):")
+    for (true, predicted), n in confusions.most_common(8):
+        print(f"  {true} -> {predicted}: {n}")
     key = {i: report[i]["f1-score"] for i in KEY_INTENTS}
     ok = all(v >= 0.95 for v in key.values()) and overall >= 0.90
     print("targets (0.95 on affirm/deny/unsure/urgent, 0.90 overall):", "met" if ok else "NOT met")

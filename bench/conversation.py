@@ -1,0 +1,106 @@
+"""How long the guided conversation is for the professional: questions asked and
+turns taken, played on the pure state machine (bot/conversation.py) exactly as the
+actions drive it, one button press or typed answer per turn.
+
+    .venv/bin/python -m bench.conversation
+
+Prints, for each kind of case, the questions asked (the opening one, screens and
+indicators; context choices and "how do you know?" are not counted), the
+turns from the first message to the "check your answers" list and to the draft,
+and on the urgent path the turns from the first message to immediate-action
+advice (target: 2 or fewer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from bot import conversation as talk
+from bot.conversation import Case, Event
+from bot.knowledge import Knowledge, load_knowledge
+
+NOW = dt.datetime(2026, 11, 23, 9, 30)
+
+# A case with signs in three categories: going missing, control, documents.
+HIGH = {
+    "screen:going_missing",
+    "missing_episodes",
+    "screen:control",
+    "adult_collects_child",
+    "screen:documents",
+    "docs_held_by_other",
+}
+
+
+class Run:
+    def __init__(self, kb: Knowledge) -> None:
+        self.kb = kb
+        self.turns = 1  # the first message ("hello") gets the opening
+        self.case = talk.opening(NOW).case
+        self.questions = 0
+        self.advice_at: int | None = None
+
+    def step(self, event: Event) -> None:
+        turn = talk.handle(self.kb, self.case, event, NOW)
+        self.turns += 1
+        if self.advice_at is None and any(r.kind == "advice" for r in turn.replies):
+            self.advice_at = self.turns
+        self.case = turn.case
+
+
+def play(kb: Knowledge, urgent: bool, answer: Callable[[str], str]) -> dict[str, int | None]:
+    run = Run(kb)
+    run.step(Event("affirm" if urgent else "deny"))
+    run.questions = 1  # the opening question, just answered
+    for key in ("role.teacher", "nation.england", "setting.school"):
+        run.step(Event("inform", choice=key))
+    while run.case.pending != talk.CHECK:
+        pending = run.case.pending or ""
+        if pending.startswith(talk.EVIDENCE_PREFIX):
+            run.step(Event("inform", choice="evidence.observed"))
+            continue
+        run.questions += 1
+        run.step(Event(answer(pending)))
+    at_check = run.turns
+    for event in (
+        Event("affirm"),  # answers are right
+        Event("inform", choice="share_with.safeguarding_lead"),
+        Event("affirm"),  # child told
+        Event("affirm"),  # carer told
+    ):
+        run.step(event)
+    assert run.case.pending == talk.DONE
+    return {
+        "questions": run.questions,
+        "to_check": at_check,
+        "to_draft": run.turns,
+        "to_advice": run.advice_at,
+    }
+
+
+def main() -> None:
+    kb = load_knowledge(strict_review=False)
+    cases = {
+        "low concern (every answer no)": (False, lambda q: "deny"),
+        "high concern (signs in 3 categories)": (
+            False,
+            lambda q: "affirm" if q in HIGH else "deny",
+        ),
+        "very high (every answer yes)": (False, lambda q: "affirm"),
+        "urgent at the opening, then all no": (True, lambda q: "deny"),
+    }
+    for name, (urgent, policy) in cases.items():
+        r = play(kb, urgent, policy)
+        advice = r["to_advice"] if r["to_advice"] is not None else "-"
+        print(
+            f"{name:40} questions {r['questions']:3}  turns to check {r['to_check']:3}  "
+            f"to draft {r['to_draft']:3}  to advice {advice}"
+        )
+    first = talk.urgent(kb, Case(), NOW)
+    assert any(r.kind == "advice" for r in first.replies)
+    print("urgent words as the first message: advice on turn 1")
+
+
+if __name__ == "__main__":
+    main()
