@@ -25,7 +25,7 @@ from bot.runtime import knowledge
 log = logging.getLogger("golden_hour.actions")
 
 CASE_SLOT = "case"
-_CHOICE = re.compile(r"^[a-z_]{1,40}$")
+_CHOICE = re.compile(r"^[a-z][a-z_]{0,40}\.[a-z][a-z_]{0,40}$")  # "<question>.<option>"
 _NUMBER_WORDS = {
     w: n
     for n, w in enumerate(

@@ -148,6 +148,12 @@ class Event:
     choice: str | None = None  # from a button payload: /inform{"choice": "..."}
     age: int | None = None  # an age the words mentioned (spaCy entity rules)
 
+    @property
+    def words(self) -> str:
+        """The user's own words; a payload ("/inform{...}") has none, so its text
+        can never be read as a typed answer."""
+        return "" if self.text.startswith("/") else self.text
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -479,7 +485,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     elif event.text and not event.text.startswith("/"):
         # The user's own words: kept as the note, and they may say how they know.
         answer["note"] = event.text
-        option = choices.match("evidence", event.text)
+        option = choices.match("evidence", event.words)
         if option is not None:
             answer["how"] = option.value
         replies.append(Reply(_("Thank you, I have kept that note with your answer.")))
@@ -491,7 +497,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     key = case.pending
     assert key in CONTEXT_QUESTIONS
-    option = choices.match(key, event.text, event.choice)
+    option = choices.match(key, event.words, event.choice)
     if option is None:
         return _not_understood(kb, case)
     setattr(case, key, option.value)
@@ -512,7 +518,7 @@ def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 
 def _answer_change(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
-    digits = "".join(ch for ch in event.text if ch.isdigit())
+    digits = "".join(ch for ch in event.words if ch.isdigit())
     listing = _numbered_answers(kb, case)
     if not digits or not 1 <= int(digits) <= len(listing):
         return [Reply(_("Please type a number from 1 to {n}.").format(n=len(listing)))]

@@ -65,11 +65,31 @@ async def test_opening_then_yes_gives_advice_and_asks_the_role(domain: dict) -> 
 
 async def test_a_button_choice_is_checked_against_the_open_question(domain: dict) -> None:
     case = Case(pending="nation").to_dict()
-    choice = [{"entity": "choice", "value": "teacher"}]  # a role, but nation is open
+    choice = [{"entity": "choice", "value": "role.teacher"}]  # a role, but nation is open
     d = CollectingDispatcher()
-    events = await acts.ActionAnswer().run(d, tracker(case, "inform", "", choice), domain)
+    payload = '/inform{"choice": "role.teacher"}'
+    events = await acts.ActionAnswer().run(d, tracker(case, "inform", payload, choice), domain)
     assert case_after(events).nation is None
     assert "did not understand" in d.messages[0]["text"]
+
+
+async def test_a_button_choice_answers_its_own_question(domain: dict) -> None:
+    case = Case(pending="setting", role="police", nation="wales").to_dict()
+    choice = [{"entity": "choice", "value": "setting.police_contact"}]
+    d = CollectingDispatcher()
+    payload = '/inform{"choice": "setting.police_contact"}'
+    events = await acts.ActionAnswer().run(d, tracker(case, "inform", payload, choice), domain)
+    assert case_after(events).setting == "police_contact"
+
+
+async def test_an_old_role_button_cannot_answer_the_setting(domain: dict) -> None:
+    # the payload's words ("role", "police") must not be read as a typed setting
+    case = Case(pending="setting", role="police", nation="wales").to_dict()
+    choice = [{"entity": "choice", "value": "role.police"}]
+    d = CollectingDispatcher()
+    payload = '/inform{"choice": "role.police"}'
+    events = await acts.ActionAnswer().run(d, tracker(case, "inform", payload, choice), domain)
+    assert case_after(events).setting is None
 
 
 async def test_a_failing_action_still_sends_the_safety_message(
@@ -102,9 +122,12 @@ def test_event_reads_only_safe_choices_and_ages() -> None:
         "she is about fourteen",
         [
             {"entity": "choice", "value": "DROP TABLE"},
+            {"entity": "choice", "value": "role.teacher; x"},
             {"entity": "AGE", "value": "about fourteen"},
         ],
     )
     event = event_from(t)
     assert event.choice is None and event.age == 14
+    good = tracker(None, "inform", "", [{"entity": "choice", "value": "evidence.observed"}])
+    assert event_from(good).choice == "evidence.observed"
     assert parse_age("15yo") == 15 and parse_age("old") is None
