@@ -408,6 +408,12 @@ def _record(case: Case, qid: str, value: str) -> None:
     case.history.append(qid)
 
 
+def _took_as(value: str) -> str:
+    return _("I took that as \"{answer}\". Type 'back' if that is wrong.").format(
+        answer=_answer_word(value)
+    )
+
+
 def _drop_category(kb: Knowledge, case: Case, category: str | None) -> None:
     for ind in kb.in_category(category or ""):
         case.answers.pop(ind.id, None)
@@ -443,9 +449,14 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
         ]
     before = assess(kb, case.context(), case.engine_answers())
     _record(case, qid, value)
+    replies: list[Reply] = []
+    if len(event.words.split()) > 1 and not (qid == URGENT and value in ("yes", "not_sure")):
+        # A typed sentence was read as yes / no / not sure: say how, so a misreading
+        # is seen at once and can be put right with "back". (A yes to the urgent
+        # question is shown by the advice itself, which must come first.)
+        replies.append(Reply(_took_as(value)))
     if q.kind == "screen" and value in ("no", "skip"):
         _drop_category(kb, case, q.category)  # a changed screen takes its answers with it
-    replies: list[Reply] = []
     after = assess(kb, case.context(), case.engine_answers())
     if qid == URGENT:
         if value in ("yes", "not_sure"):

@@ -421,3 +421,20 @@ def test_choices_match_whole_labels_and_welsh_without_accents() -> None:
         assert "â" in label  # "Cyswllt â'r heddlu", typed without the accent:
         assert choices.match("setting", label.replace("â", "a").upper()).value == "police_contact"
         assert choices.match("evidence", "dywedodd rhywun arall wrthyf").value == "reported"
+
+
+def test_a_typed_sentence_is_echoed_as_the_answer_it_was_read_as(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    text = chat.say("deny", "no, not at the moment")
+    assert 'I took that as "No"' in text and "What is your role?" in text
+    chat.context()
+    assert "I took that as" not in chat.say("deny", "no")  # a one-word answer needs no echo
+    assert "I took that as" not in chat.say("deny", "/deny")  # nor does a button
+    text = chat.say("unsure", "I have no way of knowing")
+    assert 'I took that as "Not sure"' in text
+
+
+def test_a_typed_yes_to_the_urgent_question_gets_the_advice_first(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    text = chat.say("affirm", "yes she is")
+    assert text.startswith("Act now") and "I took that as" not in text
