@@ -1,0 +1,1 @@
+"""Keeping identifying details about a child out of what the assistant stores."""
