@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import re
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,10 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.advice import safety_message
 from bot.conversation import Case, Event, Turn
-from bot.i18n import use
+from bot.i18n import _, use
 from bot.knowledge import Knowledge
 from bot.replies import Reply
 from bot.runtime import knowledge
+
+if TYPE_CHECKING:
+    from bot.store.cases import CaseStore
 
 log = logging.getLogger("golden_hour.actions")
 
@@ -113,7 +116,49 @@ class GoldenHourAction(Action, ABC):
             return []
         for message in messages:
             dispatcher.utter_message(**message)
+        if not self._save(kb, result, tracker):
+            # The turn itself worked and the conversation keeps its state, so it
+            # carries on; the next turn that can save catches the store up.
+            with use(result.case.language):
+                dispatcher.utter_message(**_not_saved_reply().as_rasa_message())
         return [SlotSet(CASE_SLOT, result.case.to_dict())]
+
+    def _save(self, kb: Knowledge, result: Turn, tracker: Tracker) -> bool:
+        """Save the case to the store; False if that failed (database down)."""
+        from bot.logs import pseudonym
+        from bot.store.record import record_turn
+
+        try:
+            record_turn(
+                case_store(),
+                kb,
+                result.case,
+                result.replies,
+                channel=tracker.get_latest_input_channel() or "unknown",
+                who=pseudonym(tracker.sender_id),
+                action=self.name(),
+                now=now(),
+            )
+        except Exception as exc:
+            log.error(
+                "case not saved",
+                extra={"action": self.name(), "error": type(exc).__name__, "safety_net": True},
+            )
+            return False
+        return True
+
+
+def case_store() -> CaseStore:
+    # Imported here: loading the actions module should not need a database.
+    from bot.store.cases import CaseStore
+    from bot.store.db import engine
+
+    return CaseStore(engine())
+
+
+def _not_saved_reply() -> Reply:
+    text = _("I could not save this step, but this conversation still has your answers.")
+    return Reply(text + " " + safety_message(knowledge()), kind="safety")
 
 
 def _safety_reply() -> Reply:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,6 +25,7 @@ from bot.advice import format_contact
 from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
+from bot.privacy.redact import redact
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
 from bot.triage.answers import URGENT, VALUES
@@ -40,6 +43,13 @@ CONTEXT_QUESTIONS = ("role", "nation", "setting")
 SHARING_QUESTIONS = ("share_with", "child_told", "carer_told", "why_not")
 CHECK, CHANGE, DONE, ENDED = "check", "change", "done", "ended"
 EVIDENCE_PREFIX = "evidence:"
+REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
+REF_PATTERN = re.compile(rf"^GH[{REF_ALPHABET}]{{8}}$")
+
+
+def new_ref() -> str:
+    """A case reference: not guessable, and never derived from anyone's details."""
+    return "GH" + "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
 
 
 @dataclass
@@ -47,6 +57,7 @@ class Case:
     """Everything the conversation knows. Stored as a plain dict in a Rasa slot."""
 
     pending: str | None = None  # the question now open (None: not started)
+    ref: str | None = None  # the case's reference in the store (new_ref())
     language: str = "en_GB"
     role: str | None = None
     nation: str | None = None
@@ -57,6 +68,7 @@ class Case:
     advised: bool = False  # immediate-action advice already given
     raised_at: str | None = None
     sharing: dict[str, Any] = field(default_factory=dict)
+    told_redaction: bool = False  # the user has been told identifiers are removed
 
     # --- storage -------------------------------------------------------------------
 
@@ -80,8 +92,11 @@ class Case:
         age = raw.get("age")
         if isinstance(age, int) and not isinstance(age, bool) and 0 < age < 25:
             case.age = age
-        if isinstance(raw.get("advised"), bool):
-            case.advised = raw["advised"]
+        if isinstance(raw.get("ref"), str) and REF_PATTERN.match(raw["ref"]):
+            case.ref = raw["ref"]
+        for flag in ("advised", "told_redaction"):
+            if isinstance(raw.get(flag), bool):
+                setattr(case, flag, raw[flag])
         if isinstance(raw.get("raised_at"), str):
             try:
                 dt.datetime.fromisoformat(raw["raised_at"])
@@ -408,6 +423,26 @@ def _record(case: Case, qid: str, value: str) -> None:
     case.history.append(qid)
 
 
+def _kept_words(case: Case, text: str, replies: list[Reply]) -> str:
+    """The user's own words as they are kept: phone numbers, emails, postcodes,
+    dates of birth, addresses and the names the rules find become placeholders
+    before the words reach the case, the tracker slot or the store. The first time
+    anything is removed, the user is told why."""
+    cleaned = redact(text)
+    if cleaned.found and not case.told_redaction:
+        case.told_redaction = True
+        replies.append(
+            Reply(
+                _(
+                    "I have removed details that could identify someone (such as names, "
+                    "phone numbers, addresses or dates of birth) from what I keep. Please "
+                    "use initials or a case reference instead."
+                )
+            )
+        )
+    return cleaned.text
+
+
 def _took_as(value: str) -> str:
     return _("I took that as \"{answer}\". Type 'back' if that is wrong.").format(
         answer=_answer_word(value)
@@ -495,7 +530,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
         pass  # "skip", "no", a bare "yes": nothing to add
     elif event.text and not event.text.startswith("/"):
         # The user's own words: kept as the note, and they may say how they know.
-        answer["note"] = event.text
+        answer["note"] = _kept_words(case, event.text, replies)
         option = choices.match("evidence", event.words)
         if option is not None:
             answer["how"] = option.value
@@ -540,17 +575,18 @@ def _answer_change(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     key = case.pending
+    told: list[Reply] = []  # the one-off note that identifiers were removed
     if key == "share_with":
         # A button gives one of the listed answers; typed words are kept as written.
         option = choices.match("share_with", "", event.choice) if event.choice else None
         if option is not None:
             case.sharing["share_with"] = [option.label]
         elif event.text and not event.text.startswith("/"):
-            case.sharing["share_with"] = [event.text]
+            case.sharing["share_with"] = [_kept_words(case, event.text, told)]
         else:
             return _not_understood(kb, case)
         case.pending = "child_told"
-        return ask(kb, case)
+        return told + ask(kb, case)
     if key in ("child_told", "carer_told"):
         if event.intent not in ("affirm", "deny"):
             return _not_understood(kb, case)
@@ -568,18 +604,23 @@ def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     if option is not None:
         case.sharing["why_not"] = option.label
     elif event.text and not event.text.startswith("/"):
-        case.sharing["why_not"] = event.text
+        case.sharing["why_not"] = _kept_words(case, event.text, told)
     else:
         return _not_understood(kb, case)
     case.pending = DONE
-    return _summary(kb, case)
+    return told + _summary(kb, case)
 
 
 # --- entry points (one per Rasa action) -----------------------------------------------
 
 
 def opening(now: dt.datetime, language: str = "en_GB") -> Turn:
-    case = Case(pending=URGENT, language=language, raised_at=now.isoformat(timespec="minutes"))
+    case = Case(
+        pending=URGENT,
+        ref=new_ref(),
+        language=language,
+        raised_at=now.isoformat(timespec="minutes"),
+    )
     return Turn((intro(), *ask_urgent()), case)
 
 
@@ -641,7 +682,10 @@ def urgent(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = No
     replies: list[Reply] = []
     if case.pending is None:
         case = Case(
-            pending=URGENT, raised_at=now.isoformat(timespec="minutes"), language=case.language
+            pending=URGENT,
+            ref=new_ref(),
+            raised_at=now.isoformat(timespec="minutes"),
+            language=case.language,
         )
         replies.append(Reply(_("I'm Golden Hour, a guidance assistant, not an emergency service.")))
     if case.pending == URGENT:

@@ -9,7 +9,9 @@ its own), allows no cross-origin browser calls, and logs as JSON.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import os
 import sys
 
 from bot import logs
@@ -18,6 +20,22 @@ from bot.knowledge import KnowledgeError
 from bot.runtime import knowledge
 
 log = logging.getLogger("golden_hour.action_server")
+
+
+async def _retention_loop(hours: float) -> None:
+    """Retention on a schedule, in the action server (one process per deployment
+    should set GOLDEN_HOUR_RETENTION_EVERY_HOURS)."""
+    import datetime as dt
+
+    from bot.store.retention import purge
+
+    while True:
+        try:
+            counts = await asyncio.to_thread(purge, dt.datetime.now(dt.timezone.utc))
+            log.info("retention run", extra={"removed": counts})
+        except Exception as exc:  # a database outage must not stop the server
+            log.error("retention failed", extra={"error": type(exc).__name__})
+        await asyncio.sleep(hours * 3600)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # Empty origins: no browser page may call the action server directly.
     app = create_app("actions", cors_origins="")
+    every = os.environ.get("GOLDEN_HOUR_RETENTION_EVERY_HOURS")
+    if every:
+        app.add_task(_retention_loop(float(every)))
     log.info("action server starting", extra={"host": args.host, "port": args.port})
     app.run(args.host, args.port, workers=1, access_log=False)
     return 0

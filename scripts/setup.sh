@@ -86,3 +86,13 @@ else
   say "Rasa model is up to date ($model_name); not retraining"
 fi
 echo "$MODELS_DIR/$model_name.tar.gz" > "$MODELS_DIR/CURRENT"
+
+# 6. The key that encrypts notes and drafts at rest: for the embedded default, a
+# local key file made once (a real deployment sets GOLDEN_HOUR_DATA_KEYS instead).
+if [ -z "${GOLDEN_HOUR_DATA_KEYS:-}" ]; then
+  key_file="${GOLDEN_HOUR_DATA_KEY_FILE:-$RUN_DIR/data.key}"
+  if [ ! -f "$key_file" ]; then
+    GOLDEN_HOUR_DATA_KEY_FILE="$key_file" "$VENV/bin/python" -m bot.store.crypto >/dev/null
+    say "Created the key that encrypts notes and drafts: $key_file (keep it: without it they cannot be read)"
+  fi
+fi

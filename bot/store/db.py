@@ -1,12 +1,16 @@
-"""One database URL from configuration: a SQLite file by default."""
+"""One database URL from configuration: a SQLite file by default, PostgreSQL in
+production. The schema is Alembic's (bot/store/migrations): the first engine for
+a URL upgrades that database to the latest revision."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -17,11 +21,48 @@ def database_url() -> str:
     return os.environ.get("GOLDEN_HOUR_DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
 
 
+def naive_utc(moment: dt.datetime) -> dt.datetime:
+    """Times are stored as naive UTC, the same on SQLite and PostgreSQL."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores ON DELETE CASCADE unless asked, per connection.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def migrate(eng: Engine) -> None:
+    """Upgrade the database to the latest schema revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if tables and "alembic_version" not in tables:
+            # A database made before migrations existed (resume codes only): add
+            # what is missing, then record it as up to date.
+            from bot.store import cases, resume  # noqa: F401  (register the tables)
+
+            metadata.create_all(conn)
+            command.stamp(cfg, "head")
+        else:
+            command.upgrade(cfg, "head")
+
+
 @lru_cache(maxsize=4)
 def engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = create_engine(url, future=True, pool_pre_ping=True)
-    metadata.create_all(eng)
+    if eng.dialect.name == "sqlite":
+        event.listen(eng, "connect", _sqlite_foreign_keys)
+    migrate(eng)
     return eng

@@ -27,7 +27,7 @@ import secrets
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, func, insert, select
 from sqlalchemy.engine import Engine
 
-from bot.store.db import metadata
+from bot.store.db import metadata, naive_utc
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -79,6 +79,7 @@ class ResumeStore:
         self.engine = engine
 
     def save(self, case: dict, now: dt.datetime) -> str:
+        now = naive_utc(now)
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         with self.engine.begin() as conn:
             conn.execute(
@@ -92,6 +93,7 @@ class ResumeStore:
         return code
 
     def blocked(self, who: str, now: dt.datetime) -> bool:
+        now = naive_utc(now)
         recent = resume_failures.c.at > now - FAILURE_WINDOW
         with self.engine.connect() as conn:
             mine = conn.execute(
@@ -107,6 +109,7 @@ class ResumeStore:
     def take(self, code: str, who: str, now: dt.datetime) -> dict | None:
         """The paused case for a code (and the code is used up), or None for a wrong,
         expired or rate-limited try."""
+        now = naive_utc(now)
         if self.blocked(who, now):
             return None
         digest = code_hash(code)

@@ -15,6 +15,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
@@ -67,6 +69,8 @@ class Servers:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # A throwaway key for notes and drafts at rest, as a deployment would set one.
+    data_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
     _procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -90,6 +94,7 @@ class Servers:
             GOLDEN_HOUR_ACTION_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             GOLDEN_HOUR_TRACKER_DB=str(self.workdir / "conversations.db"),
             GOLDEN_HOUR_DATABASE_URL=f"sqlite:///{self.workdir / 'golden_hour.db'}",
+            GOLDEN_HOUR_DATA_KEYS=self.data_key,
             GOLDEN_HOUR_LOG_LEVEL="INFO",
             LOG_LEVEL="INFO",  # Rasa's own level: the one production runs at
         )
@@ -126,6 +131,9 @@ class Servers:
             args += ["--enable-api", "--auth-token", self.auth_token]
         self._spawn("rasa", args, self.rasa_log)
         self._wait(f"{self.base}/webhooks/rest/", "rasa", timeout=180)
+
+    def stop_rasa(self) -> None:
+        self._stop("rasa")
 
     def start(self) -> Servers:
         self.workdir.mkdir(parents=True, exist_ok=True)

@@ -438,3 +438,23 @@ def test_a_typed_yes_to_the_urgent_question_gets_the_advice_first(kb: Knowledge)
     chat = Chat(kb)
     text = chat.say("affirm", "yes she is")
     assert text.startswith("Act now") and "I took that as" not in text
+
+
+def test_identifiers_in_notes_are_removed_and_the_user_is_told_once(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")  # going-missing screen
+    first = chat.case.pending
+    chat.say("affirm")
+    text = chat.say("inform", "her uncle rang from 07700 900123 to collect her")
+    assert "removed details that could identify someone" in text
+    note = chat.case.answers[first]["note"]
+    assert "07700" not in note and "[phone]" in note
+    assert chat.case.told_redaction
+    second = chat.case.pending
+    chat.say("affirm")  # the next going-missing sign
+    assert chat.case.pending == f"evidence:{second}"
+    text = chat.say("inform", "a man emailed her at someone@example.com")
+    assert "removed details" not in text  # told once is enough
+    assert "[email]" in chat.case.answers[second]["note"]

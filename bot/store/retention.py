@@ -1,0 +1,101 @@
+"""Retention: nothing is kept longer than needed.
+
+    .venv/bin/python -m bot.store.retention [--days N]
+
+Deletes cases (with their answers, drafts and audit lines) not touched for N days
+(GOLDEN_HOUR_RETENTION_DAYS, default 30: the draft is meant to be copied into the
+agency's own system), Rasa's conversations whose last event is older than that,
+and expired resume codes. Idempotent: a second run removes nothing more. Prints
+what it removed. The action server also runs it every
+GOLDEN_HOUR_RETENTION_EVERY_HOURS hours when that is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, delete, func, inspect, select, text
+from sqlalchemy.engine import Engine
+
+from bot.store.cases import CaseStore
+from bot.store.db import engine, naive_utc
+from bot.store.resume import resume_codes, resume_failures
+
+
+def retention_days() -> int:
+    return int(os.environ.get("GOLDEN_HOUR_RETENTION_DAYS", "30"))
+
+
+def tracker_url() -> str | None:
+    """Rasa's tracker store database, as endpoints.yml configures it."""
+    if os.environ.get("GOLDEN_HOUR_TRACKER_URL"):
+        return os.environ["GOLDEN_HOUR_TRACKER_URL"]
+    path = os.environ.get("GOLDEN_HOUR_TRACKER_DB")
+    return f"sqlite:///{path}" if path and Path(path).exists() else None
+
+
+def purge_conversations(tracker: Engine, cutoff: dt.datetime) -> int:
+    """Delete every event of each conversation whose last event is before the
+    cutoff (Rasa's SQL tracker store: table "events", epoch-second timestamps)."""
+    if "events" not in inspect(tracker).get_table_names():
+        return 0
+    epoch = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
+    with tracker.begin() as conn:
+        old = (
+            select(text("sender_id"))
+            .select_from(text("events"))
+            .group_by(text("sender_id"))
+            .having(func.max(text("timestamp")) < epoch)
+        )
+        senders = [row[0] for row in conn.execute(old)]
+        removed = 0
+        for start in range(0, len(senders), 500):
+            chunk = senders[start : start + 500]
+            params = {f"s{i}": s for i, s in enumerate(chunk)}
+            names = ", ".join(f":s{i}" for i in range(len(chunk)))
+            removed += conn.execute(
+                text(f"DELETE FROM events WHERE sender_id IN ({names})"), params
+            ).rowcount
+    return removed
+
+
+def purge(
+    now: dt.datetime, days: int | None = None, tracker: Engine | None = None
+) -> dict[str, int]:
+    """Remove everything older than the retention period; counts by kind."""
+    days = retention_days() if days is None else days
+    cutoff = naive_utc(now) - dt.timedelta(days=days)
+    store = engine()
+    counts = CaseStore(store).delete_older_than(cutoff)
+    with store.begin() as conn:
+        counts["resume_codes"] = conn.execute(
+            delete(resume_codes).where(resume_codes.c.expires_at <= naive_utc(now))
+        ).rowcount
+        counts["resume_failures"] = conn.execute(
+            delete(resume_failures).where(resume_failures.c.at < cutoff)
+        ).rowcount
+    if tracker is None and (url := tracker_url()) is not None:
+        tracker = create_engine(url, future=True)
+    counts["conversation_events"] = purge_conversations(tracker, cutoff) if tracker else 0
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--days", type=int, default=None)
+    args = parser.parse_args(argv)
+    days = retention_days() if args.days is None else args.days
+    if days < 1:
+        print("--days must be at least 1", file=sys.stderr)
+        return 2
+    counts = purge(dt.datetime.now(dt.timezone.utc), days)
+    print(f"removed (older than {days} days): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""The case store on a real SQLite database made by the Alembic migrations:
+encryption at rest, answers kept in step with the case, draft versions, the audit
+trail, retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from bot import conversation as talk
+from bot.conversation import Event
+from bot.knowledge import Knowledge, load_knowledge
+from bot.store import crypto
+from bot.store.cases import CaseStore, Snapshot
+from bot.store.db import engine
+from bot.store.record import record_turn, snapshot
+from bot.store.retention import purge, purge_conversations
+
+NOW = dt.datetime(2026, 11, 23, 9, 30)
+NOTE = "she said the man with the van takes her to the farm"
+
+
+@pytest.fixture(autouse=True)
+def data_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOLDEN_HOUR_DATA_KEYS", raising=False)
+    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEY_FILE", str(tmp_path / "data.key"))
+    crypto.ensure_key_file()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store.db"
+    monkeypatch.setenv("GOLDEN_HOUR_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def store(db_path: Path) -> CaseStore:
+    return CaseStore(engine(f"sqlite:///{db_path}"))
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge(today=dt.date(2026, 11, 23))
+
+
+def snap(**changes: object) -> Snapshot:
+    base = {
+        "ref": "GHABCDEFGH",
+        "channel": "rest",
+        "language": "en_GB",
+        "role": "teacher",
+        "nation": "england",
+        "setting": "school",
+        "going_missing": "high",
+        "concern": "some",
+        "status": "open",
+        "answers": {
+            "urgent": {"value": "no", "how": None, "note": None},
+            "missing_episodes": {"value": "yes", "how": "disclosed", "note": NOTE},
+        },
+        "draft": None,
+    }
+    base.update(changes)
+    return Snapshot(**base)  # type: ignore[arg-type]
+
+
+def test_migrations_make_every_table(store: CaseStore) -> None:
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"cases", "answers", "drafts", "audit", "resume_codes", "alembic_version"} <= tables
+
+
+def test_notes_and_drafts_are_encrypted_at_rest(store: CaseStore, db_path: Path) -> None:
+    store.save(snap(draft="DRAFT referral: the farm"), who="p1", action="a", now=NOW)
+    raw = db_path.read_bytes()
+    assert b"the man with the van" not in raw and b"DRAFT referral" not in raw
+    with sqlite3.connect(db_path) as conn:
+        (note,) = conn.execute("SELECT note FROM answers WHERE note IS NOT NULL").fetchone()
+    assert note.startswith(b"gAAAA")  # a Fernet token
+    case = store.case("GHABCDEFGH")
+    assert case is not None and case["answers"]["missing_episodes"]["note"] == NOTE
+    assert store.drafts("GHABCDEFGH") == ["DRAFT referral: the farm"]
+
+
+def test_another_key_cannot_read_and_rotation_keeps_old_values(
+    store: CaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save(snap(), who="p1", action="a", now=NOW)
+    old = Path(crypto.ensure_key_file()).read_text().strip()
+    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEYS", crypto.new_key())
+    with pytest.raises(ValueError, match="cannot decrypt"):
+        store.case("GHABCDEFGH")
+    new = crypto.new_key()
+    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEYS", f"{new},{old}")  # new first, old still reads
+    assert store.case("GHABCDEFGH")["answers"]["missing_episodes"]["note"] == NOTE
+
+
+def test_without_a_key_nothing_is_stored(store: CaseStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEY_FILE", "/nonexistent/data.key")
+    with pytest.raises(crypto.KeyMissing):
+        store.save(snap(), who="p1", action="a", now=NOW)
+    assert store.count() == 0  # the transaction rolled back
+
+
+def test_answers_follow_the_case_and_drafts_are_versioned(store: CaseStore) -> None:
+    store.save(snap(draft="v1"), who="p1", action="a", now=NOW)
+    later = NOW + dt.timedelta(minutes=5)
+    changed = {"urgent": {"value": "yes", "how": None, "note": None}}
+    store.save(snap(answers=changed, draft="v1"), who="p1", action="b", now=later)
+    store.save(snap(answers=changed, draft="v2", status="done"), who="p1", action="c", now=later)
+    case = store.case("GHABCDEFGH")
+    assert case is not None
+    assert case["answers"] == {"urgent": {"value": "yes", "how": None, "note": None}}
+    assert case["status"] == "done" and case["created_at"] == NOW
+    assert store.drafts("GHABCDEFGH") == ["v1", "v2"]  # an unchanged draft is not repeated
+    assert [a for _who, _ch, a in store.audit_trail("GHABCDEFGH")] == ["a", "b", "c"]
+
+
+def test_the_audit_trail_never_holds_message_text(store: CaseStore, db_path: Path) -> None:
+    store.save(snap(), who="p1", action="action_answer", now=NOW)
+    with sqlite3.connect(db_path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(audit)")]
+    assert columns == ["id", "case_ref", "at", "who", "channel", "action"]
+
+
+def test_a_real_conversation_is_recorded_turn_by_turn(kb: Knowledge, store: CaseStore) -> None:
+    turn = talk.opening(NOW)
+    events = [
+        Event("deny", "no"),
+        Event("inform", choice="role.teacher"),
+        Event("inform", choice="nation.wales"),
+        Event("inform", choice="setting.school"),
+        Event("affirm", "yes"),  # going-missing screen
+        Event("affirm", "yes"),  # first going-missing sign
+        Event("inform", NOTE),
+    ]
+    for event in events:
+        turn = talk.handle(kb, turn.case, event, NOW)
+        assert record_turn(
+            store, kb, turn.case, turn.replies, channel="rest", who="p", action="x", now=NOW
+        )
+    case = store.case(turn.case.ref)
+    assert case is not None and case["nation"] == "wales" and case["going_missing"] == "high"
+    notes = [a["note"] for a in case["answers"].values() if a["note"]]
+    assert notes == [NOTE]
+
+
+def test_no_case_yet_means_nothing_to_record(kb: Knowledge, store: CaseStore) -> None:
+    paused = talk.paused(kb, talk.opening(NOW).case, "ABCDEFGH").case
+    assert not record_turn(store, kb, paused, (), channel="rest", who="p", action="x", now=NOW)
+    assert store.count() == 0
+
+
+def test_snapshot_reads_the_draft_and_the_status(kb: Knowledge) -> None:
+    case = talk.opening(NOW).case
+    case.pending = talk.DONE
+    summary = talk.Reply("DRAFT ...", kind="summary")
+    s = snapshot(kb, case, [talk.Reply("x"), summary], "rest")
+    assert s.draft == "DRAFT ..." and s.status == "done" and s.ref == case.ref
+
+
+def test_retention_deletes_old_cases_and_conversations_once(
+    store: CaseStore, tmp_path: Path
+) -> None:
+    store.save(snap(ref="GHAAAAAAAA"), who="p", action="a", now=NOW - dt.timedelta(days=40))
+    store.save(snap(ref="GHBBBBBBBB"), who="p", action="a", now=NOW - dt.timedelta(days=3))
+    tracker = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}", future=True)
+    with tracker.begin() as conn:  # the shape of Rasa's SQL tracker store
+        conn.execute(
+            text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp FLOAT)")
+        )
+        old = (NOW - dt.timedelta(days=40)).replace(tzinfo=dt.timezone.utc).timestamp()
+        new = (NOW - dt.timedelta(days=1)).replace(tzinfo=dt.timezone.utc).timestamp()
+        for sender, ts in [
+            ("old", old),
+            ("old", old + 5),
+            ("mixed", old),
+            ("mixed", new),
+            ("new", new),
+        ]:
+            conn.execute(
+                text("INSERT INTO events (sender_id, timestamp) VALUES (:s, :t)"),
+                {"s": sender, "t": ts},
+            )
+    first = purge(NOW, days=30, tracker=tracker)
+    assert first["cases"] == 1 and first["answers"] == 2 and first["audit"] == 1
+    assert first["conversation_events"] == 2  # a conversation still in use is kept whole
+    assert store.case("GHAAAAAAAA") is None and store.case("GHBBBBBBBB") is not None
+    again = purge(NOW, days=30, tracker=tracker)
+    assert set(again.values()) == {0}
+    with tracker.connect() as conn:
+        left = (
+            conn.execute(text("SELECT DISTINCT sender_id FROM events ORDER BY 1")).scalars().all()
+        )
+    assert left == ["mixed", "new"]
+
+
+def test_purging_a_tracker_without_events_is_a_no_op(tmp_path: Path) -> None:
+    empty = create_engine(f"sqlite:///{tmp_path / 'empty.db'}", future=True)
+    assert purge_conversations(empty, NOW) == 0
+
+
+def test_the_migrations_match_the_tables_the_code_uses(store: CaseStore) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.store.db import metadata
+
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_a_database_from_before_the_migrations_is_brought_up_to_date(tmp_path: Path) -> None:
+    from bot.store.resume import resume_codes
+
+    old = create_engine(f"sqlite:///{tmp_path / 'old.db'}", future=True)
+    resume_codes.create(old)  # what the first release made, without Alembic
+    upgraded = engine(f"sqlite:///{tmp_path / 'old.db'}")
+    assert {"cases", "alembic_version"} <= set(inspect(upgraded).get_table_names())
