@@ -40,11 +40,14 @@ missed; that is why the assistant also asks users to write initials. A name is:
 
 Knowingly not caught: a single first name with no cue ("Tom said..."); names typed in
 lower case or ALL CAPS (other than after mr/mrs/ms/mx); names in non-Latin scripts; a
-street named without a house number; a date of birth with no cue or with the cue after
+street without a house number, as an address; a date of birth with no cue or with the cue after
 it; spelt-out or disguised numbers and emails ("tom at gmail dot com"); other
 identifiers (NHS numbers, Home Office references, usernames, vehicle registrations).
-Knowingly over-caught: an unlisted capitalised phrase ("Case Review Panel"), a name that
-is also a listed word ("Summer Jones" keeps "Summer"), and rare digit patterns.
+A two-word name whose first word is a listed month or place ("April Jones", "May Lee")
+is missed unless a cue precedes it. Numbers with the wrong count of digits are kept
+unless typed as one unbroken run. Knowingly over-caught: an unlisted capitalised phrase
+("Case Review Panel", "Nike Trainers"), and a street with no number whose type is also
+a surname ("Mill Lane", "Oak Park"), are replaced as [name].
 Initials on their own ("J", "J.S.", "AB") are kept on purpose: the project asks users to
 use them instead of names.
 """
@@ -141,7 +144,7 @@ def _phone_from(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, i
         digits += run[groups[j][0] : groups[j][1]]
         if len(digits) > _MAX_DIGITS:
             break
-        if _is_phone(digits, plus):
+        if len(digits) >= 8 and _is_phone(digits, plus):
             best = j
     if best is None:
         # Ten or more unbroken digits starting 0 (or after +) are a mistyped phone or
@@ -318,7 +321,7 @@ _STOP = _NEVER | _words(
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur
     thurs fri sat sun christmas easter eid ramadan diwali halloween today tonight
     yesterday tomorrow morning afternoon evening night weekend week month year term
-    mr mr. mrs mrs. ms ms. mx mx. dr dr. prof prof. miss sir dame lady lord rev revd imam
+    mr mrs ms mx dr prof miss sir dame lady lord rev revd imam
     pastor st saint mum mom mam dad mother father parent parents carer carers foster
     guardian child children kid kids person people boy boys girl girls man men
     woman women male female adult adults teen teenager baby sibling siblings brother
@@ -444,12 +447,21 @@ _SENTENCE_END = _words(". ! ? : ; \" “ ” ( ) [ ] - – — • * … ' ‘ �
 _STRICT_INITIAL = re.compile(r"[B-HJ-Z]|[A-Z]\.|(?:[A-Z]\.){2,3}")  # not "A" or "I"
 _LOOSE_INITIAL = re.compile(r"(?:[A-Z]\.?){1,3}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# The tokenizer is given line breaks and tabs as spaces (same length, so offsets hold):
+# The tokenizer is given line breaks, tabs and other spaces as " " (same length, so
+# offsets hold):
 # spaCy re-splits words glued to a line break on every call, uncached, which made it
 # ten times slower on ordinary notes. Line breaks are read back from the original text.
-_AS_SPACE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029", " "))
+_AS_SPACE = str.maketrans(
+    dict.fromkeys(
+        "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"  # line breaks and tabs
+        "\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+        "\u202f\u205f\u3000",  # no-break and other wide spaces (pasted from Word)
+        " ",
+    )
+)
 _BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _CHUNK = 50_000  # characters handed to the tokenizer at a time
+_LONG_RUN = re.compile(r"[^ ]{100,}")
 
 
 def _is_name_word(text: str) -> bool:
@@ -460,6 +472,16 @@ def _is_name_word(text: str) -> bool:
     if len(text) > 2 and text[-1] == ".":
         text = text[:-1]
     return len(text) > 1 and not text.isupper() and all(ch.isalpha() or ch in "'’" for ch in text)
+
+
+def _tokenizer_copy(chunk: str) -> str:
+    """What the tokenizer reads: same length as ``chunk``, so offsets hold. Lone
+    surrogates (spaCy cannot hash them) become U+FFFD; line breaks and tabs become spaces
+    (see _AS_SPACE); and runs of _LONG_RUN or more characters with no space are blanked,
+    because spaCy peels punctuation and emoji off a long token one at a time (100 kB of
+    "+" took minutes). Such a run is a link, a code or noise, not a name."""
+    copy = _SURROGATE.sub("\ufffd", chunk).translate(_AS_SPACE)
+    return _LONG_RUN.sub(lambda m: " " * len(m.group()), copy)
 
 
 def _has_break(text: str) -> bool:
@@ -536,7 +558,7 @@ class _Names:
 
     def __init__(self, pipe: _Pipeline, chunk: str, covered: bytearray, offset: int) -> None:
         self.pipe = pipe
-        self.doc = doc = pipe.nlp.make_doc(_SURROGATE.sub("\ufffd", chunk).translate(_AS_SPACE))
+        self.doc = doc = pipe.nlp.make_doc(_tokenizer_copy(chunk))
         self.size = len(doc)
         # Read as arrays: a Token object per attribute per token costs more than the rest.
         columns = doc.to_array([IDX, LENGTH, SPACY]).tolist() if self.size else []
