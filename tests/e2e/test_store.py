@@ -14,7 +14,7 @@ from tests.e2e.harness import Servers
 
 pytestmark = pytest.mark.e2e
 
-NOTE = "she said the man with the white van takes her to the farm at night"
+NOTE = "she has two phones and a white jacket and will not say who pays for them"
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +66,12 @@ def test_notes_are_saved_encrypted_and_the_case_follows_each_turn(
     own_servers.send(sender, NOTE)
     ref = case_of(own_servers, sender)["ref"]
     saved = store.case(ref)
-    assert saved is not None and saved["nation"] == "wales" and saved["going_missing"] == "high"
+    assert saved is not None and saved["nation"] == "wales"
+    # a going-missing sign: high at least (immediate if NLU heard the note as urgent)
+    assert saved["going_missing"] in ("high", "immediate")
     assert NOTE in [a["note"] for a in saved["answers"].values()]
     raw = (own_servers.workdir / "golden_hour.db").read_bytes()
-    assert b"white van" not in raw
+    assert b"white jacket" not in raw
     trail = store.audit_trail(ref)
     assert {channel for _who, channel, _action in trail} == {"rest"}
     assert "action_answer" in {action for _who, _channel, action in trail}
