@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install the Debian packages listed in scripts/system-packages.txt that are
-# missing. As root with apt-get this installs them; otherwise it says what to run.
+# Install the Debian packages listed in scripts/system-packages.txt (or in the
+# list file given) that are missing. As root with apt-get this installs them;
+# otherwise it says what to run.
 set -euo pipefail
-list="$(dirname "${BASH_SOURCE[0]}")/system-packages.txt"
+list="${1:-$(dirname "${BASH_SOURCE[0]}")/system-packages.txt}"
 missing=()
 while read -r pkg; do
   [ -z "$pkg" ] || [[ "$pkg" == \#* ]] && continue

@@ -56,9 +56,13 @@ def migrate(eng: Engine) -> None:
             command.upgrade(cfg, "head")
 
 
-@lru_cache(maxsize=4)
 def engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    """The engine for a URL (the configured one by default), made and migrated once."""
+    return _engine(url or database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = create_engine(url, future=True, pool_pre_ping=True)
