@@ -21,6 +21,7 @@ from bot.i18n import _, use
 from bot.knowledge import Knowledge
 from bot.replies import Reply
 from bot.runtime import knowledge
+from bot.store.sealed import open_case, seal_case
 
 if TYPE_CHECKING:
     from bot.store.cases import CaseStore
@@ -105,7 +106,7 @@ class GoldenHourAction(Action, ABC):
     ) -> list[EventType]:
         try:
             kb = knowledge()
-            case = Case.from_dict(tracker.get_slot(CASE_SLOT), kb)
+            case = Case.from_dict(open_case(tracker.get_slot(CASE_SLOT)), kb)
             with use(case.language):
                 result = self.turn(kb, case, tracker)
                 messages = [reply.as_rasa_message() for reply in result.replies]
@@ -121,7 +122,7 @@ class GoldenHourAction(Action, ABC):
             # carries on; the next turn that can save catches the store up.
             with use(result.case.language):
                 dispatcher.utter_message(**_not_saved_reply().as_rasa_message())
-        return [SlotSet(CASE_SLOT, result.case.to_dict())]
+        return [SlotSet(CASE_SLOT, slot_value(result.case))]
 
     def _save(self, kb: Knowledge, result: Turn, tracker: Tracker) -> bool:
         """Save the case to the store; False if that failed (database down)."""
@@ -146,6 +147,21 @@ class GoldenHourAction(Action, ABC):
             )
             return False
         return True
+
+
+def slot_value(case: Case) -> dict[str, Any]:
+    """The case as Rasa keeps it: the user's words sealed (bot/store/sealed.py).
+    Without a data key the words are left out rather than kept in the clear."""
+    raw = case.to_dict()
+    try:
+        return seal_case(raw)
+    except Exception as exc:
+        log.error("case words not sealed", extra={"error": type(exc).__name__})
+        for answer in raw["answers"].values():
+            answer["note"] = None
+        raw["sharing"].pop("why_not", None)
+        raw["sharing"].pop("share_with", None)
+        return raw
 
 
 def case_store() -> CaseStore:

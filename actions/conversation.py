@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.base import GoldenHourAction, event_from, now
+from actions.base import GoldenHourAction, event_from, now, slot_value
 from bot import conversation as talk
 from bot.conversation import Case, Turn
 from bot.knowledge import Knowledge
+from bot.store.sealed import open_case
 
 
 class ActionOpening(GoldenHourAction):
@@ -99,7 +100,7 @@ class ActionPause(GoldenHourAction):
     action_name = "action_pause"
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
-        code = _resume_store().save(case.to_dict(), now()) if talk.can_pause(case) else None
+        code = _resume_store().save(slot_value(case), now()) if talk.can_pause(case) else None
         return talk.paused(kb, case, code)
 
 
@@ -116,7 +117,7 @@ class ActionResume(GoldenHourAction):
         restored = None
         if code is not None:
             raw = _resume_store().take(code, pseudonym(tracker.sender_id), now())
-            restored = Case.from_dict(raw, kb) if raw is not None else None
+            restored = Case.from_dict(open_case(raw), kb) if raw is not None else None
         if case.pending is None and restored is None:
             case = talk.opening(now(), case.language).case
         return talk.resumed(kb, restored, case)

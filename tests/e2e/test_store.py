@@ -100,3 +100,26 @@ def test_database_down_gets_the_safety_message_and_catches_up(
     saved = store.case(ref)
     # the turn made while the database was away is in the store now
     assert saved is not None and saved["nation"] == "england" and saved["setting"] == "health"
+
+
+def test_the_tracker_table_keeps_no_typed_words(own_servers: Servers, store: CaseStore) -> None:
+    sender = start_case(own_servers)
+    for message in ('/inform{"choice": "nation.wales"}', '/inform{"choice": "setting.school"}'):
+        own_servers.send(sender, message)
+    own_servers.send(sender, "yes")  # going-missing screen, typed
+    own_servers.send(sender, "yes I have seen that")  # the first sign, typed
+    note = "she has a purple rucksack from the man and will not say where she sleeps"
+    own_servers.send(sender, note)
+    case = case_of(own_servers, sender)
+    sealed = [a["note"] for a in case["answers"].values() if a["note"]]
+    assert len(sealed) == 1 and sealed[0].startswith("sealed:")  # the slot holds it sealed
+    saved = store.case(case["ref"])
+    assert saved is not None and note in [a["note"] for a in saved["answers"].values()]
+    raw = (own_servers.workdir / "conversations.db").read_bytes()
+    assert b"purple rucksack" not in raw  # neither the message nor the slot in the clear
+    assert b"I have seen that" not in raw
+    assert b"nation.wales" in raw  # button payloads are kept as sent
+    events = own_servers.tracker(sender)["events"]
+    typed = [e for e in events if e["event"] == "user" and not e["text"].startswith("/")]
+    assert typed and {e["text"] for e in typed} == {"[not kept]"}
+    assert "affirm" in {e["parse_data"]["intent"]["name"] for e in typed}  # intents kept
