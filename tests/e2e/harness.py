@@ -69,6 +69,7 @@ class Servers:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
+    endpoints: str = "endpoints.yml"
     # A throwaway key for notes and drafts at rest, as a deployment would set one.
     data_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
     _procs: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -122,7 +123,7 @@ class Servers:
         args = [
             str(VENV_BIN / "rasa"), "run",
             "--model", str(current_model()),
-            "--endpoints", "endpoints.yml",
+            "--endpoints", self.endpoints,
             "--credentials", "credentials.yml",
             "--interface", "127.0.0.1",
             "--port", str(self.rasa_port),
