@@ -1,0 +1,92 @@
+"""Does Rasa 3.6's Redis lock store keep a conversation whole when two of its
+messages reach two different Rasa servers at the same moment?
+
+    .venv/bin/python -m bench.lock_race [--tries 20]
+
+Starts throwaway PostgreSQL and Redis servers (Debian's packages, as the tests
+do), one action server and two Rasa servers on deploy/endpoints.production.yml,
+then for each try opens a conversation and sends two messages at once: first to
+both servers, then both to the same server. Prints how many tries lost a turn in
+each case. Measured here (two runs): 4 and 10 of 20 lost a turn across two
+servers, 0 of 20 on one server; hence the README's rule: route by conversation
+id (sticky routing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+from tests.e2e.harness import Servers
+from tests.postgres import start_postgres
+from tests.redis_server import start_redis
+
+
+def lost_turns(a: Servers, b: Servers, tries: int) -> int:
+    lost = 0
+    for _ in range(tries):
+        sender = f"race-{uuid.uuid4().hex[:8]}"
+        a.send(sender, "hello")
+        a.send(sender, "/deny")
+        go = threading.Barrier(2)
+
+        def send(
+            server: Servers, message: str, sender: str = sender, go: threading.Barrier = go
+        ) -> None:
+            go.wait()
+            server.send(sender, message)
+
+        threads = [
+            threading.Thread(target=send, args=(a, '/inform{"choice": "role.police"}')),
+            threading.Thread(target=send, args=(b, "/why")),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        users = [e for e in a.tracker(sender)["events"] if e["event"] == "user"]
+        lost += len(users) != 4
+    return lost
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tries", type=int, default=20)
+    args = parser.parse_args()
+    pg, redis = start_postgres(), start_redis()
+    env = {
+        "GOLDEN_HOUR_TRACKER_HOST": "127.0.0.1",
+        "GOLDEN_HOUR_TRACKER_PORT": str(pg.port),
+        "GOLDEN_HOUR_TRACKER_DB_NAME": pg.new_database().rsplit("/", 1)[1],
+        "GOLDEN_HOUR_TRACKER_USER": "golden",
+        "GOLDEN_HOUR_TRACKER_PASSWORD": "",
+        "GOLDEN_HOUR_REDIS_HOST": "127.0.0.1",
+        "GOLDEN_HOUR_REDIS_PORT": str(redis.port),
+        "GOLDEN_HOUR_REDIS_PASSWORD": "",
+        "GOLDEN_HOUR_DATABASE_URL": pg.new_database(),
+    }
+    endpoints = "deploy/endpoints.production.yml"
+    a = Servers(Path(tempfile.mkdtemp()), endpoints=endpoints, extra_env=env).start()
+    b = Servers(
+        Path(tempfile.mkdtemp()),
+        action_port=a.action_port,
+        endpoints=endpoints,
+        extra_env=env,
+        data_key=a.data_key,
+    )
+    b.start_rasa()
+    try:
+        print(f"two servers at once: {lost_turns(a, b, args.tries)} of {args.tries} lost a turn")
+        print(f"same server at once: {lost_turns(a, a, args.tries)} of {args.tries} lost a turn")
+    finally:
+        b.stop()
+        a.stop()
+        redis.stop()
+        pg.stop()
+
+
+if __name__ == "__main__":
+    main()
