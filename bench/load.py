@@ -1,0 +1,175 @@
+"""Turns per second and latency under concurrent conversations, with plain Rasa
+as the yardstick.
+
+    .venv/bin/python -m bench.load [--conversations 20] [--turns 8]
+
+Drives N concurrent conversations of K turns each through the REST channel and
+prints turns per second and p50 / p95 latency for:
+
+1. the embedded default (one Rasa server, one action server, SQLite);
+2. the two-server set-up (two Rasa servers, one action server, PostgreSQL and the
+   Redis lock store, deploy/endpoints.production.yml), each conversation sticky to
+   one server as the README asks;
+3. a reference bot made by `rasa init --no-prompt` in a temporary folder (same
+   Rasa, its own model and no action server),
+
+then the p95 ratio of each to the reference (target: at most 1.5 at 20
+conversations). Needs a trained model (scripts/run or scripts/test first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tests.e2e.harness import VENV_BIN, Servers, free_port, http
+from tests.postgres import start_postgres
+from tests.redis_server import start_redis
+
+OURS = [
+    "hello",
+    "/deny",
+    '/inform{"choice": "role.teacher"}',
+    '/inform{"choice": "nation.england"}',
+    '/inform{"choice": "setting.school"}',
+    "/deny",
+    "/deny",
+    "/deny",
+    "/why",
+    "/deny",
+]
+REFERENCE = ["hello", "I am sad", "no", "yes", "great", "bye", "hi", "not good", "yes", "bye"]
+
+
+def drive(urls: list[str], script: list[str], conversations: int) -> tuple[float, list[float]]:
+    """(turns per second, every turn's latency in ms)."""
+    run = uuid.uuid4().hex[:6]
+
+    def converse(i: int) -> list[float]:
+        url = urls[i % len(urls)]  # sticky: one conversation, one server
+        times = []
+        for message in script:
+            body = json.dumps({"sender": f"load-{run}-{i}", "message": message})
+            start = time.perf_counter()
+            status, _ = http("POST", url, body.encode(), {"Content-Type": "application/json"})
+            times.append((time.perf_counter() - start) * 1000)
+            assert status == 200, status
+        return times
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=conversations) as pool:
+        latencies = [t for ts in pool.map(converse, range(conversations)) for t in ts]
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def summary(name: str, rate: float, latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    print(
+        f"{name:34} {rate:6.1f} turns/s   p50 {statistics.median(ordered):6.0f} ms"
+        f"   p95 {p95:6.0f} ms"
+    )
+    return p95
+
+
+def reference_bot(folder: Path) -> tuple[subprocess.Popen, str]:
+    folder.mkdir(parents=True)
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
+        check=True,
+        capture_output=True,
+        cwd=folder,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "--port", str(port), "--interface", "127.0.0.1"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if http("GET", f"http://127.0.0.1:{port}/", timeout=2)[0] == 200:
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the reference bot did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--turns", type=int, default=8)
+    args = parser.parse_args()
+    n, k = args.conversations, args.turns
+    print(f"{n} concurrent conversations x {k} turns, over HTTP on loopback")
+    p95 = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ref, ref_url = reference_bot(root / "reference")
+        try:
+            drive([ref_url], REFERENCE[:k], 2)  # warm-up
+            p95["reference"] = summary(
+                "reference bot (rasa init)", *drive([ref_url], REFERENCE[:k], n)
+            )
+        finally:
+            ref.terminate()
+            ref.wait()
+
+        embedded = Servers(root / "embedded", auth_token=None).start()
+        try:
+            url = f"{embedded.base}/webhooks/rest/webhook"
+            drive([url], OURS[:k], 2)
+            p95["embedded"] = summary("Golden Hour, embedded (SQLite)", *drive([url], OURS[:k], n))
+        finally:
+            embedded.stop()
+
+        pg, redis = start_postgres(), start_redis()
+        env = {
+            "GOLDEN_HOUR_TRACKER_HOST": "127.0.0.1",
+            "GOLDEN_HOUR_TRACKER_PORT": str(pg.port),
+            "GOLDEN_HOUR_TRACKER_DB_NAME": pg.new_database().rsplit("/", 1)[1],
+            "GOLDEN_HOUR_TRACKER_USER": "golden",
+            "GOLDEN_HOUR_TRACKER_PASSWORD": "",
+            "GOLDEN_HOUR_REDIS_HOST": "127.0.0.1",
+            "GOLDEN_HOUR_REDIS_PORT": str(redis.port),
+            "GOLDEN_HOUR_REDIS_PASSWORD": "",
+            "GOLDEN_HOUR_DATABASE_URL": pg.new_database(),
+        }
+        endpoints = "deploy/endpoints.production.yml"
+        a = Servers(root / "a", auth_token=None, endpoints=endpoints, extra_env=env).start()
+        b = Servers(
+            root / "b",
+            auth_token=None,
+            action_port=a.action_port,
+            endpoints=endpoints,
+            extra_env=env,
+            data_key=a.data_key,
+        )
+        try:
+            b.workdir.mkdir()
+            b.start_rasa()
+            urls = [f"{s.base}/webhooks/rest/webhook" for s in (a, b)]
+            drive(urls, OURS[:k], 2)
+            p95["two"] = summary("Golden Hour, 2 servers (PG + Redis)", *drive(urls, OURS[:k], n))
+        finally:
+            b.stop()
+            a.stop()
+            redis.stop()
+            pg.stop()
+    for name in ("embedded", "two"):
+        print(f"p95 ratio {name} / reference: {p95[name] / p95['reference']:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
