@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tests.e2e.harness import VENV_BIN, Servers, free_port, http
 from tests.postgres import start_postgres
+from tests.production import ENDPOINTS, production_env, second_rasa
 from tests.redis_server import start_redis
 
 OURS = [
@@ -135,35 +136,17 @@ def main() -> None:
             embedded.stop()
 
         pg, redis = start_postgres(), start_redis()
-        env = {
-            "GOLDEN_HOUR_TRACKER_HOST": "127.0.0.1",
-            "GOLDEN_HOUR_TRACKER_PORT": str(pg.port),
-            "GOLDEN_HOUR_TRACKER_DB_NAME": pg.new_database().rsplit("/", 1)[1],
-            "GOLDEN_HOUR_TRACKER_USER": "golden",
-            "GOLDEN_HOUR_TRACKER_PASSWORD": "",
-            "GOLDEN_HOUR_REDIS_HOST": "127.0.0.1",
-            "GOLDEN_HOUR_REDIS_PORT": str(redis.port),
-            "GOLDEN_HOUR_REDIS_PASSWORD": "",
-            "GOLDEN_HOUR_DATABASE_URL": pg.new_database(),
-        }
-        endpoints = "deploy/endpoints.production.yml"
-        a = Servers(root / "a", auth_token=None, endpoints=endpoints, extra_env=env).start()
-        b = Servers(
-            root / "b",
-            auth_token=None,
-            action_port=a.action_port,
-            endpoints=endpoints,
-            extra_env=env,
-            data_key=a.data_key,
-        )
+        env = production_env(pg, redis)
+        a = Servers(root / "a", auth_token=None, endpoints=ENDPOINTS, extra_env=env).start()
+        b = None
         try:
-            b.workdir.mkdir()
-            b.start_rasa()
+            b = second_rasa(a, root / "b")
             urls = [f"{s.base}/webhooks/rest/webhook" for s in (a, b)]
             drive(urls, OURS[:k], 2)
             p95["two"] = summary("Golden Hour, 2 servers (PG + Redis)", *drive(urls, OURS[:k], n))
         finally:
-            b.stop()
+            if b is not None:
+                b.stop()
             a.stop()
             redis.stop()
             pg.stop()

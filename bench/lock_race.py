@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tests.e2e.harness import Servers
 from tests.postgres import start_postgres
+from tests.production import ENDPOINTS, production_env, second_rasa
 from tests.redis_server import start_redis
 
 
@@ -57,27 +58,9 @@ def main() -> None:
     parser.add_argument("--tries", type=int, default=20)
     args = parser.parse_args()
     pg, redis = start_postgres(), start_redis()
-    env = {
-        "GOLDEN_HOUR_TRACKER_HOST": "127.0.0.1",
-        "GOLDEN_HOUR_TRACKER_PORT": str(pg.port),
-        "GOLDEN_HOUR_TRACKER_DB_NAME": pg.new_database().rsplit("/", 1)[1],
-        "GOLDEN_HOUR_TRACKER_USER": "golden",
-        "GOLDEN_HOUR_TRACKER_PASSWORD": "",
-        "GOLDEN_HOUR_REDIS_HOST": "127.0.0.1",
-        "GOLDEN_HOUR_REDIS_PORT": str(redis.port),
-        "GOLDEN_HOUR_REDIS_PASSWORD": "",
-        "GOLDEN_HOUR_DATABASE_URL": pg.new_database(),
-    }
-    endpoints = "deploy/endpoints.production.yml"
-    a = Servers(Path(tempfile.mkdtemp()), endpoints=endpoints, extra_env=env).start()
-    b = Servers(
-        Path(tempfile.mkdtemp()),
-        action_port=a.action_port,
-        endpoints=endpoints,
-        extra_env=env,
-        data_key=a.data_key,
-    )
-    b.start_rasa()
+    env = production_env(pg, redis)
+    a = Servers(Path(tempfile.mkdtemp()), endpoints=ENDPOINTS, extra_env=env).start()
+    b = second_rasa(a, Path(tempfile.mkdtemp()))
     try:
         print(f"two servers at once: {lost_turns(a, b, args.tries)} of {args.tries} lost a turn")
         print(f"same server at once: {lost_turns(a, a, args.tries)} of {args.tries} lost a turn")

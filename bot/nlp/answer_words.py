@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 WORDS_FILE = Path(__file__).with_name("answer_words.yml")
 _DROP = re.compile(r"[^a-z0-9'/ ]+")
@@ -48,40 +55,28 @@ def answer_intent(text: str) -> str | None:
     return lexicon().get(normalise(text))
 
 
-try:  # the Rasa component: only where Rasa is installed (always, in this project)
-    from rasa.engine.graph import ExecutionContext, GraphComponent
-    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-    from rasa.engine.storage.resource import Resource
-    from rasa.engine.storage.storage import ModelStorage
-    from rasa.nlu.classifiers.classifier import IntentClassifier
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
-except ImportError:  # pragma: no cover
-    pass
-else:
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class AnswerWords(GraphComponent, IntentClassifier):
+    """Sets the intent of a whole-message answer word, confidence 1.0."""
 
-    @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-    class AnswerWords(GraphComponent, IntentClassifier):
-        """Sets the intent of a whole-message answer word, confidence 1.0."""
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> AnswerWords:
+        lexicon()  # a broken word list fails at training, not on a user's message
+        return cls()
 
-        @classmethod
-        def create(
-            cls,
-            config: dict[str, Any],
-            model_storage: ModelStorage,
-            resource: Resource,
-            execution_context: ExecutionContext,
-        ) -> AnswerWords:
-            lexicon()  # a broken word list fails at training, not on a user's message
-            return cls()
-
-        def process(self, messages: list[Message]) -> list[Message]:
-            for message in messages:
-                intent = answer_intent(message.get(TEXT) or "")
-                if intent is None:
-                    continue
-                top = {"name": intent, "confidence": 1.0}
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != intent]
-                message.set(INTENT, top, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
-            return messages
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = answer_intent(message.get(TEXT) or "")
+            if intent is None:
+                continue
+            top = {"name": intent, "confidence": 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != intent]
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+        return messages

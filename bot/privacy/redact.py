@@ -6,10 +6,11 @@ other character is kept exactly as typed. It is pure (no I/O after the first cal
 the spaCy pipeline), deterministic and idempotent: redacting redacted text changes nothing.
 
 Caught
-    ``[phone]``  UK numbers in the usual written forms (07700 900123, +44 7700 900123,
-        +44 (0)20 7946 0000, 020 7946 0000, 0121-496-0000, (0161) 496 0000, 0044 ...),
-        freephone and helpline numbers (0808 800 5000, 0800 1111: in a note they are
-        still numbers typed about a child), any number written with a leading ``+``
+    ``[phone]``  UK numbers in the usual written forms (mobiles and landlines, with
+        spaces, hyphens or dots, area codes in brackets, +44 with or without "(0)",
+        00 44), freephone and helpline numbers, including the short ones in the
+        sourced contacts (in a note they are still numbers typed about a child; the
+        tests show each form), any number written with a leading ``+``
         country code, and any unbroken run of ten or more digits starting with 0. Numbers
         are checked against UK number lengths and ranges, so ages, years, times, counts
         and short numbers (999, 101, 111, 116 000) are kept.
@@ -106,11 +107,21 @@ _PRIORITY = {EMAIL: 0, DATE_OF_BIRTH: 1, PHONE: 2, POSTCODE: 3, ADDRESS: 4}
 # ---- phones ---------------------------------------------------------------------------
 
 # Digits with the separators people type between them; which part is a phone is decided
-# in Python, because "aged 14 07700 900123" is one run holding one number.
+# in Python, because "aged 14" followed by a mobile number is one run holding one number.
 _NUMBERISH = re.compile(r"[+(]?[0-9](?:[ \t\u00a0().\-]{0,3}[0-9])*")
 _DIGITS = re.compile(r"[0-9]+")
 _MAX_DIGITS = 15  # the longest number E.164 allows
-_CHILDLINE = "08001111"  # the one 8-digit UK number likely in a note
+
+
+@lru_cache(maxsize=1)
+def _contact_numbers() -> frozenset[str]:
+    """The digits of every phone number in the sourced contacts: some are shorter
+    than UK number lengths (Childline's has 8 digits) and are still numbers."""
+    from bot.runtime import knowledge
+
+    return frozenset(
+        re.sub(r"[^0-9]", "", c.phone) for c in knowledge().contacts.values() if c.phone
+    )
 
 
 def _uk_significant(nsn: str) -> bool:
@@ -128,7 +139,7 @@ def _is_phone(digits: str, plus: bool) -> bool:
             nsn = rest[2:]
             return _uk_significant(nsn[1:] if nsn.startswith("0") else nsn)  # +44 (0)20
         return rest[:1] not in ("", "0") and 8 <= len(rest) <= _MAX_DIGITS
-    return digits == _CHILDLINE or (digits.startswith("0") and _uk_significant(digits[1:]))
+    return digits in _contact_numbers() or (digits.startswith("0") and _uk_significant(digits[1:]))
 
 
 def _phone_from(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, int, int] | None:
@@ -155,7 +166,7 @@ def _phone_from(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, i
         best = i
     end = groups[best][1]
     if start > 0 and run[start - 1] == "(" and ")" in run[start:end]:
-        start -= 1  # "(0161) 496 0000", but not the bracket in "(07700 900123)"
+        start -= 1  # an area code in brackets, but not a bracket around a whole mobile
     return start, end, best + 1
 
 
@@ -865,10 +876,10 @@ def redact(text: str) -> Redacted:
     replaced by ``[phone]``, ``[email]``..., and the kinds replaced, first seen first."""
     current = text
     placed: list[tuple[int, str]] = []
-    # Replacing can change what a neighbour looks like: in "a@b.co07700900123" the
-    # email only ends cleanly once the phone is "[phone]". So repeat until nothing more
-    # is found (almost always one pass to redact and one to confirm). This is what
-    # makes redact idempotent.
+    # Replacing can change what a neighbour looks like: when an email runs straight
+    # into a phone number, the email only ends cleanly once the phone is "[phone]".
+    # So repeat until nothing more is found (almost always one pass to redact and one
+    # to confirm). This is what makes redact idempotent.
     for _ in range(_MAX_PASSES):
         hits = _find(current)
         if not hits:

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, func, inspect, select, text
+from sqlalchemy import column, create_engine, delete, func, inspect, select, table
 from sqlalchemy.engine import Engine
 
 from bot.store.cases import CaseStore
@@ -38,29 +38,23 @@ def tracker_url() -> str | None:
     return f"sqlite:///{path}" if path and Path(path).exists() else None
 
 
+# Rasa's SQL tracker store table, as much of it as retention needs.
+_events = table("events", column("sender_id"), column("timestamp"))
+
+
 def purge_conversations(tracker: Engine, cutoff: dt.datetime) -> int:
     """Delete every event of each conversation whose last event is before the
     cutoff (Rasa's SQL tracker store: table "events", epoch-second timestamps)."""
     if "events" not in inspect(tracker).get_table_names():
         return 0
     epoch = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
+    finished = (
+        select(_events.c.sender_id)
+        .group_by(_events.c.sender_id)
+        .having(func.max(_events.c.timestamp) < epoch)
+    )
     with tracker.begin() as conn:
-        old = (
-            select(text("sender_id"))
-            .select_from(text("events"))
-            .group_by(text("sender_id"))
-            .having(func.max(text("timestamp")) < epoch)
-        )
-        senders = [row[0] for row in conn.execute(old)]
-        removed = 0
-        for start in range(0, len(senders), 500):
-            chunk = senders[start : start + 500]
-            params = {f"s{i}": s for i, s in enumerate(chunk)}
-            names = ", ".join(f":s{i}" for i in range(len(chunk)))
-            removed += conn.execute(
-                text(f"DELETE FROM events WHERE sender_id IN ({names})"), params
-            ).rowcount
-    return removed
+        return conn.execute(delete(_events).where(_events.c.sender_id.in_(finished))).rowcount
 
 
 def purge(

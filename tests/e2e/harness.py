@@ -165,10 +165,10 @@ class Servers:
                 raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.workdir}")
             try:
                 status, _ = http("GET", url, timeout=2)
-                if status == 200:
-                    return
             except OSError:
-                pass
+                status = None  # not listening yet
+            if status == 200:
+                return
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not come up within {timeout} s; see {self.workdir}")
 

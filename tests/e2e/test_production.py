@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from bot.store.cases import CaseStore
 from tests.e2e.harness import Servers
 from tests.postgres import Postgres
+from tests.production import ENDPOINTS, production_env, second_rasa, tracker_url
 from tests.redis_server import Redis, start_redis
 
 pytestmark = pytest.mark.e2e
@@ -33,24 +34,11 @@ def redis() -> Iterator[Redis]:
 def production(
     postgres: Postgres, redis: Redis, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Servers, str, str]]:
-    tracker_url = postgres.new_database()
-    store_url = postgres.new_database()
+    env = production_env(postgres, redis)
     servers = Servers(
-        workdir=tmp_path_factory.mktemp("production"),
-        endpoints="deploy/endpoints.production.yml",
-        extra_env={
-            "GOLDEN_HOUR_TRACKER_HOST": "127.0.0.1",
-            "GOLDEN_HOUR_TRACKER_PORT": str(postgres.port),
-            "GOLDEN_HOUR_TRACKER_DB_NAME": tracker_url.rsplit("/", 1)[1],
-            "GOLDEN_HOUR_TRACKER_USER": "golden",
-            "GOLDEN_HOUR_TRACKER_PASSWORD": "",
-            "GOLDEN_HOUR_REDIS_HOST": "127.0.0.1",
-            "GOLDEN_HOUR_REDIS_PORT": str(redis.port),
-            "GOLDEN_HOUR_REDIS_PASSWORD": "",
-            "GOLDEN_HOUR_DATABASE_URL": store_url,
-        },
+        workdir=tmp_path_factory.mktemp("production"), endpoints=ENDPOINTS, extra_env=env
     ).start()
-    yield servers, tracker_url, store_url
+    yield servers, tracker_url(env), env["GOLDEN_HOUR_DATABASE_URL"]
     servers.stop()
 
 
@@ -99,20 +87,12 @@ NATIONS = ["england", "wales", "scotland", "northern_ireland"]
 SETTINGS = ["school", "health", "home_visit", "police_contact", "port_or_border", "other"]
 
 
-@pytest.fixture(scope="module")
-def second_rasa(
+@pytest.fixture(scope="module", name="second_rasa")
+def second_rasa_fixture(
     production: tuple[Servers, str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Servers]:
     """Another Rasa server on the same PostgreSQL, Redis and action server."""
-    first = production[0]
-    other = Servers(
-        workdir=tmp_path_factory.mktemp("second-rasa"),
-        action_port=first.action_port,
-        extra_env=first.extra_env,
-        endpoints=first.endpoints,
-        data_key=first.data_key,
-    )
-    other.start_rasa()
+    other = second_rasa(production[0], tmp_path_factory.mktemp("second-rasa"))
     yield other
     other.stop()
 

@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 
 from bot.export import draft_pdf, main
-from bot.store import crypto
 from bot.store.cases import CaseStore, Snapshot
 from bot.store.db import engine
 
@@ -55,11 +54,11 @@ def test_a_missing_font_says_what_to_install(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_the_export_command_writes_the_latest_draft(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data_key: Path,
 ) -> None:
-    monkeypatch.delenv("GOLDEN_HOUR_DATA_KEYS", raising=False)
-    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEY_FILE", str(tmp_path / "data.key"))
-    crypto.ensure_key_file()
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv("GOLDEN_HOUR_DATABASE_URL", url)
     store = CaseStore(engine(url))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,7 @@ from bot.store.sealed import open_case, seal_case
 NOTE = "she has a purple rucksack from the man"
 
 
-@pytest.fixture(autouse=True)
-def data_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GOLDEN_HOUR_DATA_KEYS", raising=False)
-    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEY_FILE", str(tmp_path / "data.key"))
-    crypto.ensure_key_file()
+pytestmark = pytest.mark.usefixtures("data_key")  # tests/unit/conftest.py
 
 
 def case() -> dict:

@@ -25,11 +25,7 @@ NOW = dt.datetime(2026, 11, 23, 9, 30)
 NOTE = "she said the man with the van takes her to the farm"
 
 
-@pytest.fixture(autouse=True)
-def data_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GOLDEN_HOUR_DATA_KEYS", raising=False)
-    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEY_FILE", str(tmp_path / "data.key"))
-    crypto.ensure_key_file()
+pytestmark = pytest.mark.usefixtures("data_key")  # tests/unit/conftest.py
 
 
 @dataclass

@@ -1,0 +1,51 @@
+"""The production shape on one machine (deploy/endpoints.production.yml): the
+environment that points Rasa and the store at throwaway PostgreSQL and Redis
+servers, and a second Rasa server beside a first. Shared by the e2e tests and the
+benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.harness import Servers
+from tests.postgres import Postgres
+from tests.redis_server import Redis
+
+ENDPOINTS = "deploy/endpoints.production.yml"
+
+
+def production_env(pg: Postgres, redis: Redis) -> dict[str, str]:
+    """New databases for Rasa's tracker and for the store; Redis for the locks."""
+    return {
+        "GOLDEN_HOUR_TRACKER_HOST": "127.0.0.1",
+        "GOLDEN_HOUR_TRACKER_PORT": str(pg.port),
+        "GOLDEN_HOUR_TRACKER_DB_NAME": pg.new_database().rsplit("/", 1)[1],
+        "GOLDEN_HOUR_TRACKER_USER": "golden",
+        "GOLDEN_HOUR_TRACKER_PASSWORD": "",
+        "GOLDEN_HOUR_REDIS_HOST": "127.0.0.1",
+        "GOLDEN_HOUR_REDIS_PORT": str(redis.port),
+        "GOLDEN_HOUR_REDIS_PASSWORD": "",
+        "GOLDEN_HOUR_DATABASE_URL": pg.new_database(),
+    }
+
+
+def tracker_url(env: dict[str, str]) -> str:
+    return (
+        f"postgresql+psycopg2://{env['GOLDEN_HOUR_TRACKER_USER']}@127.0.0.1:"
+        f"{env['GOLDEN_HOUR_TRACKER_PORT']}/{env['GOLDEN_HOUR_TRACKER_DB_NAME']}"
+    )
+
+
+def second_rasa(first: Servers, workdir: Path) -> Servers:
+    """Another Rasa server on the first one's databases, locks and action server."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    other = Servers(
+        workdir=workdir,
+        auth_token=first.auth_token,
+        action_port=first.action_port,
+        endpoints=first.endpoints,
+        extra_env=first.extra_env,
+        data_key=first.data_key,
+    )
+    other.start_rasa()
+    return other
