@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 
+KIND_KEY = "gh_kind"
+
+
 @dataclass(frozen=True)
 class Choice:
     title: str
@@ -23,7 +26,10 @@ class Reply:
 
     def as_rasa_message(self) -> dict[str, Any]:
         """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``."""
-        message: dict[str, Any] = {"text": self.text}
+        # ``gh_kind`` travels as message metadata: Rasa hands it to the output
+        # channel, so the widget, Teams and SMS can render a summary or a question
+        # their own way (bot/channels/collect.py).
+        message: dict[str, Any] = {"text": self.text, KIND_KEY: self.kind}
         if self.choices:
             message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
         return message

@@ -1,0 +1,53 @@
+"""What a turn said, kept whole for the channels that render replies themselves
+(the web widget, Teams, SMS): each message with its text, its choices and its
+kind ("question", "advice", "summary", "safety", ...).
+
+Rasa's own CollectingOutputChannel splits a text at blank lines and drops the
+metadata an action sent, so a summary would arrive in pieces with no kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel
+
+from bot.replies import KIND_KEY
+
+
+class KindCollector(CollectingOutputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "collector"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._persist_message(_message(recipient_id, text, None, kwargs))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._persist_message(_message(recipient_id, text, buttons, kwargs))
+
+
+def _message(
+    recipient_id: str, text: str, buttons: list[dict[str, Any]] | None, extra: dict[str, Any]
+) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "recipient_id": recipient_id,
+        "text": text,
+        "kind": str(extra.get(KIND_KEY) or "text"),
+    }
+    if buttons:
+        message["buttons"] = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in buttons
+        ]
+    return message
+
+
+def kind_of(message: dict[str, Any]) -> str:
+    """The kind of a collected message; the safety net's own message is "safety"."""
+    custom = message.get("custom")
+    if isinstance(custom, dict) and custom.get("kind"):
+        return str(custom["kind"])
+    return str(message.get("kind") or "text")
