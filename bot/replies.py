@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 KIND_KEY = "gh_kind"
 
 
