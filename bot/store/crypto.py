@@ -16,6 +16,8 @@ answers with the safety message instead.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +59,17 @@ def decrypt(token: bytes) -> str:
         return _cipher(_keys()).decrypt(token).decode("utf-8")
     except InvalidToken as exc:
         raise ValueError("cannot decrypt: wrong key or damaged value") from exc
+
+
+def derived_key(purpose: str, env_var: str) -> bytes:
+    """A secret for one purpose (signing widget sessions, hashing SMS senders):
+    from ``env_var`` when set, otherwise derived from the first data key with
+    HMAC-SHA256, so the embedded default needs no second secret. Different
+    purposes give unrelated keys."""
+    explicit = os.environ.get(env_var, "").strip()
+    if explicit:
+        return explicit.encode("utf-8")
+    return hmac.new(_keys()[0], f"golden-hour:{purpose}".encode(), hashlib.sha256).digest()
 
 
 def new_key() -> str:
