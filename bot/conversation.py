@@ -309,10 +309,10 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
         return []
     q = question_for(kb, pending)
     text = _(q.text)
-    progress = _progress(kb, case)
-    if progress and q.id != URGENT:
+    progress = _progress(kb, case) if q.id != URGENT else ""
+    if progress:
         text = f"{text}\n({progress})"
-    return [Reply(text, _yes_no(q.skippable), kind="question")]
+    return [Reply(text, _yes_no(q.skippable), kind="question", progress=progress)]
 
 
 def _advice(kb: Knowledge, case: Case) -> list[Reply]:
@@ -366,7 +366,7 @@ def _check_answers(kb: Knowledge, case: Case) -> list[Reply]:
         f"{n}. {line}" for n, (_qid, line) in enumerate(_numbered_answers(kb, case), start=1)
     )
     return [
-        Reply(_("Check your answers:") + "\n" + listing),
+        Reply(_("Check your answers:") + "\n" + listing, kind="check"),
         Reply(
             _("Is this right?"),
             (Choice(_("Yes, carry on"), "/affirm"), Choice(_("Change an answer"), "/deny")),

@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from bot.replies import KIND_KEY
+from bot.replies import KIND_KEY, PROGRESS_KEY
 
 
 class KindCollector(CollectingOutputChannel):
@@ -37,6 +37,8 @@ def _message(
         "text": text,
         "kind": str(extra.get(KIND_KEY) or "text"),
     }
+    if extra.get(PROGRESS_KEY):
+        message["progress"] = str(extra[PROGRESS_KEY])
     if buttons:
         message["buttons"] = [
             {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
