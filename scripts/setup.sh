@@ -73,6 +73,16 @@ if [ "$(cat "$RUN_DIR/.i18n-hash" 2>/dev/null)" != "$i18n_hash" ] \
   echo "$i18n_hash" > "$RUN_DIR/.i18n-hash"
 fi
 
+# 4b. The web widget's browser files (socket.io client; axe-core for the tests),
+# copied from the npm registry at the versions in web/package-lock.json: no CDN.
+web_hash="$(hash_of web/package.json web/package-lock.json)"
+if [ "$(cat web/node_modules/.deps-hash 2>/dev/null)" != "$web_hash" ]; then
+  command -v npm >/dev/null 2>&1 || "$ROOT/scripts/system-deps.sh" <(echo npm)
+  say "Installing the web widget's browser files (npm ci)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$web_hash" > web/node_modules/.deps-hash
+fi
+
 # 5. The Rasa model: retrained only when its inputs change
 model_hash="$(hash_of config.yml domain.yml data constraints.txt "$SPACY_DIR/.build-hash")"
 model_name="golden-hour-$model_hash"

@@ -28,7 +28,7 @@ from bot.i18n import _
 log = logging.getLogger("golden_hour.channels.rest")
 
 
-def _rejection_text(reason: str, max_chars: int) -> str:
+def rejection_text(reason: str, max_chars: int) -> str:
     if reason == "too_long":
         return _(
             "That message is too long for me (more than {limit} characters). "
@@ -90,7 +90,7 @@ class SafeRestInput(InputChannel):
             except Exception:
                 body = None
             if not isinstance(body, dict):
-                return self._answer("", _rejection_text("body", cfg.max_message_chars), 400)
+                return self._answer("", rejection_text("body", cfg.max_message_chars), 400)
             sender, text = body.get("sender"), body.get("message")
             rejected = inbound.check_message(
                 sender, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
@@ -100,7 +100,7 @@ class SafeRestInput(InputChannel):
                 log.info("message refused", extra={"channel": "rest", "reason": rejected.reason})
                 return self._answer(
                     recipient,
-                    _rejection_text(rejected.reason, cfg.max_message_chars),
+                    rejection_text(rejected.reason, cfg.max_message_chars),
                     rejected.status,
                 )
             agent = getattr(request.app.ctx, "agent", None)

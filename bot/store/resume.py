@@ -4,7 +4,8 @@ the same or another conversation brings the case back at the question it was on.
 - Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L),
   made with ``secrets``: 31^8, about 8.5e11 possibilities.
 - Only a keyed hash of the code is stored (HMAC-SHA256, key from
-  GOLDEN_HOUR_STORE_KEY), so the table alone cannot be used to resume a case.
+  GOLDEN_HOUR_STORE_KEY, or derived from the data key), so the table alone
+  cannot be used to resume a case.
 - A code works once and expires (GOLDEN_HOUR_RESUME_DAYS, default 7).
 - Entry is rate-limited per conversation: after 5 wrong codes in 15 minutes every
   further try is refused for the rest of that window. Because a guesser can open
@@ -27,6 +28,7 @@ import secrets
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, func, insert, select
 from sqlalchemy.engine import Engine
 
+from bot.store.crypto import derived_key
 from bot.store.db import metadata, naive_utc
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -53,7 +55,9 @@ resume_failures = Table(
 
 
 def _key() -> bytes:
-    return os.environ.get("GOLDEN_HOUR_STORE_KEY", "golden-hour-local-only").encode()
+    # Derived from the data key when GOLDEN_HOUR_STORE_KEY is unset: never a
+    # fixed default that anyone could read here.
+    return derived_key("resume-codes", "GOLDEN_HOUR_STORE_KEY")
 
 
 def code_hash(code: str) -> str:

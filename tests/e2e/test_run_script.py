@@ -68,6 +68,7 @@ def test_run_command_end_to_end(tmp_path: Path) -> None:
         # scripts/test has just set up: nothing changed, so no training now.
         assert "Rasa model is up to date" in output
         assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in output
+        assert f"Open it:     http://127.0.0.1:{rasa_port}/webhooks/widget/" in output
 
         status, body = http(
             "POST",

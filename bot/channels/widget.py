@@ -1,0 +1,329 @@
+"""The web widget's channel: Rasa's socket.io channel, hardened, plus the widget's
+files, served by the same Rasa process.
+
+- ``GET /webhooks/widget/`` is the full-page widget; ``/webhooks/widget/widget.js``
+  embeds it in any page with one ``<script>`` tag (the page's origin must be on the
+  allow-list).
+- Socket.io at ``/webhooks/widget/socket.io``. The browser's origin is checked
+  against the allow-list (and the server's own origin); the server issues a signed
+  session (bot/channels/widget_session.py) and binds it to the socket, so nobody
+  can join another person's conversation by naming its id; replies go only to the
+  socket that asked.
+- Every turn runs through the shared checks and the safety net, as on REST.
+- The draft (text or PDF) is fetched over the same socket, so only the session's
+  own socket can have it.
+
+Events, browser to server: ``session_request {session?}``, ``user_uttered
+{message}``, ``draft_request {format: "pdf"|"text"}``. Server to browser:
+``session_confirm {session, resumed, texts}``, ``bot_uttered {text, buttons?,
+kind, progress?, language}``, ``draft {format, filename, text|pdf_base64}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot import logs
+from bot.channels import inbound, safety_net
+from bot.channels.collect import KindCollector
+from bot.channels.rest import rejection_text
+from bot.channels.state import conversation_state, latest_draft_async
+from bot.channels.widget_session import (
+    new_session,
+    origin_allowed,
+    sender_id,
+    verify_session,
+)
+from bot.channels.widget_text import widget_texts
+from bot.config import settings
+from bot.i18n import _, use
+from bot.logs import pseudonym
+
+log = logging.getLogger("golden_hour.channels.widget")
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+# name -> (file, content type); read once at start
+STATIC = {
+    "widget.js": (WEB / "src" / "widget.js", "text/javascript; charset=utf-8"),
+    "widget.css": (WEB / "src" / "widget.css", "text/css; charset=utf-8"),
+    "socket.io.min.js": (
+        WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
+        "text/javascript; charset=utf-8",
+    ),
+}
+PAGE = WEB / "src" / "index.html"
+# The full page only loads its own files and talks to its own server.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' blob: data:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _session_key() -> bytes:
+    from bot.store.crypto import KeyMissing, derived_key
+
+    try:
+        return derived_key("widget-session", "GOLDEN_HOUR_WIDGET_KEY")
+    except KeyMissing:
+        # Sessions then last only as long as this process; say so once.
+        log.warning("no widget key or data key: widget sessions end when the server stops")
+        return secrets.token_bytes(32)
+
+
+def _own_origin(environ: dict[str, Any]) -> str | None:
+    host = environ.get("HTTP_HOST")
+    if not host:
+        return None
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme", "http"))
+    return f"{scheme.split(',')[0].strip()}://{host}"
+
+
+class WidgetInput(SocketIOInput):
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        origins = list(credentials.get("allowed_origins") or [])
+        origins += [
+            o.strip()
+            for o in os.environ.get("GOLDEN_HOUR_WIDGET_ORIGINS", "").split(",")
+            if o.strip()
+        ]
+        return cls(
+            allowed_origins=origins,
+            turn_timeout_s=float(credentials.get("turn_timeout_s", 20)),
+        )
+
+    def __init__(self, allowed_origins: list[str] | None = None, turn_timeout_s: float = 20):
+        super().__init__(socketio_path="/webhooks/widget/socket.io")
+        logs.configure(settings().log_level)
+        self.allowed_origins = tuple(allowed_origins or ())
+        self.turn_timeout_s = float(os.environ.get("GOLDEN_HOUR_TURN_TIMEOUT", turn_timeout_s))
+        self.safety_text = safety_net.install()
+        self.key = _session_key()
+        self.texts = widget_texts()
+        self.files = {
+            name: (path.read_bytes(), ctype)
+            for name, (path, ctype) in STATIC.items()
+            if path.is_file()
+        }
+        missing = sorted(set(STATIC) - set(self.files))
+        if missing:
+            log.error("widget files missing; run the set-up", extra={"missing": missing})
+        self.page = _page(self.texts["en_GB"])
+
+    def _origin_ok(self, origin: str | None, environ: dict[str, Any]) -> bool:
+        ok = origin_allowed(origin, _own_origin(environ), self.allowed_origins)
+        if not ok:
+            log.info("widget origin refused", extra={"channel": "widget"})
+        return ok
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self._origin_ok,
+            # A message is at most max_message_chars; nothing needs more than this.
+            max_http_buffer_size=64 * 1024,
+        )
+        bp = SocketBlueprint(sio, self.socketio_path, "golden_hour_widget", __name__)
+        self.sio = sio
+        cfg = settings()
+
+        @bp.route("/", methods=["GET"])
+        async def page(_request: Request) -> HTTPResponse:
+            if not self.page:
+                return response.text("The widget is not built: run the set-up.", status=503)
+            return response.raw(
+                self.page, content_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+            )
+
+        @bp.route("/<name:str>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            if name in ("", "index.html"):
+                return await page(request)
+            if name not in self.files:
+                return response.text("Not found", status=404)
+            body, ctype = self.files[name]
+            return response.raw(
+                body,
+                content_type=ctype,
+                headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
+            )
+
+        async def emit(sid: str, event: str, data: Any) -> None:
+            await sio.emit(event, data, to=sid)
+
+        async def safety(sid: str, text: str | None = None) -> None:
+            if text:
+                await emit(sid, "bot_uttered", {"text": text, "kind": "text"})
+            await emit(sid, "bot_uttered", {"text": self.safety_text, "kind": "safety"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, _auth: Any = None) -> bool:
+            # engine.io has checked the origin already (cors_allowed_origins); this
+            # is the second look, so a misconfigured engine.io cannot open the door.
+            if not self._origin_ok(environ.get("HTTP_ORIGIN"), environ):
+                return False
+            await sio.save_session(sid, {})
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any = None) -> None:
+            offered = data.get("session") if isinstance(data, dict) else None
+            session_id = verify_session(self.key, offered)
+            resumed = session_id is not None
+            credential = offered if resumed else new_session(self.key)
+            session_id = session_id or verify_session(self.key, credential)
+            await sio.save_session(sid, {"session_id": session_id})
+            log.info(
+                "widget session",
+                extra={"conversation": pseudonym(sender_id(session_id)), "resumed": resumed},
+            )
+            await emit(
+                sid,
+                "session_confirm",
+                {"session": credential, "resumed": resumed, "texts": self.texts},
+            )
+
+        async def bound_sender(sid: str) -> str | None:
+            session = await sio.get_session(sid)
+            session_id = session.get("session_id") if isinstance(session, dict) else None
+            return sender_id(session_id) if session_id else None
+
+        @sio.on("user_uttered")
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            sender = await bound_sender(sid)
+            if sender is None:
+                # Any session_id the browser put in the message is ignored: only
+                # the one the server bound to this socket counts.
+                await safety(sid, _("Please reload the page to start a conversation."))
+                return
+            text = data.get("message") if isinstance(data, dict) else None
+            rejected = inbound.check_message(
+                sender, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
+            )
+            if rejected is not None:
+                log.info("message refused", extra={"channel": "widget", "reason": rejected.reason})
+                await safety(sid, rejection_text(rejected.reason, cfg.max_message_chars))
+                return
+            agent = _agent(bp)
+            intents = agent.domain.intents if agent and agent.domain else ()
+            cleaned = inbound.neutralise_payload(inbound.clean_text(text), intents)
+            result = await safety_net.run_turn(
+                on_new_message,
+                cleaned,
+                sender,
+                self.name(),
+                safety_text=self.safety_text,
+                timeout_s=self.turn_timeout_s,
+                collector=KindCollector(),
+            )
+            language = await _language(agent, sender)
+            for message in result.messages:
+                await emit(sid, "bot_uttered", _for_browser(message, language))
+
+        @sio.on("draft_request")
+        async def draft_request(sid: str, data: Any = None) -> None:
+            sender = await bound_sender(sid)
+            wanted = data.get("format") if isinstance(data, dict) else None
+            if sender is None or wanted not in ("pdf", "text"):
+                await emit(sid, "draft", {"error": "bad_request"})
+                return
+            agent = _agent(bp)
+            try:
+                state = await conversation_state(agent, sender)
+                text = await latest_draft_async(state.case_ref)
+            except Exception as exc:
+                log.error("draft not read", extra={"error": type(exc).__name__})
+                await emit(sid, "draft", {"error": "unavailable"})
+                return
+            if not text:
+                await emit(sid, "draft", {"error": "no_draft"})
+                return
+            name = f"golden-hour-draft-{state.case_ref}"
+            if wanted == "text":
+                draft = {"format": "text", "filename": name + ".txt", "text": text}
+                await emit(sid, "draft", draft)
+                return
+            from bot.export import draft_pdf
+
+            with use(state.language):
+                pdf = draft_pdf(text)
+            await emit(
+                sid,
+                "draft",
+                {
+                    "format": "pdf",
+                    "filename": name + ".pdf",
+                    "pdf_base64": base64.b64encode(pdf).decode("ascii"),
+                },
+            )
+
+        @bp.listener("after_server_start")
+        async def _keep_app(app: Any, _loop: Any) -> None:
+            bp.ctx.app = app
+
+        return bp
+
+
+def _page(texts: dict[str, str]) -> bytes:
+    """The full page, with the sourced emergency line for browsers without scripts."""
+    if not PAGE.is_file():
+        return b""
+    notice = html.escape(f"{texts['needs_script']} {texts['emergency']}")
+    return PAGE.read_text(encoding="utf-8").replace("{{noscript}}", notice).encode("utf-8")
+
+
+def _agent(bp: Any) -> Any:
+    app = getattr(bp.ctx, "app", None)
+    return getattr(app.ctx, "agent", None) if app is not None else None
+
+
+async def _language(agent: Any, sender: str) -> str:
+    try:
+        return (await conversation_state(agent, sender)).language
+    except Exception as exc:  # the tracker store is down: the replies still go out
+        log.error("conversation state not read", extra={"error": type(exc).__name__})
+        return "en_GB"
+
+
+def _for_browser(message: dict[str, Any], language: str) -> dict[str, Any]:
+    """Only the fields the widget uses, as plain strings (it never renders HTML)."""
+    from bot.channels.collect import kind_of
+
+    out: dict[str, Any] = {
+        "text": str(message.get("text") or ""),
+        "kind": kind_of(message),
+        "language": language,
+    }
+    if message.get("buttons"):
+        out["buttons"] = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in message["buttons"]
+        ]
+    if message.get("progress"):
+        out["progress"] = str(message["progress"])
+    return out

@@ -1,0 +1,350 @@
+"""The web widget in a real browser: Debian's chromium driven by Playwright
+(``executable_path``, headless, nothing downloaded), against the real Rasa server
+and action server. Plays the urgent path and a whole conversation, by mouse and by
+keyboard only; checks accessibility with axe-core (from the npm registry), that
+nothing the bot or the user sends runs as HTML, the page-reload persistence, the
+embedded widget on another site, text at 200% and reduced motion. Screenshots go
+to results/screenshots/."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from pypdf import PdfReader
+
+from bot.runtime import knowledge
+from tests.e2e.harness import ROOT, Servers, free_port
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "results" / "screenshots"
+# The flags a root, offline, headless chromium needs here (no sandbox as root; no
+# calls home, which this machine's closed network refuses).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+class _Site:
+    """Another web site (another origin) that embeds the widget with one tag."""
+
+    def __init__(self, widget_base: str) -> None:
+        self.port = free_port()
+        page = (
+            "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+            "<title>Example intranet</title></head><body><main><h1>Example intranet</h1>"
+            "<p>Staff pages.</p></main>"
+            f"<script src='{widget_base}/webhooks/widget/widget.js' defer></script>"
+            "</body></html>"
+        ).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *_args: object) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def sites() -> Iterator[tuple[_Site, _Site]]:
+    # The widget's address is not known yet: both sites point at a port chosen now.
+    port = free_port()
+    allowed, other = _Site(f"http://127.0.0.1:{port}"), _Site(f"http://127.0.0.1:{port}")
+    allowed.widget_port = port  # type: ignore[attr-defined]
+    yield allowed, other
+    allowed.close()
+    other.close()
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory, sites: tuple[_Site, _Site]) -> Iterator[Servers]:
+    allowed, _other = sites
+    servers = Servers(
+        workdir=tmp_path_factory.mktemp("widget-browser"),
+        rasa_port=allowed.widget_port,  # type: ignore[attr-defined]
+        extra_env={"GOLDEN_HOUR_WIDGET_ORIGINS": allowed.origin},
+    ).start()
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser: Browser, web: Servers) -> Iterator[BrowserContext]:
+    # bypass_csp lets the test inject axe-core; it also makes the XSS checks
+    # stricter, since the page's own policy is then not there to block a script.
+    ctx = browser.new_context(
+        bypass_csp=True,
+        permissions=["clipboard-read", "clipboard-write"],
+        viewport={"width": 1024, "height": 768},
+    )
+    ctx.add_init_script("window.__xss = undefined;")
+    yield ctx
+    ctx.close()
+
+
+def open_widget(context: BrowserContext, web: Servers) -> Page:
+    page = context.new_page()
+    page.goto(f"{web.base}/webhooks/widget/")
+    expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
+    return page
+
+
+def choice(page: Page, title: str):
+    return page.locator(".gh-choice:not([disabled])", has_text=title).first
+
+
+def press(page: Page, title: str) -> None:
+    count = page.locator(".gh-msg").count()
+    choice(page, title).click()
+    wait_for_reply(page, count)
+
+
+def wait_for_reply(page: Page, count_before: int) -> None:
+    """Wait until the bot has answered (typing indicator gone, new messages in)."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.gh-msg').length > n + 1"
+        " && document.querySelector('.gh-typing').hidden",
+        arg=count_before,
+        timeout=60_000,
+    )
+
+
+def type_message(page: Page, text: str) -> None:
+    count = page.locator(".gh-msg").count()
+    page.locator("#gh-input").fill(text)
+    page.keyboard.press("Enter")
+    wait_for_reply(page, count)
+
+
+def axe(page: Page) -> list[dict]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values:
+                ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return result
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    return bool(box and size and box["y"] >= 0 and box["y"] + box["height"] <= size["height"])
+
+
+def test_urgent_path_gives_the_advice_first(context: BrowserContext, web: Servers) -> None:
+    page = open_widget(context, web)
+    assert "999" in page.locator(".gh-emergency").inner_text()
+    assert axe(page) == []
+    press(page, "Yes")
+    advice = page.locator(".gh-kind-advice").first
+    expect(advice).to_contain_text("999")
+    expect(advice).to_contain_text(knowledge().contact("nspcc_helpline").phone)
+    # The emergency line stays in view however long the conversation gets.
+    assert in_viewport(page, ".gh-emergency")
+    page.screenshot(path=str(SHOTS / "widget-urgent.png"))
+
+
+def test_a_whole_conversation_then_copy_and_download_the_draft(
+    context: BrowserContext, web: Servers
+) -> None:
+    page = open_widget(context, web)
+    press(page, "No")
+    press(page, "Teacher or school staff")
+    session_before = page.evaluate("() => Object.values(sessionStorage)[0]")
+
+    # A page reload keeps the same conversation and shows what was said.
+    page.reload()
+    expect(choice(page, "England")).to_be_enabled(timeout=60_000)
+    expect(page.locator(".gh-user", has_text="Teacher or school staff")).to_have_count(1)
+    assert (
+        json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))["session"]
+        == (json.loads(session_before)["session"])
+    )
+    press(page, "England")
+    press(page, "School or college")
+
+    progress = page.locator(".gh-progress").inner_text()
+    assert "more question" in progress
+    # Yes to the screen and its first question, then a note that tries to be HTML.
+    for _ in range(3):
+        press(page, "Yes")
+        if "How do you know?" in page.locator(".gh-msg").last.inner_text():
+            break
+    else:
+        raise AssertionError("no evidence question after three yes answers")
+    type_message(page, f"I saw it myself {XSS}")
+    while page.locator(".gh-kind-summary").count() == 0:
+        for title in ("No", "Yes, carry on", "All of these", "Not had the chance yet"):
+            if choice(page, title).count():
+                if title == "Yes, carry on":
+                    check = page.locator(".gh-kind-check").last
+                    expect(check.locator("h3")).to_contain_text("Check your answers")
+                    assert check.locator("li").count() >= 5
+                    assert axe(page) == []
+                    page.screenshot(path=str(SHOTS / "widget-check-answers.png"))
+                press(page, title)
+                break
+        else:
+            raise AssertionError(f"no known choice: {page.locator('.gh-msg').last.inner_text()}")
+
+    summary = page.locator(".gh-kind-summary pre").last
+    text = summary.inner_text()
+    assert "DRAFT" in text
+    assert "<img src=x" in text  # shown as the letters typed...
+    assert page.evaluate("() => window.__xss") is None  # ...never run
+    assert page.locator(".gh-widget img, .gh-widget script").count() == 0
+    assert axe(page) == []
+
+    page.get_by_role("button", name="Copy summary").click()
+    expect(page.locator(".gh-notice")).to_have_text("Summary copied")
+    assert page.evaluate("() => navigator.clipboard.readText()") == text
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    path = Path(download.value.path())
+    assert path.read_bytes().startswith(b"%PDF")
+    assert "DRAFT" in PdfReader(io.BytesIO(path.read_bytes())).pages[0].extract_text()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.screenshot(path=str(SHOTS / "widget-summary.png"), full_page=True)
+
+
+def test_keyboard_only(context: BrowserContext, web: Servers) -> None:
+    page = open_widget(context, web)
+    # Tab from the top of the page to the "No" choice, and choose it with Enter.
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "No":
+            break
+    else:
+        raise AssertionError("the No choice cannot be reached with Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # the focus is visible
+    count = page.locator(".gh-msg").count()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, count)
+    # Focus moves to the next question's first choice, ready for the next answer.
+    assert page.evaluate("() => document.activeElement.textContent") == "Teacher or school staff"
+    count = page.locator(".gh-msg").count()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, count)
+    # Typing works from the keyboard too.
+    page.keyboard.press("Shift+Tab")
+    page.locator("#gh-input").focus()
+    page.keyboard.type("England")
+    count = page.locator(".gh-msg").count()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, count)
+    expect(page.locator(".gh-msg").last).to_contain_text("Where did you meet the child?")
+
+
+def test_new_messages_are_announced(context: BrowserContext, web: Servers) -> None:
+    page = open_widget(context, web)
+    log = page.locator(".gh-log")
+    assert log.get_attribute("role") == "log"
+    assert log.get_attribute("aria-live") == "polite"
+    assert page.locator(".gh-msg.gh-bot").count() >= 2  # in the live region
+    assert page.locator(".gh-widget").get_attribute("lang") == "en-GB"
+    count = page.locator(".gh-msg").count()
+    page.get_by_role("button", name="Newid i'r Gymraeg").click()
+    wait_for_reply(page, count)
+    expect(page.locator(".gh-widget")).to_have_attribute("lang", "cy")
+    expect(page.locator(".gh-send")).not_to_have_text("Send")
+    assert axe(page) == []
+
+
+def test_embedded_in_another_site(
+    browser: Browser, web: Servers, sites: tuple[_Site, _Site]
+) -> None:
+    allowed, other = sites
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        page = ctx.new_page()
+        page.goto(allowed.origin)
+        launcher = page.locator(".gh-launcher")
+        expect(launcher).to_have_attribute("aria-expanded", "false", timeout=30_000)
+        launcher.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#gh-panel")).to_be_visible()
+        assert page.evaluate("() => document.activeElement.id") == "gh-input"
+        expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
+        page.screenshot(path=str(SHOTS / "widget-embedded.png"))
+        page.keyboard.press("Escape")
+        expect(page.locator("#gh-panel")).to_be_hidden()
+        assert page.evaluate("() => document.activeElement.className") == "gh-launcher"
+
+        # A site that is not on the allow-list gets no conversation.
+        page = ctx.new_page()
+        page.goto(other.origin)
+        page.locator(".gh-launcher").click()
+        page.wait_for_timeout(3_000)
+        assert page.locator(".gh-msg").count() == 0
+        assert page.locator("#gh-input").is_disabled()
+    finally:
+        ctx.close()
+
+
+def test_text_at_200_percent_and_reduced_motion(browser: Browser, web: Servers) -> None:
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768}, reduced_motion="reduce")
+    try:
+        page = open_widget(ctx, web)
+        page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+        press(page, "No")
+        width = page.evaluate(
+            "() => { const w = document.querySelector('.gh-widget');"
+            " return [w.scrollWidth, w.clientWidth]; }"
+        )
+        assert width[0] <= width[1] + 1, "no sideways scrolling at 200%"
+        assert in_viewport(page, ".gh-emergency")
+        animation = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.gh-dots'), '::after').animationName"
+        )
+        assert animation == "none"
+        page.screenshot(path=str(SHOTS / "widget-200-percent.png"))
+    finally:
+        ctx.close()

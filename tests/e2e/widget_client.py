@@ -1,0 +1,98 @@
+"""A socket.io client that talks to the widget channel as the browser's script
+does (python-socketio's AsyncClient, the same protocol), for the e2e tests."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+import socketio
+
+PATH = "/webhooks/widget/socket.io"
+
+
+@dataclass
+class WidgetClient:
+    base: str
+    origin: str | None = None
+    sio: socketio.AsyncClient = field(default_factory=socketio.AsyncClient)
+    received: list[dict[str, Any]] = field(default_factory=list)
+    session: dict[str, Any] | None = None
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    _new: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def connect(self) -> WidgetClient:
+        @self.sio.on("bot_uttered")
+        async def _bot(message: dict[str, Any]) -> None:
+            self.received.append(message)
+            self._new.set()
+
+        @self.sio.on("session_confirm")
+        async def _session(data: dict[str, Any]) -> None:
+            self.session = data
+            self._new.set()
+
+        @self.sio.on("draft")
+        async def _draft(data: dict[str, Any]) -> None:
+            self.drafts.append(data)
+            self._new.set()
+
+        headers = {"Origin": self.origin} if self.origin else {}
+        await self.sio.connect(
+            self.base, socketio_path=PATH, headers=headers, transports=["polling"]
+        )
+        return self
+
+    async def start_session(self, offered: str | None = None) -> dict[str, Any]:
+        self.session = None
+        await self.sio.emit("session_request", {"session": offered})
+        await self.wait_for(lambda: self.session is not None)
+        assert self.session is not None
+        return self.session
+
+    async def say(self, message: Any, *, until_kind: str | None = None) -> list[dict]:
+        """Send a message; return what came back (all replies of the turn)."""
+        start = len(self.received)
+        await self.sio.emit(
+            "user_uttered", message if isinstance(message, dict) else {"message": message}
+        )
+        # A turn's replies arrive together; wait for the first, then for quiet.
+        await self.wait_for(lambda: len(self.received) > start)
+        while True:
+            seen = len(self.received)
+            await asyncio.sleep(0.3)
+            if len(self.received) == seen and (
+                until_kind is None
+                or any(m.get("kind") == until_kind for m in self.received[start:])
+            ):
+                return self.received[start:]
+
+    async def draft(self, fmt: str) -> dict[str, Any]:
+        start = len(self.drafts)
+        await self.sio.emit("draft_request", {"format": fmt})
+        await self.wait_for(lambda: len(self.drafts) > start)
+        return self.drafts[-1]
+
+    async def wait_for(self, done: Any, timeout: float = 60) -> None:
+        async def wait() -> None:
+            while not done():
+                self._new.clear()
+                await self._new.wait()
+
+        await asyncio.wait_for(wait(), timeout)
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def button(messages: list[dict], title: str) -> str:
+    for m in messages:
+        for b in m.get("buttons", []):
+            if b["title"] == title:
+                return b["payload"]
+    raise AssertionError(f"no button {title!r} in {messages}")

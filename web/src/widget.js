@@ -1,0 +1,440 @@
+/* Golden Hour web widget.
+ *
+ * Full page: the server's /webhooks/widget/ page. Embedded: one tag in any page
+ * whose origin is on the server's allow-list:
+ *   <script src="https://SERVER/webhooks/widget/widget.js" defer></script>
+ * It renders into an element with id "golden-hour" if the page has one, or
+ * otherwise adds an "Open Golden Hour" button that opens it as a panel.
+ *
+ * Rules kept throughout: text from the bot or the user is only ever set with
+ * textContent, never as HTML; the emergency line sits outside the scrolling
+ * conversation so it never scrolls away; new messages are announced through the
+ * conversation's live region (role="log").
+ */
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  const base = new URL(script ? script.src : window.location.href).origin;
+  const PATH = "/webhooks/widget";
+  const STORE_KEY = "golden-hour:" + base;
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (name === "className") node.className = value;
+      else node.setAttribute(name, value);
+    }
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const tag = el("script", { src: src });
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
+
+  function loadStyle(href) {
+    if (document.querySelector('link[data-golden-hour]')) return;
+    const link = el("link", { rel: "stylesheet", href: href, "data-golden-hour": "" });
+    document.head.appendChild(link);
+  }
+
+  // --- what survives a page reload (this tab only) ---------------------------
+  function loadState() {
+    try {
+      const raw = window.sessionStorage.getItem(STORE_KEY);
+      const state = raw ? JSON.parse(raw) : null;
+      if (state && typeof state.session === "string" && Array.isArray(state.transcript)) {
+        return state;
+      }
+    } catch (err) {
+      /* storage blocked or damaged: start afresh */
+    }
+    return { session: null, transcript: [], language: "en_GB" };
+  }
+
+  function saveState(state) {
+    try {
+      window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (err) {
+      /* storage full or blocked: the conversation goes on without it */
+    }
+  }
+
+  // --- the widget ---------------------------------------------------------------
+  function Widget(host, mode) {
+    this.host = host;
+    this.mode = mode;
+    this.state = loadState();
+    this.texts = null;
+    this.allTexts = null;
+    this.socket = null;
+    this.waiting = 0;
+    this.focusChoices = false;
+    this.build();
+  }
+
+  Widget.prototype.t = function (key) {
+    const texts = this.texts || {};
+    return texts[key] || "";
+  };
+
+  Widget.prototype.build = function () {
+    const root = el("section", {
+      className: "gh-widget gh-mode-" + this.mode,
+      "aria-labelledby": "gh-title",
+      lang: "en-GB",
+    });
+    const header = el("header", { className: "gh-header" });
+    const heading = el(this.mode === "page" ? "h1" : "h2", { id: "gh-title", className: "gh-title" });
+    heading.textContent = "Golden Hour";
+    this.subtitle = el("p", { className: "gh-subtitle" });
+    const titles = el("div", { className: "gh-titles" });
+    titles.append(heading, this.subtitle);
+    this.langButton = el("button", { type: "button", className: "gh-lang", disabled: "" });
+    this.langButton.addEventListener("click", () => this.send("/switch_language", null));
+    header.append(titles, this.langButton);
+    if (this.mode === "panel") {
+      this.closeButton = el("button", { type: "button", className: "gh-close" }, "×");
+      this.closeButton.addEventListener("click", () => this.close());
+      header.append(this.closeButton);
+    }
+    this.heading = heading;
+
+    // Always visible: outside the scrolling log.
+    this.emergency = el("p", { className: "gh-emergency" });
+    this.progress = el("p", { className: "gh-progress", role: "status" });
+    this.notice = el("p", { className: "gh-notice", role: "status" });
+
+    this.log = el("div", { className: "gh-log", role: "log", "aria-live": "polite", tabindex: "0" });
+    this.typing = el("p", { className: "gh-typing", "aria-hidden": "true", hidden: "" });
+    this.typing.append(el("span", { className: "gh-typing-text" }), el("span", { className: "gh-dots" }));
+
+    const form = el("form", { className: "gh-form", novalidate: "" });
+    this.inputLabel = el("label", { for: "gh-input", className: "gh-visually-hidden" });
+    this.input = el("textarea", { id: "gh-input", className: "gh-input", rows: "2", maxlength: "2000", disabled: "" });
+    this.sendButton = el("button", { type: "submit", className: "gh-send", disabled: "" });
+    form.append(this.inputLabel, this.input, this.sendButton);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submitTyped();
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submitTyped();
+      }
+    });
+
+    root.append(header, this.emergency, this.progress, this.log, this.typing, this.notice, form);
+    if (this.mode === "panel") {
+      root.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") this.close();
+      });
+    }
+    this.root = root;
+    this.host.appendChild(root);
+    this.notice.textContent = "…";
+  };
+
+  Widget.prototype.applyTexts = function (language) {
+    if (!this.allTexts) return;
+    const lang = this.allTexts[language] ? language : "en_GB";
+    this.texts = this.allTexts[lang];
+    this.state.language = lang;
+    this.root.setAttribute("lang", lang === "cy" ? "cy" : "en-GB");
+    this.heading.textContent = this.t("title");
+    this.subtitle.textContent = this.t("subtitle");
+    this.emergency.textContent = this.t("emergency");
+    this.langButton.textContent = this.t("switch_language");
+    this.langButton.setAttribute("aria-label", this.t("switch_language_label"));
+    this.langButton.setAttribute("lang", lang === "cy" ? "en-GB" : "cy");
+    this.inputLabel.textContent = this.t("input_label");
+    this.input.setAttribute("placeholder", this.t("input_placeholder"));
+    this.sendButton.textContent = this.t("send");
+    this.typing.firstChild.textContent = this.t("typing");
+    this.log.setAttribute("aria-label", this.t("title"));
+    if (this.closeButton) this.closeButton.setAttribute("aria-label", this.t("close"));
+    if (this.launcher) this.launcher.textContent = this.t("open");
+  };
+
+  // --- connection -------------------------------------------------------------------
+  Widget.prototype.connect = function () {
+    /* global io */
+    this.socket = io(base, { path: PATH + "/socket.io" });
+    this.socket.on("connect", () => {
+      this.socket.emit("session_request", { session: this.state.session });
+    });
+    this.socket.on("session_confirm", (data) => this.onSession(data));
+    this.socket.on("bot_uttered", (message) => this.onBot(message));
+    this.socket.on("draft", (draft) => this.onDraft(draft));
+    this.socket.on("disconnect", () => this.offline());
+    this.socket.on("connect_error", () => this.offline());
+  };
+
+  Widget.prototype.onSession = function (data) {
+    if (!data || typeof data.session !== "string") return;
+    const fresh = !data.resumed || data.session !== this.state.session;
+    this.allTexts = data.texts || this.allTexts;
+    if (fresh) {
+      this.state = { session: data.session, transcript: [], language: this.state.language };
+      this.log.replaceChildren();
+    }
+    this.applyTexts(this.state.language);
+    saveState(this.state);
+    this.notice.textContent = "";
+    this.langButton.removeAttribute("disabled");
+    this.input.removeAttribute("disabled");
+    this.sendButton.removeAttribute("disabled");
+    if (fresh) {
+      this.send("/greet", null);
+    } else if (!this.restored) {
+      this.restore();
+    }
+  };
+
+  Widget.prototype.offline = function () {
+    if (!this.allTexts) {
+      this.notice.textContent = "…";
+      return;
+    }
+    this.notice.textContent = this.t("offline") + " " + this.t("safety");
+    this.setWaiting(false, true);
+  };
+
+  // --- rendering ----------------------------------------------------------------------
+  Widget.prototype.restore = function () {
+    this.restored = true;
+    this.log.setAttribute("aria-busy", "true");
+    const items = this.state.transcript;
+    items.forEach((item, index) => this.render(item, index === items.length - 1));
+    this.log.removeAttribute("aria-busy");
+    this.scrollDown();
+  };
+
+  Widget.prototype.remember = function (item) {
+    this.state.transcript.push(item);
+    if (this.state.transcript.length > 400) this.state.transcript.shift();
+    saveState(this.state);
+  };
+
+  Widget.prototype.onBot = function (message) {
+    if (!message || typeof message.text !== "string") return;
+    if (message.language && message.language !== this.state.language) {
+      this.applyTexts(message.language);
+    }
+    const item = {
+      who: "bot",
+      text: message.text,
+      kind: typeof message.kind === "string" ? message.kind : "text",
+      buttons: Array.isArray(message.buttons) ? message.buttons : [],
+      progress: typeof message.progress === "string" ? message.progress : "",
+      language: this.state.language,
+    };
+    this.remember(item);
+    this.render(item, true);
+    this.setWaiting(false);
+    this.scrollDown();
+  };
+
+  Widget.prototype.render = function (item, latest) {
+    const li = el("div", { className: "gh-msg gh-" + item.who + " gh-kind-" + item.kind });
+    if (item.language) li.setAttribute("lang", item.language === "cy" ? "cy" : "en-GB");
+    // Who said it, for screen readers (the bubbles' look says it for others).
+    li.append(el("span", { className: "gh-visually-hidden" }, (item.who === "bot" ? this.t("bot") : this.t("you")) + ": "));
+    let text = item.text;
+    if (item.progress && text.endsWith("(" + item.progress + ")")) {
+      text = text.slice(0, -(item.progress.length + 2)).trimEnd();
+    }
+    if (item.kind === "summary") {
+      li.append(this.renderSummary(text));
+    } else if (item.kind === "check") {
+      li.append(this.renderCheck(text));
+    } else {
+      for (const line of text.split("\n")) {
+        if (line.trim()) li.append(el("p", {}, line));
+      }
+    }
+    if (item.who === "bot" && item.buttons.length) {
+      this.disableChoices();
+      const group = el("div", { className: "gh-choices", role: "group", "aria-label": text.split("\n")[0] });
+      for (const button of item.buttons) {
+        const b = el("button", { type: "button", className: "gh-choice" }, String(button.title));
+        b.addEventListener("click", () => {
+          this.focusChoices = true;
+          this.send(String(button.payload), String(button.title));
+        });
+        if (!latest) b.setAttribute("disabled", "");
+        group.append(b);
+      }
+      li.append(group);
+    }
+    if (item.who === "bot" && item.kind === "question") {
+      this.progress.textContent = item.progress || "";
+    }
+    this.log.append(li);
+    if (latest && item.buttons && item.buttons.length && this.focusChoices) {
+      this.focusChoices = false;
+      li.querySelector(".gh-choice").focus();
+    }
+  };
+
+  Widget.prototype.renderCheck = function (text) {
+    const lines = text.split("\n");
+    const box = el("div", { className: "gh-check" });
+    box.append(el("h3", { className: "gh-check-heading" }, lines[0]));
+    const list = el("ul", { className: "gh-check-list" });
+    for (const line of lines.slice(1)) {
+      if (line.trim()) list.append(el("li", {}, line));
+    }
+    box.append(list);
+    return box;
+  };
+
+  Widget.prototype.renderSummary = function (text) {
+    const box = el("div", { className: "gh-summary" });
+    const id = "gh-draft-" + Math.random().toString(36).slice(2);
+    box.append(el("h3", { className: "gh-summary-heading", id: id }, this.t("draft_heading")));
+    const pre = el("pre", { className: "gh-draft", tabindex: "0", "aria-labelledby": id }, text);
+    const tools = el("div", { className: "gh-tools" });
+    const copy = el("button", { type: "button", className: "gh-tool gh-copy" }, this.t("copy"));
+    copy.addEventListener("click", () => this.copy(text));
+    const pdf = el("button", { type: "button", className: "gh-tool gh-pdf" }, this.t("download_pdf"));
+    pdf.addEventListener("click", () => this.socket.emit("draft_request", { format: "pdf" }));
+    const txt = el("button", { type: "button", className: "gh-tool gh-txt" }, this.t("download_text"));
+    txt.addEventListener("click", () => this.socket.emit("draft_request", { format: "text" }));
+    tools.append(copy, pdf, txt);
+    box.append(pre, tools);
+    return box;
+  };
+
+  Widget.prototype.disableChoices = function () {
+    for (const b of this.log.querySelectorAll(".gh-choice")) b.setAttribute("disabled", "");
+  };
+
+  Widget.prototype.scrollDown = function () {
+    const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const last = this.log.lastElementChild;
+    if (last) last.scrollIntoView({ block: "nearest", behavior: reduce ? "auto" : "smooth" });
+  };
+
+  Widget.prototype.setWaiting = function (on, reset) {
+    this.waiting = reset ? 0 : Math.max(0, this.waiting + (on ? 1 : -1));
+    if (this.waiting > 0) {
+      this.typing.removeAttribute("hidden");
+      this.log.setAttribute("aria-busy", "true");
+    } else {
+      this.typing.setAttribute("hidden", "");
+      this.log.removeAttribute("aria-busy");
+    }
+  };
+
+  // --- sending ------------------------------------------------------------------------
+  Widget.prototype.submitTyped = function () {
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.input.value = "";
+    this.focusChoices = false;
+    this.send(text, text);
+  };
+
+  Widget.prototype.send = function (message, shown) {
+    if (!this.socket || !this.socket.connected) {
+      this.offline();
+      return;
+    }
+    if (shown) {
+      const item = { who: "user", text: shown, kind: "text", buttons: [], language: this.state.language };
+      this.remember(item);
+      this.render(item, true);
+      this.disableChoices();
+      this.scrollDown();
+    }
+    this.setWaiting(true);
+    this.socket.emit("user_uttered", { message: message });
+  };
+
+  Widget.prototype.copy = function (text) {
+    const done = () => { this.notice.textContent = this.t("copied"); };
+    const failed = () => { this.notice.textContent = this.t("copy_failed"); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, failed);
+    } else {
+      failed();
+    }
+  };
+
+  Widget.prototype.onDraft = function (draft) {
+    if (!draft || draft.error) {
+      this.notice.textContent = this.t("no_draft");
+      return;
+    }
+    let blob;
+    if (draft.format === "pdf" && typeof draft.pdf_base64 === "string") {
+      const bytes = Uint8Array.from(atob(draft.pdf_base64), (c) => c.charCodeAt(0));
+      blob = new Blob([bytes], { type: "application/pdf" });
+    } else if (draft.format === "text" && typeof draft.text === "string") {
+      blob = new Blob([draft.text], { type: "text/plain;charset=utf-8" });
+    } else {
+      return;
+    }
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: String(draft.filename || "golden-hour-draft"), hidden: "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  };
+
+  // --- panel mode (embedded without a host element) -----------------------------------
+  Widget.prototype.addLauncher = function () {
+    this.root.setAttribute("id", "gh-panel");
+    this.root.setAttribute("hidden", "");
+    this.launcher = el("button", {
+      type: "button",
+      className: "gh-launcher",
+      "aria-expanded": "false",
+      "aria-controls": "gh-panel",
+    }, "Golden Hour");
+    this.launcher.addEventListener("click", () => (this.root.hidden ? this.open() : this.close()));
+    document.body.append(this.launcher);
+  };
+
+  Widget.prototype.open = function () {
+    this.root.removeAttribute("hidden");
+    this.launcher.setAttribute("aria-expanded", "true");
+    this.input.focus();
+  };
+
+  Widget.prototype.close = function () {
+    if (!this.launcher) return;
+    this.root.setAttribute("hidden", "");
+    this.launcher.setAttribute("aria-expanded", "false");
+    this.launcher.focus();
+  };
+
+  // --- start ----------------------------------------------------------------------------
+  function start() {
+    let host = document.getElementById("golden-hour");
+    let mode = "page";
+    if (!host) {
+      host = el("div", { className: "gh-host" });
+      document.body.append(host);
+      mode = "panel";
+      loadStyle(base + PATH + "/widget.css");
+    }
+    const widget = new Widget(host, host.dataset.mode === "page" || mode === "page" ? "page" : "panel");
+    if (widget.mode === "panel") widget.addLauncher();
+    window.GoldenHour = widget;
+    const ready = typeof io === "function" ? Promise.resolve() : loadScript(base + PATH + "/socket.io.min.js");
+    ready.then(() => widget.connect(), () => widget.offline());
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
