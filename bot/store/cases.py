@@ -108,6 +108,22 @@ class CaseStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def record_action(
+        self, ref: str, *, who: str, channel: str, action: str, now: dt.datetime
+    ) -> None:
+        """One audit line for an existing case, for something a channel did on its
+        own (a draft handed to the safeguarding lead); never message text."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(audit).values(
+                    case_ref=ref,
+                    at=naive_utc(now),
+                    who=who[:32],
+                    channel=channel[:32],
+                    action=action[:64],
+                )
+            )
+
     def save(self, snap: Snapshot, *, who: str, action: str, now: dt.datetime) -> None:
         """Upsert the case, its answers and any new draft, and add an audit line,
         in one transaction."""
