@@ -1,0 +1,460 @@
+"""The debrief: a played case compared with the scenario's model outcome, and a
+score out of 100. Pure: the scenario, what happened and the guidance in; a
+Debrief and its text out.
+
+What happened (a PlayedCase) is read from Rasa's tracker for the conversation
+(``played_from_tracker``): the answers from the ``case`` slot, and the advice, the
+levels, the signposts and the next steps from what the assistant said.
+
+The score (docs/training.md explains it for trainers):
+- 50 points for the indicators found (answered yes or not sure where the facts say
+  yes or unsure), in proportion; 50 when the facts hold none;
+- 20 points for the immediate-action advice: reached within the scenario's number
+  of turns 20, reached later 10, never 0; in a scenario that does not need it, 20
+  for not escalating to it and 0 for escalating;
+- 15 points for the levels: 8 for the going-missing level, 7 for the concern level;
+- 15 points for the expected signposts and next steps given, in proportion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.advice import fill_contacts
+from bot.i18n import N_, _, use
+from bot.knowledge import Knowledge
+from bot.training.scenarios import CONCERN, ModelOutcome, Scenario
+from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS
+
+INDICATOR_POINTS = 50
+ADVICE_POINTS = 20
+LATE_ADVICE_POINTS = 10
+MISSING_LEVEL_POINTS = 8
+CONCERN_LEVEL_POINTS = 7
+FOLLOW_UP_POINTS = 15
+
+# Where the assistant's words start (bot/conversation.py, bot/triage/summary.py);
+# read through the conversation's language.
+ADVICE_HEADER = N_("Act now. These steps come first:")
+ASSESSMENT_HEADER = N_("What your answers show:")
+SIGNPOSTS_HEADER = N_("Where to get help and advice:")
+DRAFT_TITLE = N_("Draft referral to children's social care")
+
+MISSING_NAMES = {
+    "immediate": N_("immediate"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+}
+CONCERN_NAMES = {
+    "strong": N_("strong indicators"),
+    "some": N_("some indicators"),
+    "few": N_("few indicators so far"),
+}
+
+
+@dataclass(frozen=True)
+class PlayedCase:
+    """What happened in one conversation."""
+
+    answers: dict[str, str]  # question id -> yes | no | not_sure | skip
+    turns: int  # messages the professional sent
+    advice_turn: int | None  # the turn whose reply first gave the advice
+    actions_given: tuple[str, ...]  # immediate-action ids in the advice
+    going_missing: str | None
+    concern: str | None
+    levels_from: str  # "draft", "assessment" or "answers" (not reached the assessment)
+    signposts: tuple[str, ...]  # contact ids offered at the end
+    next_steps: tuple[str, ...]  # pathway ids in the draft
+    finished: bool  # reached the draft summary
+    language: str = "en_GB"
+
+
+@dataclass(frozen=True)
+class Missed:
+    indicator: str
+    detail: str | None  # what the learner could have found
+
+
+@dataclass(frozen=True)
+class Check:
+    """One field of the model outcome against what the assistant did."""
+
+    field: str
+    expected: Any
+    got: Any
+    ok: bool
+    known: str | None = None  # the scenario's note when this is a known difference
+
+
+@dataclass(frozen=True)
+class Score:
+    indicators: int
+    advice: int
+    levels: int
+    follow_up: int
+
+    @property
+    def total(self) -> int:
+        return self.indicators + self.advice + self.levels + self.follow_up
+
+
+@dataclass(frozen=True)
+class Debrief:
+    scenario: str
+    found: tuple[str, ...]
+    missed: tuple[Missed, ...]
+    unsupported: tuple[str, ...]  # answered yes / not sure where the facts do not say so
+    checks: tuple[Check, ...]
+    score: Score
+
+    @property
+    def matches(self) -> bool:
+        return not self.mismatches()
+
+    def mismatches(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok and not c.known]
+
+    def known(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok and c.known]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "matches": self.matches,
+            "score": self.score.total,
+            "score_parts": {
+                "indicators": self.score.indicators,
+                "advice": self.score.advice,
+                "levels": self.score.levels,
+                "follow_up": self.score.follow_up,
+            },
+            "found": list(self.found),
+            "missed": [m.indicator for m in self.missed],
+            "unsupported": list(self.unsupported),
+            "checks": [
+                {
+                    "field": c.field,
+                    "expected": c.expected,
+                    "got": c.got,
+                    "ok": c.ok,
+                    "known_difference": c.known,
+                }
+                for c in self.checks
+            ],
+        }
+
+
+# --- comparing ------------------------------------------------------------------------
+
+
+def _proportion(points: int, got: int, of: int) -> int:
+    return points if of == 0 else round(points * got / of)
+
+
+def _advice(model: ModelOutcome, played: PlayedCase) -> tuple[list[Check], int]:
+    """The advice checks and points: in time when the scenario needs the advice,
+    not given when it does not (no over-escalation)."""
+    if not model.advice_required:
+        not_given = played.advice_turn is None
+        return [Check("advice_turn", None, played.advice_turn, not_given)], (
+            ADVICE_POINTS if not_given else 0
+        )
+    within = model.advice_within_turns or 0
+    in_time = played.advice_turn is not None and played.advice_turn <= within
+    actions = Check(
+        "immediate_actions",
+        list(model.immediate_actions),
+        list(played.actions_given),
+        set(model.immediate_actions) <= set(played.actions_given),
+    )
+    points = ADVICE_POINTS if in_time else LATE_ADVICE_POINTS if played.advice_turn else 0
+    return [Check("advice_turn", f"<= {within}", played.advice_turn, in_time), actions], points
+
+
+def debrief(scenario: Scenario, played: PlayedCase) -> Debrief:
+    """Compare a played case with the scenario's model outcome, and score it."""
+    model = scenario.model_outcome
+    expected = scenario.expected_indicators()
+    found = tuple(q for q in expected if played.answers.get(q) in CONCERN)
+    missed = tuple(Missed(q, scenario.facts[q].detail) for q in expected if q not in found)
+    unsupported = tuple(
+        q
+        for q, value in played.answers.items()
+        if value in CONCERN and q in _indicator_answers(played) and q not in expected
+    )
+    missing_ok = played.going_missing == model.going_missing
+    concern_ok = played.concern == model.concern
+    advice_checks, advice_points = _advice(model, played)
+    no_signposts = [c for c in model.signposts if c not in played.signposts]
+    no_steps = [s for s in model.next_steps if s not in played.next_steps]
+    checks = [
+        Check("going_missing", model.going_missing, played.going_missing, missing_ok),
+        Check("concern", model.concern, played.concern, concern_ok),
+        *advice_checks,
+        Check("signposts", list(model.signposts), list(played.signposts), not no_signposts),
+        Check("next_steps", list(model.next_steps), list(played.next_steps), not no_steps),
+        Check("indicators", len(expected), len(found), len(found) == len(expected)),
+        Check("finished", True, played.finished, played.finished),
+    ]
+    follow_total = len(model.signposts) + len(model.next_steps)
+    score = Score(
+        indicators=_proportion(INDICATOR_POINTS, len(found), len(expected)),
+        advice=advice_points,
+        levels=(MISSING_LEVEL_POINTS if missing_ok else 0)
+        + (CONCERN_LEVEL_POINTS if concern_ok else 0),
+        follow_up=_proportion(
+            FOLLOW_UP_POINTS, follow_total - len(no_signposts) - len(no_steps), follow_total
+        ),
+    )
+    return Debrief(
+        scenario.id, found, missed, unsupported, tuple(_with_known(scenario, checks)), score
+    )
+
+
+def _indicator_answers(played: PlayedCase) -> list[str]:
+    """The indicator questions among the answers (not the opening or a screen)."""
+    return [q for q in played.answers if q != "urgent" and not q.startswith("screen:")]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    return a == b
+
+
+def _with_known(scenario: Scenario, checks: list[Check]) -> list[Check]:
+    """Mark the scenario's known differences; one that no longer happens (or now
+    differs in another way) is a mismatch, so the scenario gets updated."""
+    out = []
+    for check in checks:
+        kd = next((k for k in scenario.known_differences if k.field == check.field), None)
+        if kd is None:
+            out.append(check)
+        elif check.ok:
+            out += [
+                check,
+                Check(
+                    "known_differences",
+                    f"'{kd.field}' to differ as recorded",
+                    "it matches now: remove the entry",
+                    False,
+                ),
+            ]
+        else:
+            out.append(replace(check, known=kd.note) if _same(check.got, kd.got) else check)
+    return out
+
+
+# --- reading what happened from Rasa's tracker -------------------------------------------
+
+
+def _sections(text: str) -> dict[str, list[str]]:
+    """The draft's sections: a heading is a line underlined with dashes."""
+    lines = text.splitlines()
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for n, line in enumerate(lines):
+        below = lines[n + 1] if n + 1 < len(lines) else ""
+        if below and set(below) == {"-"} and len(below) == len(line):
+            current = out.setdefault(line, [])
+            continue
+        if current is not None and not (line and set(line) == {"-"}):
+            current.append(line)
+    return out
+
+
+def _level(words_by_level: dict[str, str], prefix: str, text: str) -> str | None:
+    for line in text.splitlines():
+        for level, words in words_by_level.items():
+            if line.strip() == prefix.format(words=_(words)):
+                return level
+    return None
+
+
+def _contacts_in(kb: Knowledge, lines: list[str]) -> list[str]:
+    found = []
+    for line in lines:
+        item = line.removeprefix("- ")
+        for cid, contact in kb.contacts.items():
+            name = _(contact.name)
+            if item == name or item.startswith(name + ":") or item.startswith(name + " ("):
+                found.append(cid)
+    return list(dict.fromkeys(found))
+
+
+def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
+    """What happened in a conversation, from Rasa's tracker (GET
+    /conversations/{sender}/tracker with its events)."""
+    case = (tracker.get("slots") or {}).get("case") or {}
+    language = case.get("language") if isinstance(case.get("language"), str) else "en_GB"
+    raw_answers = case.get("answers") if isinstance(case.get("answers"), dict) else {}
+    answers = {
+        q: a["value"]
+        for q, a in raw_answers.items()
+        if isinstance(a, dict) and isinstance(a.get("value"), str)
+    }
+    with use(language):
+        advice_header = _(ADVICE_HEADER)
+        draft_title = _(DRAFT_TITLE).upper()
+        turns = 0
+        advice_turn: int | None = None
+        actions: list[str] = []
+        draft = assessment = signposting = ""
+        for event in tracker.get("events") or []:
+            kind = event.get("event")
+            if kind == "user":
+                turns += 1
+                continue
+            text = (event.get("text") or "") if kind == "bot" else ""
+            if text.startswith(advice_header):
+                advice_turn = advice_turn or turns
+                actions += [
+                    a.id for a in kb.immediate_actions if fill_contacts(_(a.text), kb) in text
+                ]
+            elif text.startswith(draft_title):
+                draft = text
+            elif text.startswith(_(ASSESSMENT_HEADER)):
+                assessment = text
+            elif text.startswith(_(SIGNPOSTS_HEADER)):
+                signposting = text
+        missing_prefix, concern_prefix = (
+            _("Going-missing risk: {words}"),
+            _("Trafficking concern: {words}"),
+        )
+        levels_from = "draft" if draft else "assessment" if assessment else "answers"
+        said = draft or assessment
+        going_missing = _level(MISSING_WORDS, missing_prefix, said) if said else None
+        concern = _level(CONCERN_WORDS, concern_prefix, said) if said else None
+        sections = _sections(draft)
+        signposts = _contacts_in(kb, signposting.splitlines()[1:] + sections.get(_("Contacts"), []))
+        step_lines = [line.removeprefix("[ ] ") for line in sections.get(_("Next steps"), [])]
+        next_steps = [
+            s.id
+            for s in kb.pathway
+            if any(line.startswith(fill_contacts(_(s.text), kb)) for line in step_lines)
+        ]
+    if not said:
+        going_missing, concern = _levels_from_answers(case, kb)
+    return PlayedCase(
+        answers=answers,
+        turns=turns,
+        advice_turn=advice_turn,
+        actions_given=tuple(dict.fromkeys(actions)),
+        going_missing=going_missing,
+        concern=concern,
+        levels_from=levels_from,
+        signposts=tuple(signposts),
+        next_steps=tuple(next_steps),
+        finished=bool(draft) and case.get("pending") == "done",
+        language=language,
+    )
+
+
+def _levels_from_answers(case: dict[str, Any], kb: Knowledge) -> tuple[str | None, str | None]:
+    """The levels so far, from the answers, for a conversation that stopped before
+    the assessment (the same engine the assistant uses)."""
+    from bot.conversation import Case
+    from bot.triage import assess
+
+    if not case.get("answers"):
+        return None, None
+    played = Case.from_dict(case, kb)
+    result = assess(kb, played.context(), played.engine_answers())
+    return result.going_missing, result.concern
+
+
+# --- the text for the learner -------------------------------------------------------------
+
+
+def _sources(kb: Knowledge, tags: tuple[str, ...]) -> str:
+    titles = "; ".join(kb.sources[t].title for t in tags if t in kb.sources)
+    return _("Sources: {titles}").format(titles=titles)
+
+
+def _level_line(label: str, names: dict[str, str], expected: str, got: str | None) -> str:
+    got_name = _(names[got]) if got in names else _("not reached")
+    return _("{label}: you reached {got}; the model outcome is {expected}.").format(
+        label=label, got=got_name, expected=_(names[expected])
+    )
+
+
+def debrief_text(scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge) -> str:
+    """The debrief in plain words, in the conversation's language."""
+    with use(played.language):
+        return "\n".join(_debrief_lines(scenario, result, played, kb))
+
+
+def _debrief_lines(
+    scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge
+) -> list[str]:
+    model = scenario.model_outcome
+    s = result.score
+    lines = [
+        _("Debrief: {title}").format(title=scenario.title),
+        _(
+            "Score: {total}/100 (indicators {a}/50, immediate advice {b}/20, levels {c}/15, "
+            "signposts and next steps {d}/15)"
+        ).format(total=s.total, a=s.indicators, b=s.advice, c=s.levels, d=s.follow_up),
+        "",
+        _("Indicators you found: {found} of {all}").format(
+            found=len(result.found), all=len(scenario.expected_indicators())
+        ),
+    ]
+    lines += [f"- {_(kb.indicators[q].question)}" for q in result.found]
+    if result.missed:
+        lines += ["", _("Indicators you missed:")]
+        for m in result.missed:
+            ind = kb.indicators[m.indicator]
+            lines.append(f"- {_(ind.question)}")
+            lines.append("  " + _("Why it matters: {why}").format(why=_(ind.why)))
+            lines.append("  " + _sources(kb, ind.sources))
+            if m.detail:
+                lines.append(
+                    "  " + _("What you could have found: {detail}").format(detail=m.detail)
+                )
+    if result.unsupported:
+        lines += ["", _("Answered as a concern, though the facts do not say so:")]
+        lines += [f"- {_(kb.indicators[q].question)}" for q in result.unsupported]
+    lines.append("")
+    if model.advice_required:
+        if played.advice_turn is None:
+            lines.append(_("Immediate-action advice: not reached, though this case needed it."))
+        else:
+            lines.append(
+                _(
+                    "Immediate-action advice: reached at turn {turn} (needed by turn {within})."
+                ).format(turn=played.advice_turn, within=model.advice_within_turns)
+            )
+    elif played.advice_turn is None:
+        lines.append(_("Immediate-action advice: not given, as this case expects."))
+    else:
+        lines.append(
+            _(
+                "Immediate-action advice: given at turn {turn}, though this case did not need it."
+            ).format(turn=played.advice_turn)
+        )
+    lines.append(
+        _level_line(
+            _("Going-missing risk"), MISSING_NAMES, model.going_missing, played.going_missing
+        )
+    )
+    lines.append(
+        _level_line(_("Trafficking concern"), CONCERN_NAMES, model.concern, played.concern)
+    )
+    missing_contacts = [c for c in model.signposts if c not in played.signposts]
+    if missing_contacts:
+        names = ", ".join(_(kb.contacts[c].name) for c in missing_contacts)
+        lines.append(_("Signposts not reached: {names}").format(names=names))
+    steps = {st.id: st for st in kb.pathway}
+    missing_steps = [st for st in model.next_steps if st not in played.next_steps]
+    if missing_steps:
+        lines.append(_("Next steps not reached:"))
+        lines += [f"- {fill_contacts(_(steps[st].text), kb)}" for st in missing_steps]
+    lines += ["", _("Teaching points:")]
+    for point in scenario.debrief:
+        lines.append(f"- {point.point}")
+        lines.append("  " + _sources(kb, point.sources))
+    lines += ["", _("This scenario is fictional. It is not any real child's story.")]
+    return lines

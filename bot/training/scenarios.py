@@ -1,0 +1,644 @@
+"""Role-play scenarios: the model and a strict loader.
+
+A scenario is one YAML file in scenarios/ (the file name is its id): who the
+learner plays, a vignette told in stages, the facts that answer the assistant's
+questions, the outcome a safeguarding trainer expects, and the teaching points for
+the debrief. Like the guidance loader, every problem is reported at once as
+``file: entry: what is wrong``; warnings (an overdue review, a fact the assistant
+would never ask about) do not stop loading unless ``strict_review`` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import choices
+from bot.knowledge import Knowledge
+from bot.knowledge.loader import Field
+from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS
+from bot.triage.answers import HOW_KNOWN, URGENT
+
+LIBRARY_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+# What a fact's answer may say in YAML (an unquoted yes / no arrives as a bool).
+_ANSWER_WORDS = {"yes": "yes", "no": "no", "unsure": "not_sure", "not_sure": "not_sure"}
+CONCERN = frozenset({"yes", "not_sure"})
+# The assistant's entity rules read a bare number from 1 to 17 (or "ten" to
+# "seventeen") in any message as the child's age (bot/nlp/patterns/people.jsonl),
+# so a detail typed as a note must not contain one.
+_AGE_LIKE = re.compile(
+    r"\b(1[0-7]|[1-9]|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\b",
+    re.IGNORECASE,
+)
+# The assistant gives the immediate-action advice exactly when the going-missing
+# level reaches one of these (bot/conversation.py).
+ADVICE_LEVELS = ("high", "immediate")
+# The fields the runner compares (bot/training/debrief.py).
+CHECK_FIELDS = (
+    "going_missing",
+    "concern",
+    "advice_turn",
+    "immediate_actions",
+    "signposts",
+    "next_steps",
+    "indicators",
+    "finished",
+)
+
+
+class ScenarioError(Exception):
+    """Scenario files are broken; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("Scenario files are invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Audience:
+    role: str  # bot/choices.py ROLE values
+    nation: str
+    setting: str
+    professional: str  # who the learner plays, in words ("Border Force officer")
+
+
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    text: str
+    reveals: tuple[str, ...] = ()  # fact keys this stage brings out
+
+
+@dataclass(frozen=True)
+class Fact:
+    question: str  # "urgent", "screen:<category>" or an indicator id
+    answer: str  # yes | no | not_sure
+    how: str | None = None  # observed | disclosed | reported | suspected
+    detail: str | None = None  # what the learner discovers, typed as the note
+    category: str | None = None  # the indicator's category; None for urgent and screens
+
+    @property
+    def is_concern(self) -> bool:
+        return self.answer in CONCERN
+
+
+@dataclass(frozen=True)
+class ModelOutcome:
+    going_missing: str
+    concern: str
+    immediate_actions: tuple[str, ...]  # empty: the advice must not be given
+    advice_within_turns: int | None
+    signposts: tuple[str, ...]  # contact ids
+    next_steps: tuple[str, ...]  # pathway ids
+
+    @property
+    def advice_required(self) -> bool:
+        return bool(self.immediate_actions)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    share_with: str  # bot/choices.py SHARE_WITH values
+    child_told: bool
+    carer_told: bool
+    why_not: str | None = None  # bot/choices.py WHY_NOT_TOLD values
+
+
+@dataclass(frozen=True)
+class TeachingPoint:
+    point: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    """Where the assistant is known to differ from the model outcome: kept in the
+    scenario, shown on every run, and a failure again once it no longer happens."""
+
+    field: str
+    got: Any
+    note: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    learning_objectives: tuple[str, ...]
+    audience: Audience
+    vignette: tuple[Stage, ...]
+    facts: dict[str, Fact]
+    model_outcome: ModelOutcome
+    debrief: tuple[TeachingPoint, ...]
+    last_reviewed: dt.date
+    path: Path
+    child_age: int | None = None
+    sharing: Sharing | None = None
+    known_differences: tuple[KnownDifference, ...] = ()
+
+    def answer_for(self, question: str) -> str:
+        """The answer the facts give: a screen opens when any indicator in its
+        category is a concern; anything the facts do not mention is "no"."""
+        fact = self.facts.get(question)
+        if fact is not None:
+            return fact.answer
+        if question.startswith("screen:"):
+            category = question.removeprefix("screen:")
+            opened = any(f.category == category and f.is_concern for f in self.facts.values())
+            return "yes" if opened else "no"
+        return "no"
+
+    def expected_indicators(self) -> tuple[str, ...]:
+        """The indicators the facts answer yes or not sure: what a learner should find."""
+        return tuple(q for q, f in self.facts.items() if f.category and f.is_concern)
+
+    def sharing_or_default(self) -> Sharing:
+        """The sharing answers: the scenario's, or what a careful professional would
+        say (a concern that is more than "few", or any going-missing risk, goes to
+        everyone, without telling a carer who may be involved)."""
+        if self.sharing is not None:
+            return self.sharing
+        outcome = self.model_outcome
+        if outcome.concern != "few" or outcome.going_missing != "low":
+            return Sharing("all", child_told=False, carer_told=False, why_not="raise_risk")
+        return Sharing("safeguarding_lead", child_told=True, carer_told=True)
+
+
+@dataclass(frozen=True)
+class Library:
+    scenarios: tuple[Scenario, ...]
+    warnings: tuple[str, ...] = ()
+
+
+# --- the schema ---------------------------------------------------------------------
+
+_TEXT = Field(str)
+_LIST = Field(list)
+TOP_FIELDS = {
+    "id": _TEXT,
+    "title": _TEXT,
+    "fictional": Field(bool),
+    "last_reviewed": Field(dt.date),
+    "learning_objectives": _LIST,
+    "audience": Field(dict),
+    "child_age": Field(int, required=False),
+    "vignette": _LIST,
+    "facts": Field(dict),
+    "model_outcome": Field(dict),
+    "sharing": Field(dict, required=False),
+    "debrief": _LIST,
+    "known_differences": Field(list, required=False),
+}
+AUDIENCE_FIELDS = {"role": _TEXT, "nation": _TEXT, "setting": _TEXT, "professional": _TEXT}
+STAGE_FIELDS = {"title": _TEXT, "text": _TEXT, "reveals": Field(list, required=False)}
+FACT_FIELDS = {
+    "answer": Field((str, bool)),
+    "how": Field(str, required=False),
+    "detail": Field(str, required=False),
+}
+OUTCOME_FIELDS = {
+    "going_missing": _TEXT,
+    "concern": _TEXT,
+    "immediate_actions": _LIST,
+    "advice_within_turns": Field(int, required=False, nullable=True),
+    "signposts": _LIST,
+    "next_steps": _LIST,
+}
+SHARING_FIELDS = {
+    "share_with": _TEXT,
+    "child_told": Field(bool),
+    "carer_told": Field(bool),
+    "why_not": Field(str, required=False),
+}
+POINT_FIELDS = {"point": _TEXT, "sources": _LIST}
+KNOWN_FIELDS = {
+    "field": _TEXT,
+    "got": Field((str, int, bool, list), nullable=True),
+    "note": _TEXT,
+}
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {
+        str: "text",
+        int: "a whole number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a mapping",
+        dt.date: "a date (YYYY-MM-DD)",
+    }
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool):
+        return bool in kinds  # a bool is an int to Python, never to an author
+    if isinstance(value, dt.datetime):
+        return dt.datetime in kinds
+    return isinstance(value, kinds)
+
+
+class _Checker:
+    """Collects the problems and warnings of one file."""
+
+    def __init__(self, file: str, kb: Knowledge, today: dt.date) -> None:
+        self.file = file
+        self.kb = kb
+        self.today = today
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def problem(self, where: str, what: str) -> None:
+        self.problems.append(f"{self.file}: {where}: {what}" if where else f"{self.file}: {what}")
+
+    def warn(self, where: str, what: str) -> None:
+        self.warnings.append(f"{self.file}: {where}: {what}")
+
+    def entry(self, where: str, entry: Any, fields: dict[str, Field]) -> bool:
+        """Unknown keys, missing keys and wrong types, all reported."""
+        if not isinstance(entry, dict):
+            self.problem(where, f"expected a mapping, got {type(entry).__name__}")
+            return False
+        ok = True
+        for key in entry:
+            if key not in fields:
+                self.problem(where, f"unknown key '{key}'")
+                ok = False
+        for key, spec in fields.items():
+            if key not in entry:
+                if spec.required:
+                    self.problem(where, f"missing key '{key}'")
+                    ok = False
+                continue
+            value = entry[key]
+            if value is None:
+                if not spec.nullable:
+                    self.problem(where, f"'{key}' must not be empty")
+                    ok = False
+            elif not _is_kind(value, spec.kind):
+                got = type(value).__name__
+                self.problem(where, f"'{key}' should be {_kind_name(spec.kind)}, got {got}")
+                ok = False
+        return ok
+
+    def texts(self, where: str, key: str, values: list[Any], *, non_empty: bool = True) -> bool:
+        if non_empty and not values:
+            self.problem(where, f"'{key}' must list at least one item")
+            return False
+        bad = [v for v in values if not isinstance(v, str) or not v.strip()]
+        if bad:
+            self.problem(where, f"'{key}' should list text only, got {bad[0]!r}")
+        return not bad
+
+    def known(self, where: str, key: str, values: list[str], known: Any, what: str) -> None:
+        for value in values:
+            if value not in known:
+                self.problem(where, f"'{key}': unknown {what} '{value}'")
+
+
+def _answer(value: Any) -> str | None:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return _ANSWER_WORDS.get(value) if isinstance(value, str) else None
+
+
+# --- building one scenario ----------------------------------------------------------
+
+
+def _audience(c: _Checker, raw: dict[str, Any]) -> Audience | None:
+    if not c.entry("audience", raw, AUDIENCE_FIELDS):
+        return None
+    ok = True
+    for key in ("role", "nation", "setting"):
+        if choices.by_value(key, raw[key]) is None:
+            allowed = ", ".join(o.value for o in choices.GROUPS[key])
+            c.problem("audience", f"'{key}' has unknown value '{raw[key]}' (one of: {allowed})")
+            ok = False
+    return Audience(**raw) if ok else None
+
+
+def _vignette(c: _Checker, raw: list[Any]) -> tuple[Stage, ...]:
+    if not raw:
+        c.problem("vignette", "tell the vignette in at least one stage")
+    stages = []
+    for n, stage in enumerate(raw, start=1):
+        where = f"vignette stage {n}"
+        if c.entry(where, stage, STAGE_FIELDS) and c.texts(
+            where, "reveals", stage.get("reveals", []), non_empty=False
+        ):
+            stages.append(Stage(stage["title"], stage["text"], tuple(stage.get("reveals", ()))))
+    return tuple(stages)
+
+
+def _fact(c: _Checker, question: Any, raw: Any) -> Fact | None:
+    where = f"fact '{question}'"
+    kb = c.kb
+    category = None
+    if not isinstance(question, str):
+        c.problem(where, "a fact's key must be a question id")
+        return None
+    if question.startswith("screen:"):
+        if question.removeprefix("screen:") not in kb.categories:
+            c.problem(where, "unknown category (screen:<category> from indicators.yml)")
+            return None
+    elif question != URGENT:
+        if question not in kb.indicators:
+            c.problem(
+                where,
+                "unknown question (use 'urgent', 'screen:<category>' or an indicator id "
+                "from indicators.yml)",
+            )
+            return None
+        category = kb.indicators[question].category
+    if not isinstance(raw, dict):  # shorthand: "screen:journey: yes"
+        raw = {"answer": raw}
+    if not c.entry(where, raw, FACT_FIELDS):
+        return None
+    answer = _answer(raw["answer"])
+    if answer is None:
+        c.problem(where, f"'answer' should be yes, no or unsure, got {raw['answer']!r}")
+        return None
+    how = raw.get("how")
+    if how is not None and how not in HOW_KNOWN:
+        c.problem(where, f"'how' has unknown value '{how}' (one of: {', '.join(HOW_KNOWN)})")
+        return None
+    if how is not None and (category is None or answer != "yes"):
+        c.problem(where, "'how' is only for an indicator answered yes")
+        return None
+    if category is not None and answer in CONCERN and not raw.get("detail", "").strip():
+        c.problem(where, "an indicator answered yes or unsure needs the 'detail' a learner finds")
+        return None
+    detail = raw.get("detail")
+    if detail and _AGE_LIKE.search(detail):
+        c.warn(
+            where,
+            f"the detail contains '{_AGE_LIKE.search(detail).group(0)}', which the assistant "
+            "reads as the child's age when typed: write the number another way",
+        )
+    return Fact(question, answer, how, detail, category)
+
+
+def _facts(c: _Checker, raw: dict[Any, Any]) -> dict[str, Fact]:
+    facts = {}
+    for question, value in raw.items():
+        fact = _fact(c, question, value)
+        if fact is not None:
+            facts[fact.question] = fact
+    for fact in facts.values():
+        screen = facts.get(f"screen:{fact.category}")
+        if fact.is_concern and screen is not None and not screen.is_concern:
+            c.warn(
+                f"fact '{fact.question}'",
+                f"the assistant never asks it: its screen 'screen:{fact.category}' is "
+                f"answered {screen.answer}",
+            )
+    if not any(f.is_concern for f in facts.values()):
+        c.problem("facts", "give at least one fact answered yes or unsure")
+    return facts
+
+
+def _outcome(c: _Checker, raw: dict[str, Any], audience: Audience | None) -> ModelOutcome | None:
+    where = "model_outcome"
+    if not c.entry(where, raw, OUTCOME_FIELDS):
+        return None
+    kb = c.kb
+    before = len(c.problems)
+    if raw["going_missing"] not in MISSING_LEVELS:
+        c.problem(where, f"'going_missing' should be one of {', '.join(MISSING_LEVELS)}")
+    if raw["concern"] not in CONCERN_LEVELS:
+        c.problem(where, f"'concern' should be one of {', '.join(CONCERN_LEVELS)}")
+    lists = ("immediate_actions", "signposts", "next_steps")
+    if not all(c.texts(where, key, raw[key], non_empty=False) for key in lists):
+        return None
+    actions = {a.id: a for a in kb.immediate_actions}
+    steps = {s.id: s for s in kb.pathway}
+    c.known(where, "immediate_actions", raw["immediate_actions"], actions, "immediate action")
+    c.known(where, "signposts", raw["signposts"], kb.contacts, "contact")
+    c.known(where, "next_steps", raw["next_steps"], steps, "pathway step")
+    if len(c.problems) > before:
+        return None
+    gives_advice = raw["going_missing"] in ADVICE_LEVELS
+    within = raw.get("advice_within_turns")
+    if gives_advice and not raw["immediate_actions"]:
+        c.problem(
+            where,
+            f"going_missing '{raw['going_missing']}' always brings the immediate-action "
+            "advice: list the immediate_actions expected",
+        )
+    if not gives_advice and raw["immediate_actions"]:
+        c.problem(
+            where,
+            f"immediate_actions are given only at going_missing high or immediate, "
+            f"not '{raw['going_missing']}'",
+        )
+    if raw["immediate_actions"] and (within is None or within < 1):
+        c.problem(where, "'advice_within_turns' (a whole number above 0) is needed with advice")
+    if not raw["immediate_actions"] and within is not None:
+        c.problem(where, "'advice_within_turns' is only for a scenario that needs the advice")
+    if audience is not None:
+        for action_id in raw["immediate_actions"]:
+            if not actions[action_id].applies(audience.role, audience.nation, None):
+                c.problem(
+                    where,
+                    f"immediate action '{action_id}' is not given to the role "
+                    f"'{audience.role}' in '{audience.nation}' when the time of day is not known",
+                )
+        for step_id in raw["next_steps"]:
+            _check_step(c, steps[step_id], audience, raw["going_missing"], raw["concern"])
+    if len(c.problems) > before:
+        return None
+    return ModelOutcome(
+        going_missing=raw["going_missing"],
+        concern=raw["concern"],
+        immediate_actions=tuple(raw["immediate_actions"]),
+        advice_within_turns=within,
+        signposts=tuple(raw["signposts"]),
+        next_steps=tuple(raw["next_steps"]),
+    )
+
+
+def _check_step(c: _Checker, step: Any, audience: Audience, missing: str, concern: str) -> None:
+    where = "model_outcome"
+    if step.roles and audience.role not in step.roles:
+        c.problem(where, f"next step '{step.id}' is not given to the role '{audience.role}'")
+    if step.nations and audience.nation not in step.nations:
+        c.problem(where, f"next step '{step.id}' is not given in '{audience.nation}'")
+    if CONCERN_LEVELS.index(concern) < CONCERN_LEVELS.index(step.min_concern):
+        c.problem(where, f"next step '{step.id}' needs concern '{step.min_concern}' or above")
+    if MISSING_LEVELS.index(missing) < MISSING_LEVELS.index(step.min_going_missing):
+        c.problem(
+            where, f"next step '{step.id}' needs going_missing '{step.min_going_missing}' or above"
+        )
+
+
+def _sharing(c: _Checker, raw: dict[str, Any]) -> Sharing | None:
+    if not c.entry("sharing", raw, SHARING_FIELDS):
+        return None
+    ok = True
+    if choices.by_value("share_with", raw["share_with"]) is None:
+        c.problem("sharing", f"'share_with' has unknown value '{raw['share_with']}'")
+        ok = False
+    why_not = raw.get("why_not")
+    if why_not is not None and choices.by_value("why_not", why_not) is None:
+        c.problem("sharing", f"'why_not' has unknown value '{why_not}'")
+        ok = False
+    if (not raw["child_told"] or not raw["carer_told"]) and why_not is None:
+        c.problem("sharing", "say 'why_not' when the child or the carer has not been told")
+        ok = False
+    return Sharing(**raw) if ok else None
+
+
+def _points(c: _Checker, raw: list[Any]) -> tuple[TeachingPoint, ...]:
+    if not raw:
+        c.problem("debrief", "give at least one teaching point")
+    points = []
+    for n, point in enumerate(raw, start=1):
+        where = f"debrief point {n}"
+        if not c.entry(where, point, POINT_FIELDS):
+            continue
+        if not point["sources"]:
+            c.problem(where, "no source given (every teaching point needs at least one)")
+        elif c.texts(where, "sources", point["sources"]):
+            c.known(where, "sources", point["sources"], c.kb.sources, "source (not in sources.yml)")
+            points.append(TeachingPoint(point["point"], tuple(point["sources"])))
+    return tuple(points)
+
+
+def _known(c: _Checker, raw: list[Any]) -> tuple[KnownDifference, ...]:
+    known = []
+    for n, entry in enumerate(raw, start=1):
+        where = f"known difference {n}"
+        if not c.entry(where, entry, KNOWN_FIELDS):
+            continue
+        if entry["field"] not in CHECK_FIELDS:
+            c.problem(where, f"'field' should be one of {', '.join(CHECK_FIELDS)}")
+        elif entry["field"] in [k.field for k in known]:
+            c.problem(where, f"'{entry['field']}' is listed twice")
+        else:
+            known.append(KnownDifference(entry["field"], entry["got"], entry["note"]))
+    return tuple(known)
+
+
+def _scenario(
+    path: Path, doc: Any, kb: Knowledge, today: dt.date
+) -> tuple[Scenario | None, _Checker]:
+    c = _Checker(path.name, kb, today)
+    # Carry on past a bad key, so one run reports as much as it can.
+    if not c.entry("", doc, TOP_FIELDS) and not isinstance(doc, dict):
+        return None, c
+    get = doc.get
+    ok_kind = {k: k in doc and _is_kind(doc[k], spec.kind) for k, spec in TOP_FIELDS.items()}
+    scenario_id = get("id") if ok_kind["id"] else None
+    if scenario_id is not None:
+        if not _ID.match(scenario_id):
+            c.problem("", f"'id' '{scenario_id}' should be lower-case letters, digits and '-'")
+        elif scenario_id != path.stem:
+            c.problem("", f"'id' '{scenario_id}' should match the file name '{path.stem}'")
+    if ok_kind["fictional"] and get("fictional") is not True:
+        c.problem("", "'fictional' must be true: scenarios are never a real child's story")
+    if ok_kind["last_reviewed"]:
+        reviewed = get("last_reviewed")
+        if reviewed > today:
+            c.problem("", f"review date {reviewed} is in the future")
+        elif reviewed + dt.timedelta(days=kb.review_interval_days) < today:
+            c.warn(
+                "last_reviewed",
+                f"review overdue (last reviewed {reviewed}, due every "
+                f"{kb.review_interval_days} days)",
+            )
+    if ok_kind["learning_objectives"]:
+        c.texts("", "learning_objectives", get("learning_objectives"))
+    age = get("child_age")
+    if ok_kind["child_age"] and not 0 < age < 25:
+        c.problem("", "'child_age' should be between 1 and 24")
+    audience = _audience(c, get("audience")) if ok_kind["audience"] else None
+    vignette = _vignette(c, get("vignette")) if ok_kind["vignette"] else ()
+    facts = _facts(c, get("facts")) if ok_kind["facts"] else {}
+    for n, stage in enumerate(vignette, start=1):
+        c.known(f"vignette stage {n}", "reveals", list(stage.reveals), facts, "fact")
+    outcome = _outcome(c, get("model_outcome"), audience) if ok_kind["model_outcome"] else None
+    sharing = _sharing(c, get("sharing")) if ok_kind["sharing"] else None
+    points = _points(c, get("debrief")) if ok_kind["debrief"] else ()
+    known = _known(c, get("known_differences")) if ok_kind["known_differences"] else ()
+    if c.problems or audience is None or outcome is None:
+        return None, c
+    scenario = Scenario(
+        id=doc["id"],
+        title=doc["title"],
+        learning_objectives=tuple(doc["learning_objectives"]),
+        audience=audience,
+        vignette=vignette,
+        facts=facts,
+        model_outcome=outcome,
+        debrief=points,
+        last_reviewed=doc["last_reviewed"],
+        path=path,
+        child_age=age,
+        sharing=sharing,
+        known_differences=known,
+    )
+    return scenario, c
+
+
+def scenario_files(path: Path) -> list[Path]:
+    """One file, or every .yml / .yaml file in a directory (sorted)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    return [path]
+
+
+def load_scenarios(
+    path: Path | str | None = None,
+    *,
+    kb: Knowledge | None = None,
+    today: dt.date | None = None,
+    strict_review: bool = False,
+) -> Library:
+    """Read and check one scenario file or a directory of them; raise ScenarioError
+    naming every problem in every file."""
+    if kb is None:
+        from bot.runtime import knowledge
+
+        kb = knowledge()
+    path = Path(path) if path is not None else LIBRARY_DIR
+    today = today or dt.date.today()
+    problems: list[str] = []
+    warnings: list[str] = []
+    scenarios: list[Scenario] = []
+    files = scenario_files(path)
+    if not files:
+        problems.append(f"{path}: no scenario files (*.yml) found")
+    for file in files:
+        try:
+            doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problems.append(f"{file.name}: file not found")
+            continue
+        except yaml.YAMLError as exc:
+            problems.append(f"{file.name}: not valid YAML ({exc})")
+            continue
+        scenario, checker = _scenario(file, doc, kb, today)
+        problems += checker.problems
+        warnings += checker.warnings
+        if scenario is not None:
+            scenarios.append(scenario)
+    seen: dict[str, str] = {}
+    for s in scenarios:
+        if s.id in seen:
+            problems.append(f"{s.path.name}: id '{s.id}' is also used by {seen[s.id]}")
+        seen[s.id] = s.path.name
+    if strict_review:
+        problems += warnings
+    if problems:
+        raise ScenarioError(problems)
+    return Library(tuple(scenarios), tuple(warnings))
