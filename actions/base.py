@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.advice import safety_message
-from bot.conversation import Case, Event, Turn
+from bot.conversation import Case, Event, Turn, handle, is_note
 from bot.i18n import _, use
 from bot.knowledge import Knowledge
 from bot.replies import Reply
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("golden_hour.actions")
 
 CASE_SLOT = "case"
+# Actions that deal with a typed note themselves: answering, and the urgent path
+# (which gives the advice first and keeps the words as the note).
+NOTE_ACTIONS = ("action_answer", "action_immediate_advice")
 _CHOICE = re.compile(r"^[a-z][a-z_]{0,40}\.[a-z][a-z_]{0,40}$")  # "<question>.<option>"
 _NUMBER_WORDS = {
     w: n
@@ -108,7 +111,13 @@ class GoldenHourAction(Action, ABC):
             kb = knowledge()
             case = Case.from_dict(open_case(tracker.get_slot(CASE_SLOT)), kb)
             with use(case.language):
-                result = self.turn(kb, case, tracker)
+                event = event_from(tracker)
+                if self.action_name not in NOTE_ACTIONS and is_note(case, event):
+                    # A sentence typed at "How do you know?" is the note, whatever
+                    # Rasa took it for (start again, pause, stop, help, ...).
+                    result = handle(kb, case, event, now())
+                else:
+                    result = self.turn(kb, case, tracker)
                 messages = [reply.as_rasa_message() for reply in result.replies]
         except Exception:
             # Never log the exception message: it could quote what the user wrote.

@@ -524,9 +524,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
         if option is None:
             return _not_understood(kb, case)
         answer["how"] = option.value
-    elif event.intent in ("skip", "deny") or (
-        event.intent in ANSWER_INTENTS and len(event.text.split()) <= 3
-    ):
+    elif not is_note(case, event) and event.intent in ("skip", "deny", *ANSWER_INTENTS):
         pass  # "skip", "no", a bare "yes": nothing to add
     elif event.text and not event.text.startswith("/"):
         # The user's own words: kept as the note, and they may say how they know.
@@ -638,13 +636,35 @@ def ask_urgent() -> list[Reply]:
     ]
 
 
+def is_note(case: Case, event: Event) -> bool:
+    """Whether what the user typed is a note in their own words for the answer
+    just given: "How do you know?" is open and it is a sentence (more than three
+    words), not a button or a short reply. Such a sentence is kept as the note
+    whatever intent it reads as, so "Staff say she is a different girl since the
+    spring" cannot start again, pause or stop the conversation. (Read as urgent,
+    it still gets the immediate advice first: that errs on the safe side, and the
+    words are kept as the note all the same.)"""
+    return (
+        bool(case.pending and case.pending.startswith(EVIDENCE_PREFIX))
+        and not event.text.startswith("/")
+        and len(event.text.split()) > 3
+    )
+
+
 def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
     """An answer (or something that may be one) to the open question."""
     if case.pending is None:
         return opening(now, case.language)
-    # An age in the words is kept, except where a bare number means something else
-    # (the number of the answer to change).
-    if event.age is not None and case.age is None and 0 < event.age < 25 and case.pending != CHANGE:
+    # An age in the words is kept, except where a bare number means something else:
+    # the number of the answer to change, or any number in a note ("he had 3
+    # phones" is not an age).
+    if (
+        event.age is not None
+        and case.age is None
+        and 0 < event.age < 25
+        and case.pending != CHANGE
+        and not case.pending.startswith(EVIDENCE_PREFIX)
+    ):
         case.age = event.age
     pending = case.pending
     if event.intent in UNPLACED_INTENTS and not _takes_words(pending):

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation as acts
 from actions.base import GoldenHourAction, event_from, parse_age
 from bot.conversation import Case
+from bot.store.sealed import open_case
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -131,3 +132,34 @@ def test_event_reads_only_safe_choices_and_ages() -> None:
     good = tracker(None, "inform", "", [{"entity": "choice", "value": "evidence.observed"}])
     assert event_from(good).choice == "evidence.observed"
     assert parse_age("15yo") == 15 and parse_age("old") is None
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [
+        (acts.ActionStartAgain, "start_again"),
+        (acts.ActionPause, "pause"),
+        (acts.ActionStop, "stop"),
+        (acts.ActionHelp, "help"),
+        (acts.ActionOpening, "greet"),
+    ],
+)
+async def test_a_sentence_at_the_note_is_the_note_whatever_it_reads_as(
+    domain: dict, data_key: str, action: type, intent: str
+) -> None:
+    """A note misread as start again, pause, stop, help or hello must not wipe,
+    park or end the case: it is kept as the note."""
+    case = Case()
+    case.pending = "evidence:missing_episodes"
+    case.ref = "GHABCDEFGH"
+    case.role, case.nation, case.setting = "teacher", "england", "school"
+    case.answers["missing_episodes"] = {"value": "yes", "how": None, "when": None, "note": None}
+    case.history = ["role", "nation", "setting", "missing_episodes"]
+    words = "Staff describe her as a different girl since the spring"
+    d = CollectingDispatcher()
+    events = await action().run(d, tracker(case.to_dict(), intent, words), domain)
+    (slot,) = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "case"]
+    after = Case.from_dict(open_case(slot))  # the words travel sealed
+    assert after.ref == "GHABCDEFGH"
+    assert after.answers["missing_episodes"]["note"] == words
+    assert not (after.pending or "").startswith("evidence:")

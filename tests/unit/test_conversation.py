@@ -458,3 +458,34 @@ def test_identifiers_in_notes_are_removed_and_the_user_is_told_once(kb: Knowledg
     text = chat.say("inform", "a man emailed her at someone@example.com")
     assert "removed details" not in text  # told once is enough
     assert "[email]" in chat.case.answers[second]["note"]
+
+
+def _at_the_note(kb: Knowledge) -> tuple[Chat, str]:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")
+    first = chat.case.pending
+    chat.say("affirm")
+    assert chat.case.pending == f"evidence:{first}"
+    return chat, first
+
+
+def test_a_number_in_a_note_is_not_taken_as_an_age(kb: Knowledge) -> None:
+    chat, first = _at_the_note(kb)
+    chat._take(talk.handle(kb, chat.case, Event("inform", "I saw it: he had 3 phones", age=3), NOW))
+    assert chat.case.age is None
+    assert chat.case.answers[first]["note"] == "I saw it: he had 3 phones"
+
+
+@pytest.mark.parametrize("intent", ["deny", "skip", "affirm"])
+def test_a_sentence_read_as_no_or_skip_is_still_kept_as_the_note(
+    kb: Knowledge, intent: str
+) -> None:
+    chat, first = _at_the_note(kb)
+    chat.say(intent, "No one else has noticed it, but I did")
+    assert chat.case.answers[first]["note"] == "No one else has noticed it, but I did"
+    chat, first = _at_the_note(kb)
+    chat.say(intent, "no")  # a short reply adds nothing
+    assert chat.case.answers[first]["note"] is None
+    assert not chat.case.pending.startswith("evidence:")
