@@ -1,0 +1,59 @@
+"""What only the SMS channel says: the carrier keywords' answers, the answer to a
+message that cannot be read, and the note after a long draft. Rendered in the
+conversation's language by the caller (``with use(language):``); the numbers
+come from the sourced guidance, never from code."""
+
+from __future__ import annotations
+
+from bot.advice import local_numbers
+from bot.i18n import _
+from bot.knowledge import Knowledge
+
+
+def help_text(kb: Knowledge) -> str:
+    """HELP / INFO: what this number is, the emergency contacts, and the keywords."""
+    police = kb.contact("police_emergency")
+    nspcc = kb.contact("nspcc_helpline")
+    local = local_numbers([kb.contact("children_social_care"), kb.contact("emergency_duty_team")])
+    return _(
+        "Golden Hour gives advice by text to professionals worried that a child may be "
+        "trafficked or exploited. It is not an emergency service. If a child is in "
+        "immediate danger, call {police}. Tell children's social care at the local "
+        "authority (out of hours, its emergency duty team){local}. For advice, call the "
+        "NSPCC Helpline on {nspcc}. Reply STOP to stop texts from this number, START to "
+        "get them again."
+    ).format(police=police.how_to_reach(), local=local, nspcc=nspcc.how_to_reach())
+
+
+def stopped_text() -> str:
+    return _("You will get no more texts from Golden Hour. Reply START to get them again.")
+
+
+def restarted_text() -> str:
+    return _("You will get texts from Golden Hour again.")
+
+
+def rejection_text(reason: str, max_chars: int, has_media: bool = False) -> str:
+    if reason == "too_long":
+        return _(
+            "That message is too long for me (more than {limit} characters). "
+            "Please send it in shorter parts."
+        ).format(limit=max_chars)
+    if reason == "empty" and has_media:
+        return _(
+            "I can only read the words of a text, not pictures or files. Please type your message."
+        )
+    if reason == "empty":
+        return _("I did not receive any text. Please type your message.")
+    return _("I could not read that message. Please try again.")
+
+
+def long_draft_note(case_ref: str | None) -> str:
+    """After a draft that needed several texts: where to get it in one piece."""
+    if case_ref:
+        return _(
+            "The draft came in numbered parts. For the whole draft in one piece (as text "
+            "or a PDF), give its case reference, {ref}, to whoever runs Golden Hour for "
+            "your organisation: they can export it."
+        ).format(ref=case_ref)
+    return _("The draft came in numbered parts: copy them in order.")
