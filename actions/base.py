@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import re
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action, Tracker
@@ -22,9 +23,12 @@ from bot.knowledge import Knowledge
 from bot.replies import Reply
 from bot.runtime import knowledge
 from bot.store.sealed import open_case, seal_case
+from bot.training import ids as training_ids
+from bot.training import mode as training_mode
 
 if TYPE_CHECKING:
     from bot.store.cases import CaseStore
+    from bot.training.scenarios import Scenario
 
 log = logging.getLogger("golden_hour.actions")
 
@@ -112,12 +116,30 @@ class GoldenHourAction(Action, ABC):
             case = Case.from_dict(open_case(tracker.get_slot(CASE_SLOT)), kb)
             with use(case.language):
                 event = event_from(tracker)
+                finished = None
                 if self.action_name not in NOTE_ACTIONS and is_note(case, event):
                     # A sentence typed at "How do you know?" is the note, whatever
                     # Rasa took it for (start again, pause, stop, help, ...).
-                    result = handle(kb, case, event, now())
+                    def normal() -> Turn:
+                        return handle(kb, case, event, now())
                 else:
-                    result = self.turn(kb, case, tracker)
+
+                    def normal() -> Turn:
+                        return self.turn(kb, case, tracker)
+
+                if training_ids.is_training(tracker.sender_id):
+                    result, finished = training_mode.turn(
+                        kb,
+                        scenario_library(),
+                        case,
+                        event,
+                        normal,
+                        now(),
+                        tracker.events,
+                        action=self.name(),
+                    )
+                else:
+                    result = normal()
                 messages = [reply.as_rasa_message() for reply in result.replies]
         except Exception:
             # Never log the exception message: it could quote what the user wrote.
@@ -126,12 +148,54 @@ class GoldenHourAction(Action, ABC):
             return []
         for message in messages:
             dispatcher.utter_message(**message)
-        if not self._save(kb, result, tracker):
+        if training_ids.is_training(tracker.sender_id):
+            saved = self._save_training(case, result.case, finished, tracker)
+        else:
+            saved = self._save(kb, result, tracker)
+        if not saved:
             # The turn itself worked and the conversation keeps its state, so it
             # carries on; the next turn that can save catches the store up.
             with use(result.case.language):
                 dispatcher.utter_message(**_not_saved_reply().as_rasa_message())
         return [SlotSet(CASE_SLOT, slot_value(result.case))]
+
+    def _save_training(self, before: Case, after: Case, finished: Any, tracker: Tracker) -> bool:
+        """Training goes to the training store only, never to the real cases."""
+        from bot.logs import pseudonym
+        from bot.store.db import engine
+        from bot.store.training import TrainingStore
+
+        try:
+            store = TrainingStore(engine())
+            started = after.training and (
+                not before.training or before.training["scenario"] != after.training["scenario"]
+            )
+            if started and after.ref:
+                store.start(
+                    after.ref,
+                    pseudonym=pseudonym(tracker.sender_id),
+                    group=training_ids.group_of(tracker.sender_id),
+                    scenario=after.training["scenario"],
+                    language=after.language,
+                    now=now(),
+                )
+            if finished is not None and after.ref:
+                store.finish(
+                    after.ref,
+                    turns=finished.played.turns,
+                    advice_turn=finished.played.advice_turn,
+                    score=finished.result.score.total,
+                    missed=[m.indicator for m in finished.result.missed],
+                    debrief=finished.text,
+                    now=now(),
+                )
+        except Exception as exc:
+            log.error(
+                "training not saved",
+                extra={"action": self.name(), "error": type(exc).__name__, "safety_net": True},
+            )
+            return False
+        return True
 
     def _save(self, kb: Knowledge, result: Turn, tracker: Tracker) -> bool:
         """Save the case to the store; False if that failed (database down)."""
@@ -156,6 +220,14 @@ class GoldenHourAction(Action, ABC):
             )
             return False
         return True
+
+
+@lru_cache(maxsize=1)
+def scenario_library() -> tuple[Scenario, ...]:
+    """The training scenarios, read once (the action server reads them at start)."""
+    from bot.training.scenarios import load_scenarios
+
+    return load_scenarios(kb=knowledge()).scenarios
 
 
 def slot_value(case: Case) -> dict[str, Any]:

@@ -47,6 +47,31 @@ REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
 REF_PATTERN = re.compile(rf"^GH[{REF_ALPHABET}]{{8}}$")
 
 
+_SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+
+
+def _training_from(raw: Any) -> dict[str, Any] | None:
+    """A training case's state, or None; anything malformed is dropped."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("scenario"), str):
+        return None
+    if not _SCENARIO_ID.match(raw["scenario"]):
+        return None
+    stage = raw.get("stage")
+    if not isinstance(stage, int) or isinstance(stage, bool) or not 1 <= stage <= 50:
+        return None
+    turns = raw.get("turns")
+    advice_turn = raw.get("advice_turn")
+    return {
+        "scenario": raw["scenario"],
+        "stage": stage,
+        "debriefed": raw.get("debriefed") is True,
+        "turns": turns if isinstance(turns, int) and not isinstance(turns, bool) else 1,
+        "advice_turn": advice_turn
+        if isinstance(advice_turn, int) and not isinstance(advice_turn, bool)
+        else None,
+    }
+
+
 def new_ref() -> str:
     """A case reference: not guessable, and never derived from anyone's details."""
     return "GH" + "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
@@ -69,6 +94,9 @@ class Case:
     raised_at: str | None = None
     sharing: dict[str, Any] = field(default_factory=dict)
     told_redaction: bool = False  # the user has been told identifiers are removed
+    # Training conversations only (bot/training/mode.py): the scenario being
+    # played and how much of its vignette has been shown.
+    training: dict[str, Any] | None = None
 
     # --- storage -------------------------------------------------------------------
 
@@ -118,6 +146,7 @@ class Case:
             known = [h for h in history if h in case.answers or h in CONTEXT_QUESTIONS]
             case.history = list(dict.fromkeys(known))
         case.sharing = _sharing_from(raw.get("sharing"))
+        case.training = _training_from(raw.get("training"))
         pending = raw.get("pending")
         if isinstance(pending, str) and (
             pending in (*CONTEXT_QUESTIONS, *SHARING_QUESTIONS, CHECK, CHANGE, DONE, ENDED)

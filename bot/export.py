@@ -46,11 +46,12 @@ class _DraftPdf(FPDF):
         self.cell(0, 6, f"{self.banner} - {self.page_no()}/{{nb}}", align="C")
 
 
-def draft_pdf(text: str) -> bytes:
-    """The draft as a PDF: the text as written, wrapped, with a DRAFT banner."""
+def draft_pdf(text: str, *, banner: str | None = None, title: str | None = None) -> bytes:
+    """The draft as a PDF: the text as written, wrapped, with a DRAFT banner on
+    every page (or another banner, such as TRAINING for a debrief)."""
     pdf = _DraftPdf(format="A4")
-    pdf.banner = _("DRAFT - not sent - check before use")
-    pdf.set_title(_("Draft referral summary"))
+    pdf.banner = banner or _("DRAFT - not sent - check before use")
+    pdf.set_title(title or _("Draft referral summary"))
     pdf.set_creator("Golden Hour")
     pdf.add_font("body", fname=str(_font()))
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -62,8 +63,8 @@ def draft_pdf(text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("ref")
     parser.add_argument("--pdf", type=Path, help="write the draft to this PDF file")
     args = parser.parse_args(argv)

@@ -21,7 +21,9 @@ kind, progress?, language}``, ``draft {format, filename, text|pdf_base64}``.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import hmac
 import html
 import logging
 import os
@@ -41,17 +43,17 @@ from bot import logs
 from bot.channels import inbound, safety_net
 from bot.channels.collect import KindCollector
 from bot.channels.rest import rejection_text
-from bot.channels.state import conversation_state, latest_draft_async
+from bot.channels.state import conversation_state, latest_draft
 from bot.channels.widget_session import (
     new_session,
     origin_allowed,
-    sender_id,
     verify_session,
 )
 from bot.channels.widget_text import widget_texts
 from bot.config import settings
 from bot.i18n import _, use
 from bot.logs import pseudonym
+from bot.training.ids import clean_group
 
 log = logging.getLogger("golden_hour.channels.widget")
 
@@ -134,6 +136,7 @@ class WidgetInput(SocketIOInput):
         if missing:
             log.error("widget files missing; run the set-up", extra={"missing": missing})
         self.page = _page(self.texts["en_GB"])
+        self.training_page = _page(self.texts["en_GB"], training=True)
 
     def _origin_ok(self, origin: str | None, environ: dict[str, Any]) -> bool:
         ok = origin_allowed(origin, _own_origin(environ), self.allowed_origins)
@@ -164,6 +167,14 @@ class WidgetInput(SocketIOInput):
         async def static(request: Request, name: str) -> HTTPResponse:
             if name in ("", "index.html"):
                 return await page(request)
+            if name == "training":
+                return response.raw(
+                    self.training_page,
+                    content_type="text/html; charset=utf-8",
+                    headers=PAGE_HEADERS,
+                )
+            if name == "trainer":
+                return await trainer(request)
             if name not in self.files:
                 return response.text("Not found", status=404)
             body, ctype = self.files[name]
@@ -172,6 +183,26 @@ class WidgetInput(SocketIOInput):
                 content_type=ctype,
                 headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
             )
+
+        async def trainer(request: Request) -> HTTPResponse:
+            token = os.environ.get("GOLDEN_HOUR_TRAINER_TOKEN", "")
+            if not token:
+                return response.text("The trainer's view is not enabled here.", status=404)
+            if not _basic_password_ok(request.headers.get("authorization"), token):
+                return response.text(
+                    "Trainers only.",
+                    status=401,
+                    headers={"WWW-Authenticate": 'Basic realm="Golden Hour trainers"'},
+                )
+            from bot.runtime import knowledge
+            from bot.store.db import engine
+            from bot.store.training import TrainingStore
+            from bot.training.report import gather, report_html
+
+            group = clean_group(request.args.get("group"))
+            loop = asyncio.get_running_loop()
+            view = await loop.run_in_executor(None, gather, TrainingStore(engine()), group)
+            return response.html(report_html(view, knowledge()), headers=PAGE_HEADERS)
 
         async def emit(sid: str, event: str, data: Any) -> None:
             await sio.emit(event, data, to=sid)
@@ -192,15 +223,23 @@ class WidgetInput(SocketIOInput):
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
-            offered = data.get("session") if isinstance(data, dict) else None
-            session_id = verify_session(self.key, offered)
-            resumed = session_id is not None
-            credential = offered if resumed else new_session(self.key)
-            session_id = session_id or verify_session(self.key, credential)
-            await sio.save_session(sid, {"session_id": session_id})
+            data = data if isinstance(data, dict) else {}
+            training = data.get("training") is True
+            offered = data.get("session")
+            sender = verify_session(self.key, offered)
+            if sender is not None and sender.startswith("train-") != training:
+                sender = None  # a real session never turns into a training one, or back
+            resumed = sender is not None
+            credential = (
+                offered
+                if resumed
+                else new_session(self.key, training=training, group=data.get("group"))
+            )
+            sender = sender or verify_session(self.key, credential)
+            await sio.save_session(sid, {"sender": sender})
             log.info(
                 "widget session",
-                extra={"conversation": pseudonym(sender_id(session_id)), "resumed": resumed},
+                extra={"conversation": pseudonym(sender), "resumed": resumed, "training": training},
             )
             await emit(
                 sid,
@@ -210,8 +249,7 @@ class WidgetInput(SocketIOInput):
 
         async def bound_sender(sid: str) -> str | None:
             session = await sio.get_session(sid)
-            session_id = session.get("session_id") if isinstance(session, dict) else None
-            return sender_id(session_id) if session_id else None
+            return session.get("sender") if isinstance(session, dict) else None
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None) -> None:
@@ -253,9 +291,12 @@ class WidgetInput(SocketIOInput):
                 await emit(sid, "draft", {"error": "bad_request"})
                 return
             agent = _agent(bp)
+            training = sender.startswith("train-")
             try:
                 state = await conversation_state(agent, sender)
-                text = await latest_draft_async(state.case_ref)
+                read = _training_debrief if training else latest_draft
+                loop = asyncio.get_running_loop()
+                text = await loop.run_in_executor(None, read, state.case_ref)
             except Exception as exc:
                 log.error("draft not read", extra={"error": type(exc).__name__})
                 await emit(sid, "draft", {"error": "unavailable"})
@@ -263,7 +304,7 @@ class WidgetInput(SocketIOInput):
             if not text:
                 await emit(sid, "draft", {"error": "no_draft"})
                 return
-            name = f"golden-hour-draft-{state.case_ref}"
+            name = f"golden-hour-{'debrief' if training else 'draft'}-{state.case_ref}"
             if wanted == "text":
                 draft = {"format": "text", "filename": name + ".txt", "text": text}
                 await emit(sid, "draft", draft)
@@ -271,7 +312,12 @@ class WidgetInput(SocketIOInput):
             from bot.export import draft_pdf
 
             with use(state.language):
-                pdf = draft_pdf(text)
+                if training:
+                    pdf = draft_pdf(
+                        text, banner=_("TRAINING - fictional scenario"), title=_("Debrief")
+                    )
+                else:
+                    pdf = draft_pdf(text)
             await emit(
                 sid,
                 "draft",
@@ -289,12 +335,37 @@ class WidgetInput(SocketIOInput):
         return bp
 
 
-def _page(texts: dict[str, str]) -> bytes:
-    """The full page, with the sourced emergency line for browsers without scripts."""
+def _page(texts: dict[str, str], *, training: bool = False) -> bytes:
+    """The full page, with the sourced emergency line for browsers without scripts;
+    the training page is the same widget started in training mode."""
     if not PAGE.is_file():
         return b""
     notice = html.escape(f"{texts['needs_script']} {texts['emergency']}")
-    return PAGE.read_text(encoding="utf-8").replace("{{noscript}}", notice).encode("utf-8")
+    page = PAGE.read_text(encoding="utf-8").replace("{{noscript}}", notice)
+    if training:
+        page = page.replace('data-mode="page"', 'data-mode="page" data-training="1"')
+    return page.encode("utf-8")
+
+
+def _training_debrief(case_ref: str | None) -> str | None:
+    if not case_ref:
+        return None
+    from bot.store.db import engine
+    from bot.store.training import TrainingStore
+
+    return TrainingStore(engine()).debrief(case_ref)
+
+
+def _basic_password_ok(header: str | None, token: str) -> bool:
+    """HTTP Basic authentication with the trainer's password (any user name)."""
+    if not header or not header.lower().startswith("basic "):
+        return False
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    _user, _sep, password = decoded.partition(":")
+    return hmac.compare_digest(password.encode(), token.encode())
 
 
 def _agent(bp: Any) -> Any:

@@ -12,38 +12,38 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-SENDER_PREFIX = "web-"
+from bot.training.ids import new_training_id
+
+_SENDER = re.compile(r"^(web|train)-(g-[a-z0-9]{1,16}-)?[0-9a-f]{32}$")
 
 
-def new_session(key: bytes) -> str:
-    """A signed session credential: ``<id>.<signature>`` (both URL-safe)."""
-    session_id = secrets.token_hex(16)
-    return f"{session_id}.{_sign(key, session_id)}"
+def new_session(key: bytes, *, training: bool = False, group: str | None = None) -> str:
+    """A signed session credential, ``<conversation id>.<signature>``. The id is
+    ``web-<random>`` for a real conversation, or ``train-[g-<group>-]<random>``
+    for practice on a scenario (bot/training/mode.py)."""
+    sender = new_training_id(group) if training else f"web-{secrets.token_hex(16)}"
+    return f"{sender}.{_sign(key, sender)}"
 
 
 def verify_session(key: bytes, credential: object) -> str | None:
-    """The session id if the credential was issued with this key, else None."""
+    """The conversation id if the credential was issued with this key, else None."""
     if not isinstance(credential, str) or len(credential) > 200 or credential.count(".") != 1:
         return None
-    session_id, signature = credential.split(".")
-    if len(session_id) != 32 or not all(c in "0123456789abcdef" for c in session_id):
+    sender, signature = credential.split(".")
+    if not _SENDER.match(sender):
         return None
-    if not hmac.compare_digest(signature, _sign(key, session_id)):
+    if not hmac.compare_digest(signature, _sign(key, sender)):
         return None
-    return session_id
+    return sender
 
 
-def sender_id(session_id: str) -> str:
-    """The conversation id Rasa sees for a widget session."""
-    return SENDER_PREFIX + session_id
-
-
-def _sign(key: bytes, session_id: str) -> str:
-    return hmac.new(key, session_id.encode("ascii"), hashlib.sha256).hexdigest()
+def _sign(key: bytes, sender: str) -> str:
+    return hmac.new(key, sender.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def normalise_origin(origin: str) -> str | None:

@@ -35,6 +35,11 @@ def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def register_tables() -> None:
+    """Import every module that defines a table, so ``metadata`` knows them all."""
+    from bot.store import cases, modes, opt_outs, resume, training  # noqa: F401
+
+
 def migrate(eng: Engine) -> None:
     """Upgrade the database to the latest schema revision."""
     from alembic import command
@@ -48,8 +53,7 @@ def migrate(eng: Engine) -> None:
         if tables and "alembic_version" not in tables:
             # A database made before migrations existed (resume codes only): add
             # what is missing, then record it as up to date.
-            from bot.store import cases, resume  # noqa: F401  (register the tables)
-
+            register_tables()
             metadata.create_all(conn)
             command.stamp(cfg, "head")
         else:

@@ -23,7 +23,9 @@ from sqlalchemy.engine import Engine
 
 from bot.store.cases import CaseStore
 from bot.store.db import engine, naive_utc
+from bot.store.modes import ModeStore
 from bot.store.resume import resume_codes, resume_failures
+from bot.store.training import TrainingStore
 
 
 def retention_days() -> int:
@@ -72,14 +74,16 @@ def purge(
         counts["resume_failures"] = conn.execute(
             delete(resume_failures).where(resume_failures.c.at < cutoff)
         ).rowcount
+    counts["training_sessions"] = TrainingStore(store).delete_older_than(cutoff)
+    counts["channel_modes"] = ModeStore(store).delete_older_than(cutoff)
     if tracker is None and (url := tracker_url()) is not None:
         tracker = create_engine(url, future=True)
     counts["conversation_events"] = purge_conversations(tracker, cutoff) if tracker else 0
     return counts
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--days", type=int, default=None)
     args = parser.parse_args(argv)
     days = retention_days() if args.days is None else args.days

@@ -44,17 +44,18 @@ async def new_client(servers: Servers, origin: str | None = None) -> WidgetClien
 
 
 def sender_of(credential: str) -> str:
-    return "web-" + credential.split(".")[0]
+    return credential.split(".")[0]
 
 
 async def test_the_server_issues_the_session_and_ignores_one_the_browser_makes_up(
     client: WidgetClient,
 ) -> None:
-    made_up = "0" * 32 + "." + "0" * 64
+    made_up = "web-" + "0" * 32 + "." + "0" * 64
     session = await client.start_session(made_up)
     assert session["resumed"] is False
     assert session["session"] != made_up
-    assert len(session["session"].split(".")[0]) == 32
+    assert session["session"].startswith("web-")
+    assert len(sender_of(session["session"])) == len("web-") + 32
     # The widget's own words arrive with the session, in both languages.
     assert "999" in session["texts"]["en_GB"]["emergency"]
     assert set(session["texts"]) == {"en_GB", "cy"}
@@ -68,13 +69,13 @@ async def test_nobody_can_join_another_persons_conversation(widget_servers: Serv
         opening = await alice.say("/greet")
         assert "immediate danger" in texts(opening).lower()
         await alice.say(button(opening, "No"))
-        alice_id = credential.split(".")[0]
+        alice_id = sender_of(credential)
 
         # Mallory knows Alice's session id but cannot sign it: she gets her own.
         forged = f"{alice_id}.{'f' * 64}"
         own = await mallory.start_session(forged)
         assert own["resumed"] is False
-        assert own["session"].split(".")[0] != alice_id
+        assert sender_of(own["session"]) != alice_id
         # Naming Alice's session in a message changes nothing either.
         before = len(alice.received)
         replies = await mallory.say({"message": "/greet", "session_id": alice_id})

@@ -217,8 +217,9 @@ def test_the_migrations_match_the_tables_the_code_uses(store: CaseStore) -> None
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from bot.store.db import metadata
+    from bot.store.db import metadata, register_tables
 
+    register_tables()
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
@@ -230,3 +231,51 @@ def test_a_database_from_before_the_migrations_is_brought_up_to_date(tmp_path: P
     resume_codes.create(old)  # what the first release made, without Alembic
     upgraded = engine(f"sqlite:///{tmp_path / 'old.db'}")
     assert {"cases", "alembic_version"} <= set(inspect(upgraded).get_table_names())
+
+
+def test_training_sessions_are_kept_apart_and_purged_with_the_rest(store: CaseStore) -> None:
+    from bot.store.training import TrainingStore
+
+    training = TrainingStore(store.engine)
+    for ref, group, days in [("GHTRAINOLD", "c1", 40), ("GHTRAINNEW", "c1", 2)]:
+        training.start(
+            ref,
+            pseudonym="p-" + ref,
+            group=group,
+            scenario="county-lines-found-out-of-area",
+            language="en_GB",
+            now=NOW - dt.timedelta(days=days),
+        )
+    training.finish(
+        "GHTRAINNEW",
+        turns=40,
+        advice_turn=7,
+        score=85,
+        missed=["travel_tickets"],
+        debrief="Debrief: ...",
+        now=NOW,
+    )
+    assert store.count() == 0  # never among real cases
+    assert training.debrief("GHTRAINNEW") == "Debrief: ..."
+    assert training.most_missed("c1") == [("travel_tickets", 1)]
+    assert [s["score"] for s in training.sessions("c1")] == [85, None]
+    assert training.sessions("another") == []
+    assert purge(NOW, days=30)["training_sessions"] == 1
+    assert [s["ref"] for s in training.sessions()] == ["GHTRAINNEW"]
+
+
+def test_a_teams_users_training_mode_is_kept_and_purged(store: CaseStore) -> None:
+    from bot.store.modes import ModeStore
+
+    modes = ModeStore(store.engine)
+    assert modes.training_sender("teams-a") is None
+    modes.enter("teams-a", "train-" + "1" * 32, NOW - dt.timedelta(days=40))
+    modes.enter("teams-b", "train-" + "2" * 32, NOW)
+    modes.enter("teams-b", "train-" + "3" * 32, NOW)  # a new practice replaces the last
+    assert modes.training_sender("teams-a") == "train-" + "1" * 32
+    assert modes.training_sender("teams-b") == "train-" + "3" * 32
+    assert purge(NOW, days=30)["channel_modes"] == 1
+    assert modes.training_sender("teams-a") is None
+    assert modes.leave("teams-b") is True
+    assert modes.leave("teams-b") is False
+    assert modes.training_sender("teams-b") is None

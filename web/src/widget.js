@@ -17,7 +17,7 @@
   const script = document.currentScript;
   const base = new URL(script ? script.src : window.location.href).origin;
   const PATH = "/webhooks/widget";
-  const STORE_KEY = "golden-hour:" + base;
+  let STORE_KEY = "golden-hour:" + base;
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -70,6 +70,11 @@
   function Widget(host, mode) {
     this.host = host;
     this.mode = mode;
+    // The training page: practice on fictional scenarios, kept apart from real
+    // conversations (its own session, its own storage).
+    this.training = host.dataset.training === "1";
+    if (this.training) STORE_KEY = "golden-hour:training:" + base;
+    this.group = new URLSearchParams(window.location.search).get("group");
     this.state = loadState();
     this.texts = null;
     this.allTexts = null;
@@ -108,6 +113,8 @@
 
     // Always visible: outside the scrolling log.
     this.emergency = el("p", { className: "gh-emergency" });
+    this.trainingBanner = el("p", { className: "gh-training-banner" });
+    if (!this.training) this.trainingBanner.setAttribute("hidden", "");
     this.progress = el("p", { className: "gh-progress", role: "status" });
     this.notice = el("p", { className: "gh-notice", role: "status" });
 
@@ -131,7 +138,7 @@
       }
     });
 
-    root.append(header, this.emergency, this.progress, this.log, this.typing, this.notice, form);
+    root.append(header, this.emergency, this.trainingBanner, this.progress, this.log, this.typing, this.notice, form);
     if (this.mode === "panel") {
       root.addEventListener("keydown", (event) => {
         if (event.key === "Escape") this.close();
@@ -151,6 +158,7 @@
     this.heading.textContent = this.t("title");
     this.subtitle.textContent = this.t("subtitle");
     this.emergency.textContent = this.t("emergency");
+    this.trainingBanner.textContent = this.t("training_banner");
     this.langButton.textContent = this.t("switch_language");
     this.langButton.setAttribute("aria-label", this.t("switch_language_label"));
     this.langButton.setAttribute("lang", lang === "cy" ? "en-GB" : "cy");
@@ -168,7 +176,11 @@
     /* global io */
     this.socket = io(base, { path: PATH + "/socket.io" });
     this.socket.on("connect", () => {
-      this.socket.emit("session_request", { session: this.state.session });
+      this.socket.emit("session_request", {
+        session: this.state.session,
+        training: this.training,
+        group: this.group,
+      });
     });
     this.socket.on("session_confirm", (data) => this.onSession(data));
     this.socket.on("bot_uttered", (message) => this.onBot(message));
@@ -251,8 +263,13 @@
     if (item.progress && text.endsWith("(" + item.progress + ")")) {
       text = text.slice(0, -(item.progress.length + 2)).trimEnd();
     }
-    if (item.kind === "summary") {
-      li.append(this.renderSummary(text));
+    const tag = this.t("training_banner");
+    if (this.training && tag && text.startsWith(tag + "\n")) {
+      li.append(el("p", { className: "gh-tag" }, tag));
+      text = text.slice(tag.length + 1);
+    }
+    if (item.kind === "summary" || item.kind === "debrief") {
+      li.append(this.renderSummary(text, item.kind));
     } else if (item.kind === "check") {
       li.append(this.renderCheck(text));
     } else {
@@ -296,10 +313,12 @@
     return box;
   };
 
-  Widget.prototype.renderSummary = function (text) {
+  Widget.prototype.renderSummary = function (text, kind) {
+    const debrief = kind === "debrief";
     const box = el("div", { className: "gh-summary" });
     const id = "gh-draft-" + Math.random().toString(36).slice(2);
-    box.append(el("h3", { className: "gh-summary-heading", id: id }, this.t("draft_heading")));
+    const heading = debrief ? this.t("debrief_heading") : this.t("draft_heading");
+    box.append(el("h3", { className: "gh-summary-heading", id: id }, heading));
     const pre = el("pre", { className: "gh-draft", tabindex: "0", "aria-labelledby": id }, text);
     const tools = el("div", { className: "gh-tools" });
     const copy = el("button", { type: "button", className: "gh-tool gh-copy" }, this.t("copy"));
@@ -308,7 +327,14 @@
     pdf.addEventListener("click", () => this.socket.emit("draft_request", { format: "pdf" }));
     const txt = el("button", { type: "button", className: "gh-tool gh-txt" }, this.t("download_text"));
     txt.addEventListener("click", () => this.socket.emit("draft_request", { format: "text" }));
-    tools.append(copy, pdf, txt);
+    if (debrief) {
+      copy.textContent = this.t("copy_debrief");
+      pdf.textContent = this.t("download_debrief_pdf");
+      txt.textContent = this.t("download_debrief_text");
+    }
+    // In training the downloads are the debrief's; the practice draft is only copied.
+    if (this.training && !debrief) tools.append(copy);
+    else tools.append(copy, pdf, txt);
     box.append(pre, tools);
     return box;
   };

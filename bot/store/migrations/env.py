@@ -7,10 +7,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.store import cases, resume  # noqa: F401  (the tables register on metadata)
-from bot.store.db import database_url, metadata
+from bot.store.db import database_url, metadata, register_tables
 
 config = context.config
+register_tables()  # every table module defines its table on the shared metadata
 
 
 def run() -> None:
