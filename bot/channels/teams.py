@@ -12,6 +12,9 @@ another, in the order they came, and replies are posted in order to the
 ``serviceUrl`` the token vouched for. Only personal (one-to-one) chats run the
 triage: details about a child do not belong in a group chat or a channel.
 
+Training: "training" starts a practice on a fictional scenario in its own
+conversation, "end training" ends it (bot/channels/teams_training.py).
+
 The hand-off: when a safeguarding lead is configured, the summary card has a
 "Send this draft to <name>" button. Only that press sends the case's latest
 draft, as a card marked DRAFT, to the lead's conversation; the professional is
@@ -21,6 +24,7 @@ told whether it was delivered, and the case's audit trail records it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -63,9 +67,11 @@ from bot.channels.teams_client import (
     token_url_for,
 )
 from bot.channels.teams_handoff import send_draft
+from bot.channels.teams_training import Command, Modes, command_of
 from bot.config import settings
 from bot.i18n import _, use
 from bot.logs import pseudonym
+from bot.training.ids import is_training
 
 log = logging.getLogger("golden_hour.channels.teams")
 
@@ -148,6 +154,7 @@ class TeamsInput(InputChannel):
         *,
         keys_min_refresh_s: float = MIN_REFRESH_S,
         retry_delay_s: float = 1.0,
+        modes: Modes | None = None,
     ) -> None:
         logs.configure(settings().log_level)
         self.cfg = teams or TeamsSettings.from_env()
@@ -166,6 +173,7 @@ class TeamsInput(InputChannel):
             token_url=token_url_for(self.cfg.token_url, self.cfg.tenant),
             retry_delay_s=retry_delay_s,
         )
+        self.modes = modes or Modes()
         self._lanes: dict[str, _Lane] = {}
         self._tasks: set[asyncio.Task] = set()
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
@@ -335,8 +343,8 @@ class TeamsInput(InputChannel):
     async def _handle_message(
         self, addr: Address, activity: dict[str, Any], agent: Any, on_new_message: OnNewMessage
     ) -> None:
-        language = await self._language(agent, addr.sender_id)
         if not addr.personal:
+            language = await self._language(agent, addr.sender_id)
             with use(language):
                 text = _(
                     "To keep details about a child private, I only talk in a one-to-one "
@@ -345,10 +353,17 @@ class TeamsInput(InputChannel):
             await self.post(addr, [message(text=text), message(text=self.safety_text)])
             return
         action, payload = read_submit(activity.get("value"))
+        # A practice has its own conversation; the real one waits untouched.
+        sender = await self.modes.current(addr.sender_id) or addr.sender_id
+        language = await self._language(agent, sender)
         if action == SEND_DRAFT:
             await send_draft(self, addr, agent, language)
             return
         text = payload if payload is not None else typed_text(activity)
+        command = command_of(text) if payload is None else None
+        if command is not None:
+            await self._training_command(addr, command, agent, on_new_message, language)
+            return
         cfg = settings()
         rejected = inbound.check_message(
             addr.sender_id, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
@@ -361,7 +376,34 @@ class TeamsInput(InputChannel):
             return
         intents = agent.domain.intents if agent and agent.domain else ()
         cleaned = inbound.neutralise_payload(inbound.clean_text(text), intents)
-        await self._turn(addr, cleaned, agent, on_new_message)
+        await self._turn(addr, cleaned, agent, on_new_message, sender=sender)
+
+    async def _training_command(
+        self,
+        addr: Address,
+        command: Command,
+        agent: Any,
+        on_new_message: OnNewMessage,
+        language: str,
+    ) -> None:
+        if command.enter:
+            now = dt.datetime.now(dt.timezone.utc)
+            training = await self.modes.enter(addr.sender_id, command.group, now)
+            log.info("teams training started", extra={"conversation": pseudonym(addr.sender_id)})
+            await self._turn(addr, "/greet", agent, on_new_message, sender=training)
+            return
+        was_training = await self.modes.leave(addr.sender_id)
+        with use(language):
+            if was_training:
+                text = _(
+                    "You have left training mode. What you type now goes to a real "
+                    "conversation again."
+                )
+            else:
+                text = _(
+                    "Training mode is not on. Type 'training' to practise on a fictional scenario."
+                )
+        await self.post(addr, [message(text=text)])
 
     async def _greet(self, addr: Address, agent: Any, on_new_message: OnNewMessage) -> None:
         try:
@@ -371,20 +413,28 @@ class TeamsInput(InputChannel):
             await self.post(addr, [message(text=self.safety_text)])
 
     async def _turn(
-        self, addr: Address, text: str, agent: Any, on_new_message: OnNewMessage
+        self,
+        addr: Address,
+        text: str,
+        agent: Any,
+        on_new_message: OnNewMessage,
+        *,
+        sender: str | None = None,
     ) -> None:
+        sender = sender or addr.sender_id
         result = await safety_net.run_turn(
             on_new_message,
             text,
-            addr.sender_id,
+            sender,
             self.name(),
             safety_text=self.safety_text,
             timeout_s=self.turn_timeout_s,
             collector=KindCollector(),
         )
         # After the turn: a language switch applies to this turn's cards already.
-        language = await self._language(agent, addr.sender_id)
-        send_to = self.cfg.dsl_name if self.cfg.handoff_ready else None
+        language = await self._language(agent, sender)
+        # A practice draft is never offered for sending.
+        send_to = self.cfg.dsl_name if self.cfg.handoff_ready and not is_training(sender) else None
         with use(language):
             activities = [a for m in result.messages for a in render(m, send_to=send_to)]
         await self.post(addr, activities)

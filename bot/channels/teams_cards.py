@@ -201,6 +201,28 @@ def summary_cards(draft: str, *, send_to: str | None = None) -> list[dict[str, A
     return _draft_cards(draft, heading, tail)
 
 
+def debrief_cards(debrief: str) -> list[dict[str, Any]]:
+    """A practice's debrief, in the same copy-friendly block as a draft."""
+    heading = [
+        {
+            "type": "TextBlock",
+            "text": _("TRAINING debrief: a fictional scenario"),
+            "weight": "Bolder",
+            "size": "Medium",
+            "color": "Accent",
+            "wrap": True,
+        },
+        {
+            "type": "TextBlock",
+            "text": _("Copy the text below to keep it."),
+            "wrap": True,
+            "isSubtle": True,
+            "spacing": "Small",
+        },
+    ]
+    return _draft_cards(debrief, heading, [])
+
+
 def handoff_cards(draft: str, *, on_behalf_of: str | None) -> list[dict[str, Any]]:
     """The draft as the safeguarding lead receives it: clearly a DRAFT, clearly
     from Golden Hour on behalf of the professional who pressed send."""
@@ -238,6 +260,8 @@ def render(reply: dict[str, Any], *, send_to: str | None = None) -> list[dict[st
     text = str(reply.get("text") or "")
     if kind_of(reply) == "summary" and text:
         return [message(attachment=c) for c in summary_cards(text, send_to=send_to)]
+    if kind_of(reply) == "debrief" and text:
+        return [message(attachment=c) for c in debrief_cards(text)]
     buttons = [b for b in reply.get("buttons") or () if b.get("title") and b.get("payload")]
     if buttons:
         return [message(attachment=choices_card(text, buttons))]

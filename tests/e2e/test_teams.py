@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.channels.teams import sender_id
 from bot.runtime import knowledge
+from bot.training.runner import message_for
+from bot.training.scenarios import load_scenarios
 from tests.botframework_fake import FakeBotFramework, Posted, new_key, personal_conversation_id
 from tests.e2e.harness import Servers, http
 
@@ -318,3 +321,58 @@ def test_teams_ids_and_names_stay_out_of_the_logs(
         assert finished.conversation_id not in content
         assert finished.aad not in content
         assert "Alex Example" not in content
+
+
+def test_training_by_command_runs_apart_from_the_real_conversation_to_its_debrief(
+    teams_servers: Servers, fake: FakeBotFramework
+) -> None:
+    scenario = next(
+        s for s in load_scenarios().scenarios if s.id == "low-concern-new-friends-at-youth-club"
+    )
+    chat = TeamsChat(teams_servers, fake)
+    chat.install()
+    chat.press("No")  # a real conversation, waiting for the role
+    lead_before = len(fake.posted_to(DSL_CONVERSATION))
+
+    chat.say("training cohort9")
+    assert scenario.title in chat.text
+    chat.press(scenario.title)
+    assert scenario.vignette[0].text in chat.text
+    chat.press("Ask: find out more")
+    assert scenario.vignette[1].text in chat.text
+    database = create_engine(f"sqlite:///{teams_servers.workdir / 'golden_hour.db'}", future=True)
+    with database.connect() as conn:
+        practice = conn.execute(
+            text("SELECT training_sender FROM channel_modes WHERE sender = :s"),
+            {"s": chat.sender},
+        ).scalar_one()
+    assert practice.startswith("train-g-cohort9-")
+
+    def turn_done(found: list[Posted]) -> bool:
+        return bool(found[-1].actions) or "end of the practice" in found[-1].text
+
+    practice_replies: list[Posted] = []
+    for _ in range(80):
+        pending = teams_servers.tracker(practice)["slots"]["case"]["pending"]
+        if pending == "done":
+            break
+        practice_replies += chat.say(message_for(scenario, pending, typed=False), turn_done)
+    assert "TRAINING debrief" in chat.text and "Score: 100/100" in chat.text
+    assert all("TRAINING" in p.text for p in practice_replies)
+    titles = [a["title"] for p in practice_replies for a in p.actions]
+    assert not any(t.startswith("Send this draft") for t in titles)
+
+    chat.say("end training", lambda found: "left training mode" in found[-1].text)
+    chat.say("teacher")
+    assert "Where in the UK" in chat.text and "TRAINING" not in chat.text
+    assert chat.case()["role"] == "teacher"
+    ref = teams_servers.tracker(practice)["slots"]["case"]["ref"]
+    with database.connect() as conn:
+        cases = conn.execute(text("SELECT count(*) FROM cases WHERE ref = :r"), {"r": ref})
+        assert cases.scalar() == 0
+        row = conn.execute(
+            text("SELECT group_code, scenario, score FROM training_sessions WHERE ref = :r"),
+            {"r": ref},
+        ).one()
+    assert tuple(row) == ("cohort9", scenario.id, 100)
+    assert len(fake.posted_to(DSL_CONVERSATION)) == lead_before

@@ -22,6 +22,7 @@ from rasa.core.channels.channel import UserMessage
 from bot.channels import teams_handoff
 from bot.channels.state import ConversationState
 from bot.channels.teams import TeamsInput, TeamsSettings, sender_id
+from bot.channels.teams_training import Command, Modes, command_of
 from bot.logs import JsonFormatter, pseudonym
 from bot.replies import KIND_KEY
 from tests.botframework_fake import FakeBotFramework, new_key, personal_conversation_id
@@ -85,9 +86,38 @@ def settings_for(fake: FakeBotFramework, **changes: str) -> TeamsSettings:
     return TeamsSettings(**values)
 
 
+class MemoryModes:
+    """Stands in for the store's channel_modes table (bot/store/modes.py)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, str] = {}
+        self.down = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise ConnectionError("store down")
+
+    def training_sender(self, sender: str) -> str | None:
+        self._check()
+        return self.rows.get(sender)
+
+    def enter(self, sender: str, training_sender: str, now: dt.datetime) -> None:
+        self._check()
+        self.rows[sender] = training_sender
+
+    def leave(self, sender: str) -> bool:
+        self._check()
+        return self.rows.pop(sender, None) is not None
+
+
 @pytest.fixture
-async def channel(fake: FakeBotFramework) -> AsyncIterator[TeamsInput]:
-    made = TeamsInput(teams=settings_for(fake), retry_delay_s=0)
+def modes() -> MemoryModes:
+    return MemoryModes()
+
+
+@pytest.fixture
+async def channel(fake: FakeBotFramework, modes: MemoryModes) -> AsyncIterator[TeamsInput]:
+    made = TeamsInput(teams=settings_for(fake), retry_delay_s=0, modes=Modes(lambda: modes))
     yield made
     await made.wait_idle()
     await made.http.close()
@@ -688,3 +718,94 @@ async def test_send_without_a_draft_or_without_a_lead_sends_nothing(
         assert expected in told.text
     assert not fake.posted_to(DSL_CONVERSATION)
     assert not rasa.received
+
+
+# --- training mode -------------------------------------------------------------------------
+
+
+def test_training_commands_are_whole_messages() -> None:
+    assert command_of("training") == Command(enter=True)
+    assert command_of("  Training  Cohort7 ") == Command(enter=True, group="cohort7")
+    assert command_of("hyfforddiant") == Command(enter=True)
+    assert command_of("End training") == Command(enter=False)
+    assert command_of("diwedd hyfforddiant") == Command(enter=False)
+    for words in ("training was on safeguarding", "training my-class", "", "the training"):
+        assert command_of(words) is None
+
+
+async def test_training_runs_in_its_own_conversation_until_it_is_ended(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa, modes: MemoryModes
+) -> None:
+    conversation = personal_conversation_id()
+    real = sender_id(conversation, "aad-1")
+
+    def say(text: str) -> dict[str, Any]:
+        return fake.message(text, conversation_id=conversation, aad_object_id="aad-1")
+
+    await send(channel, fake, rasa, say("training cohort7"))
+    practice, opened = rasa.received[-1]
+    assert opened == "/greet" and practice.startswith("train-g-cohort7-")
+    assert modes.rows == {real: practice}
+    await send(channel, fake, rasa, say("yes"))
+    assert rasa.received[-1] == (practice, "yes")
+    await send(channel, fake, rasa, say("end training"))
+    assert "left training mode" in fake.posted_to(conversation)[-1].text
+    assert modes.rows == {}
+    await send(channel, fake, rasa, say("yes"))
+    assert rasa.received[-1] == (real, "yes")
+    await send(channel, fake, rasa, say("end training"))
+    assert "Training mode is not on" in fake.posted_to(conversation)[-1].text
+    # Every practice is a new conversation.
+    await send(channel, fake, rasa, say("training"))
+    again = rasa.received[-1][0]
+    assert again.startswith("train-") and again != practice
+    assert "g-" not in again
+
+
+async def test_a_practice_draft_is_never_offered_for_sending(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa, stored_case: SimpleNamespace
+) -> None:
+    conversation = personal_conversation_id()
+    await send(channel, fake, rasa, fake.message("training", conversation_id=conversation))
+    rasa.reply = summary_reply
+    await send(channel, fake, rasa, fake.message("no", conversation_id=conversation))
+    [card] = fake.posted_to(conversation)[-1:]
+    assert "DRAFT" in card.text
+    assert card.actions == []
+
+
+async def test_the_debrief_comes_as_a_copy_friendly_card(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa
+) -> None:
+    async def debrief_reply(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(
+            message.sender_id, "Score: 85 out of 100", **{KIND_KEY: "debrief"}
+        )
+
+    rasa.reply = debrief_reply
+    conversation = personal_conversation_id()
+    await send(channel, fake, rasa, fake.message("yes", conversation_id=conversation))
+    [card] = fake.posted_to(conversation)
+    assert "TRAINING debrief" in card.text and "Score: 85 out of 100" in card.text
+
+
+async def test_with_the_store_down_a_practice_still_stays_a_practice(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa, modes: MemoryModes
+) -> None:
+    conversation = personal_conversation_id()
+    await send(channel, fake, rasa, fake.message("training", conversation_id=conversation))
+    practice = rasa.received[-1][0]
+    modes.down = True
+    await send(channel, fake, rasa, fake.message("yes", conversation_id=conversation))
+    assert rasa.received[-1] == (practice, "yes")
+
+
+async def test_no_training_in_a_group_chat(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa, modes: MemoryModes
+) -> None:
+    group = fake.message(
+        "training", conversation_id="19:abc@thread.v2", conversation_type="groupChat"
+    )
+    await send(channel, fake, rasa, group)
+    assert rasa.received == [] and modes.rows == {}
+    assert "one-to-one chat" in fake.posted_to("19:abc@thread.v2")[0].text
