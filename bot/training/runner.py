@@ -422,9 +422,9 @@ def _load(path: str, kb: Knowledge) -> list[Scenario] | None:
     return list(library.scenarios)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m bot.training.runner") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.training.runner",
+        prog=prog,
         description="Play role-play scenarios through the assistant and check the outcome.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
