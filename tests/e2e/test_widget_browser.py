@@ -269,7 +269,7 @@ def test_keyboard_only(context: BrowserContext, web: Servers) -> None:
     page.keyboard.press("Enter")
     wait_for_reply(page, count)
     # Focus moves to the next question's first choice, ready for the next answer.
-    assert page.evaluate("() => document.activeElement.textContent") == "Teacher or school staff"
+    expect(page.locator(":focus")).to_have_text("Teacher or school staff")
     count = page.locator(".gh-msg").count()
     page.keyboard.press("Enter")
     wait_for_reply(page, count)
@@ -311,12 +311,12 @@ def test_embedded_in_another_site(
         launcher.focus()
         page.keyboard.press("Enter")
         expect(page.locator("#gh-panel")).to_be_visible()
-        assert page.evaluate("() => document.activeElement.id") == "gh-input"
+        expect(page.locator("#gh-input")).to_be_focused()
         expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
         page.screenshot(path=str(SHOTS / "widget-embedded.png"))
         page.keyboard.press("Escape")
         expect(page.locator("#gh-panel")).to_be_hidden()
-        assert page.evaluate("() => document.activeElement.className") == "gh-launcher"
+        expect(launcher).to_be_focused()
 
         # A site that is not on the allow-list gets no conversation.
         page = ctx.new_page()
@@ -348,3 +348,34 @@ def test_text_at_200_percent_and_reduced_motion(browser: Browser, web: Servers) 
         page.screenshot(path=str(SHOTS / "widget-200-percent.png"))
     finally:
         ctx.close()
+
+
+def test_training_mode_to_the_debrief(context: BrowserContext, web: Servers) -> None:
+    from bot.training.runner import message_for
+    from bot.training.scenarios import load_scenarios
+
+    scenario = next(s for s in load_scenarios().scenarios if s.id.startswith("county-lines"))
+    page = context.new_page()
+    page.goto(f"{web.base}/webhooks/widget/training?group=browser")
+    expect(page.locator(".gh-training-banner")).to_contain_text("TRAINING", timeout=60_000)
+    expect(choice(page, scenario.title)).to_be_enabled(timeout=60_000)
+    press(page, scenario.title)
+    expect(page.locator(".gh-kind-vignette").last).to_contain_text(scenario.vignette[0].text[:40])
+    press(page, "Ask: find out more")
+    expect(page.locator(".gh-kind-vignette").last).to_contain_text(scenario.vignette[1].text[:40])
+    credential = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))["session"]
+    sender = credential.split(".")[0]
+    assert sender.startswith("train-g-browser-")
+    for _ in range(150):
+        pending = web.tracker(sender)["slots"]["case"]["pending"]
+        if pending == "done":
+            break
+        type_message(page, message_for(scenario, pending, typed=False))
+    debrief = page.locator(".gh-kind-debrief pre").last
+    expect(debrief).to_contain_text("Score: 100/100")
+    assert axe(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download debrief (PDF)").click()
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert "TRAINING" in pdf.pages[0].extract_text()
+    page.screenshot(path=str(SHOTS / "widget-training-debrief.png"))

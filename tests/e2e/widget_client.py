@@ -83,7 +83,13 @@ class WidgetClient:
         await asyncio.wait_for(wait(), timeout)
 
     async def close(self) -> None:
-        await self.sio.disconnect()
+        # Say goodbye as socket.io's disconnect() does, but do not wait for the
+        # long-poll in flight: that wait is up to the ping interval (25 s) a socket.
+        for namespace in self.sio.namespaces:
+            await self.sio._send_packet(
+                self.sio.packet_class(socketio.packet.DISCONNECT, namespace=namespace)
+            )
+        await self.sio.eio.disconnect(abort=True)
 
 
 def texts(messages: list[dict]) -> str:
