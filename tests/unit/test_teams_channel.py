@@ -434,6 +434,18 @@ async def test_a_verified_request_with_a_broken_body_is_a_400_and_nothing_else(
     assert not rasa.received and not fake.posted
 
 
+async def test_a_verified_request_that_is_too_large_is_a_413_and_nothing_else(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa
+) -> None:
+    activity = fake.message("x" * (300 * 1024), conversation_id=personal_conversation_id())
+    status, _ = await channel.receive(
+        fake.bearer(activity["serviceUrl"]), json.dumps(activity).encode(), AGENT, rasa
+    )
+    assert status == 413
+    await channel.wait_idle()
+    assert not rasa.received and not fake.posted
+
+
 # --- forged requests ----------------------------------------------------------------------
 
 
