@@ -188,6 +188,10 @@ class GoldenHourAction(Action, ABC):
                     missed=[m.indicator for m in finished.result.missed],
                     debrief=finished.text,
                     now=now(),
+                    pseudonym=pseudonym(tracker.sender_id),
+                    group=training_ids.group_of(tracker.sender_id),
+                    scenario=after.training["scenario"],
+                    language=after.language,
                 )
         except Exception as exc:
             log.error(

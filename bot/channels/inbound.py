@@ -20,6 +20,10 @@ _PAYLOAD = re.compile(
     r'^/([a-z][a-z_]{0,40})(\{"choice": ?"[a-z][a-z_]{0,40}(\.[a-z][a-z_]{0,40})?"\})?$'
 )
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,}$")
+# Conversation ids the channels issue themselves (widget, training, Teams, SMS).
+# A channel that lets the caller name the id (REST) must refuse these, or a caller
+# could join another channel's conversation or pose as a practice session.
+ISSUED_PREFIXES = ("web-", "train-", "teams-", "sms-")
 
 
 @dataclass(frozen=True)

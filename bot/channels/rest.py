@@ -36,6 +36,11 @@ def rejection_text(reason: str, max_chars: int) -> str:
         ).format(limit=max_chars)
     if reason == "empty":
         return _("I did not receive any text. Please type your message.")
+    if reason == "issued_sender":
+        return _(
+            "That conversation id is one that another channel gives out. Please use an id "
+            "of your own."
+        )
     return _("I could not read that message. Please try again.")
 
 
@@ -95,6 +100,8 @@ class SafeRestInput(InputChannel):
             rejected = inbound.check_message(
                 sender, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
             )
+            if rejected is None and sender.startswith(inbound.ISSUED_PREFIXES):
+                rejected = inbound.Rejected("issued_sender", 400)
             recipient = sender if isinstance(sender, str) and rejected is None else ""
             if rejected is not None:
                 log.info("message refused", extra={"channel": "rest", "reason": rejected.reason})

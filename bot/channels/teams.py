@@ -389,12 +389,22 @@ class TeamsInput(InputChannel):
         if command.enter:
             now = dt.datetime.now(dt.timezone.utc)
             training = await self.modes.enter(addr.sender_id, command.group, now)
-            log.info("teams training started", extra={"conversation": pseudonym(addr.sender_id)})
-            await self._turn(addr, "/greet", agent, on_new_message, sender=training)
-            return
-        was_training = await self.modes.leave(addr.sender_id)
+            if training is not None:
+                log.info(
+                    "teams training started", extra={"conversation": pseudonym(addr.sender_id)}
+                )
+                await self._turn(addr, "/greet", agent, on_new_message, sender=training)
+                return
+        was_training = None if command.enter else await self.modes.leave(addr.sender_id)
         with use(language):
-            if was_training:
+            if command.enter:
+                text = _("Training could not be started just now. Please try again later.")
+            elif was_training is None:
+                text = _(
+                    "Training mode could not be ended just now, so you are still in "
+                    "training. Please try 'end training' again later."
+                )
+            elif was_training:
                 text = _(
                     "You have left training mode. What you type now goes to a real "
                     "conversation again."

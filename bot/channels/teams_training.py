@@ -8,8 +8,12 @@ practice itself is the same as in the widget's training page (bot/training/
 mode.py): a choice of scenario, the banner on every message, the debrief.
 
 The mode is kept in the store (bot/store/modes.py) so it holds on every Rasa
-server and across restarts. If the store cannot be read, the last mode this
-server saw for the user is used: a practice answer must not land in a real case.
+server and across restarts. Starting or ending a practice that cannot be saved is
+refused (the user is told and stays where they were). If the store cannot be
+read, the last mode this server saw for the user is used; a server that has not
+seen the user takes the message as real (so a real conversation still works with
+the store down), and practice replies always carry the banner, so the difference
+shows.
 """
 
 from __future__ import annotations
@@ -91,10 +95,10 @@ class Modes:
         self._seen[sender] = found if isinstance(found, str) else None
         return self._seen[sender]
 
-    async def enter(self, sender: str, group: str | None, now: dt.datetime) -> str:
-        """A new practice conversation for this user; its id."""
+    async def enter(self, sender: str, group: str | None, now: dt.datetime) -> str | None:
+        """A new practice conversation for this user; its id, or None when the
+        mode could not be saved (then the user stays where they were)."""
         training = new_training_id(group)
-        self._seen[sender] = training
         try:
             await self._run("enter", sender, training, now)
         except Exception as exc:
@@ -102,16 +106,21 @@ class Modes:
                 "teams training mode not saved",
                 extra={"conversation": pseudonym(sender), "error": type(exc).__name__},
             )
+            return None
+        self._seen[sender] = training
         return training
 
-    async def leave(self, sender: str) -> bool:
-        was = self._seen.get(sender) is not None
-        self._seen[sender] = None
+    async def leave(self, sender: str) -> bool | None:
+        """Back to real conversations: True if the user was practising, False if
+        not, None when that could not be saved (then they stay in training)."""
         try:
-            return bool(await self._run("leave", sender)) or was
+            was = bool(await self._run("leave", sender))
         except Exception as exc:
             log.error(
                 "teams training mode not cleared",
                 extra={"conversation": pseudonym(sender), "error": type(exc).__name__},
             )
-            return was
+            return None
+        was = was or self._seen.get(sender) is not None
+        self._seen[sender] = None
+        return was

@@ -168,6 +168,8 @@ class WidgetInput(SocketIOInput):
             if name in ("", "index.html"):
                 return await page(request)
             if name == "training":
+                if not self.training_page:
+                    return response.text("The widget is not built: run the set-up.", status=503)
                 return response.raw(
                     self.training_page,
                     content_type="text/html; charset=utf-8",
@@ -187,10 +189,10 @@ class WidgetInput(SocketIOInput):
         async def trainer(request: Request) -> HTTPResponse:
             token = os.environ.get("GOLDEN_HOUR_TRAINER_TOKEN", "")
             if not token:
-                return response.text("The trainer's view is not enabled here.", status=404)
+                return response.text(_("The trainer's view is not enabled here."), status=404)
             if not _basic_password_ok(request.headers.get("authorization"), token):
                 return response.text(
-                    "Trainers only.",
+                    _("Trainers only."),
                     status=401,
                     headers={"WWW-Authenticate": 'Basic realm="Golden Hour trainers"'},
                 )
@@ -199,10 +201,25 @@ class WidgetInput(SocketIOInput):
             from bot.store.training import TrainingStore
             from bot.training.report import gather, report_html
 
-            group = clean_group(request.args.get("group"))
+            asked = request.args.get("group")
+            group = clean_group(asked)
+            notice = None
+            if asked is not None and group is None:
+                notice = _(
+                    "That is not a group code (1 to 16 letters and digits): every group is shown."
+                )
             loop = asyncio.get_running_loop()
-            view = await loop.run_in_executor(None, gather, TrainingStore(engine()), group)
-            return response.html(report_html(view, knowledge()), headers=PAGE_HEADERS)
+            try:
+                view = await loop.run_in_executor(None, gather, TrainingStore(engine()), group)
+            except Exception as exc:
+                log.error("trainer view failed", extra={"error": type(exc).__name__})
+                return response.text(
+                    _("The training records cannot be read just now. Please try again later."),
+                    status=503,
+                    headers={"Cache-Control": "no-store"},
+                )
+            page = report_html(view, knowledge(), notice=notice)
+            return response.html(page, headers={**PAGE_HEADERS, "Cache-Control": "no-store"})
 
         async def emit(sid: str, event: str, data: Any) -> None:
             await sio.emit(event, data, to=sid)

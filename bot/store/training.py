@@ -72,20 +72,37 @@ class TrainingStore:
         missed: list[str],
         debrief: str,
         now: dt.datetime,
+        pseudonym: str = "",
+        group: str | None = None,
+        scenario: str = "",
+        language: str = "en_GB",
     ) -> None:
+        """Record the end of a session. If its start was never saved (the store
+        was down then), the whole row is written now, so no debrief is lost."""
+        result = {
+            "finished": naive_utc(now),
+            "turns": turns,
+            "advice_turn": advice_turn,
+            "score": score,
+            "missed": json.dumps(missed),
+            "debrief": debrief,
+        }
         with self.engine.begin() as conn:
-            conn.execute(
-                sql_update(training_sessions)
-                .where(training_sessions.c.ref == ref)
-                .values(
-                    finished=naive_utc(now),
-                    turns=turns,
-                    advice_turn=advice_turn,
-                    score=score,
-                    missed=json.dumps(missed),
-                    debrief=debrief,
-                )
+            updated = conn.execute(
+                sql_update(training_sessions).where(training_sessions.c.ref == ref).values(**result)
             )
+            if updated.rowcount == 0:
+                conn.execute(
+                    insert(training_sessions).values(
+                        ref=ref,
+                        pseudonym=pseudonym[:32],
+                        group_code=group,
+                        scenario=scenario,
+                        language=language,
+                        started=naive_utc(now),
+                        **result,
+                    )
+                )
 
     def debrief(self, ref: str) -> str | None:
         with self.engine.connect() as conn:

@@ -35,7 +35,7 @@ def report_text(view: dict[str, Any], kb: Knowledge) -> str:
     sessions = view["sessions"]
     lines = [
         _("Training sessions: {n}").format(n=len(sessions))
-        + (f" ({_('group')} {view['group']})" if view["group"] else "")
+        + (" (" + _("group {code}").format(code=view["group"]) + ")" if view["group"] else "")
     ]
     for s in sessions:
         score = f"{s['score']}/100" if s["score"] is not None else _("not finished")
@@ -50,15 +50,18 @@ def report_text(view: dict[str, Any], kb: Knowledge) -> str:
     return "\n".join(lines)
 
 
-def report_html(view: dict[str, Any], kb: Knowledge) -> str:
+def report_html(
+    view: dict[str, Any], kb: Knowledge, *, notice: str | None = None, lang: str = "en-GB"
+) -> str:
     """A plain page; every value escaped."""
     e = html.escape
+    not_finished = _("not finished")
     rows = "".join(
         "<tr>"
         f"<td>{e(s['pseudonym'])}</td><td>{e(s['group_code'] or '-')}</td>"
         f"<td>{e(s['scenario'])}</td><td>{e(_when(s['started']))}</td>"
         f"<td>{e(str(s['turns']) if s['turns'] is not None else '-')}</td>"
-        f"<td>{e(str(s['score']) if s['score'] is not None else _('not finished'))}</td>"
+        f"<td>{e(str(s['score']) if s['score'] is not None else not_finished)}</td>"
         "</tr>"
         for s in view["sessions"]
     )
@@ -66,19 +69,29 @@ def report_html(view: dict[str, Any], kb: Knowledge) -> str:
         f"<li>{count} &times; {e(_(kb.indicators[i].question) if i in kb.indicators else i)}</li>"
         for i, count in view["most_missed"]
     )
+    # Plain calls, not inside f-strings, so `pybabel extract` finds every one.
     title = e(_("Training sessions"))
+    caption = e(_("Sessions by pseudonym, newest first"))
+    headings = [
+        _("Learner"),
+        _("Group"),
+        _("Scenario"),
+        _("Started"),
+        _("Turns"),
+        _("Score out of 100"),
+    ]
+    most_missed = e(_("Most often missed"))
+    note = f"<p>{e(notice)}</p>" if notice else ""
+    head = "".join(f"<th scope='col'>{e(h)}</th>" for h in headings)
     return (
-        "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+        f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{title}</title><link rel='stylesheet' href='/webhooks/widget/widget.css'>"
         "</head><body class='gh-page'><main class='gh-report'>"
-        f"<h1>{title}</h1>"
-        f"<table><caption>{e(_('Sessions by pseudonym, newest first'))}</caption><thead><tr>"
-        f"<th scope='col'>{e(_('Learner'))}</th><th scope='col'>{e(_('Group'))}</th>"
-        f"<th scope='col'>{e(_('Scenario'))}</th><th scope='col'>{e(_('Started'))}</th>"
-        f"<th scope='col'>{e(_('Turns'))}</th><th scope='col'>{e(_('Score out of 100'))}</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table>"
-        f"<h2>{e(_('Most often missed'))}</h2><ol>{missed}</ol>"
+        f"<h1>{title}</h1>{note}"
+        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        f"<h2>{most_missed}</h2><ol>{missed}</ol>"
         "</main></body></html>"
     )
 
@@ -92,8 +105,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     from bot.runtime import knowledge
     from bot.store.db import engine
     from bot.store.training import TrainingStore
+    from bot.training.ids import clean_group
 
-    view = gather(TrainingStore(engine()), args.group)
+    group = clean_group(args.group) if args.group is not None else None
+    if args.group is not None and group is None:
+        print(_("A group code is 1 to 16 letters and digits."), file=sys.stderr)
+        return 2
+    view = gather(TrainingStore(engine()), group)
     if args.json:
         print(json.dumps(view, default=str, indent=2))
     else:

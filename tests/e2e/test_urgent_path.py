@@ -129,8 +129,21 @@ def test_rasa_http_api_needs_the_token(servers: Servers) -> None:
         (json.dumps({"sender": "x", "message": "   "}).encode(), 400),
         (json.dumps({"sender": "bad sender!<>", "message": "hi"}).encode(), 400),
         (json.dumps({"sender": "x", "message": "a" * 5000}).encode(), 413),
+        # Ids the channels issue themselves: REST cannot join or fake those conversations.
+        (json.dumps({"sender": "train-g-cohort7-" + "0" * 32, "message": "hi"}).encode(), 400),
+        (json.dumps({"sender": "web-" + "0" * 32, "message": "hi"}).encode(), 400),
     ],
-    ids=["not-json", "not-object", "no-sender", "text-not-string", "blank", "bad-sender", "huge"],
+    ids=[
+        "not-json",
+        "not-object",
+        "no-sender",
+        "text-not-string",
+        "blank",
+        "bad-sender",
+        "huge",
+        "training-id",
+        "widget-id",
+    ],
 )
 def test_bad_input_gets_a_clear_answer_and_the_emergency_contacts(
     servers: Servers, body: bytes, status: int

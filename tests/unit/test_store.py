@@ -262,6 +262,21 @@ def test_training_sessions_are_kept_apart_and_purged_with_the_rest(store: CaseSt
     assert training.sessions("another") == []
     assert purge(NOW, days=30)["training_sessions"] == 1
     assert [s["ref"] for s in training.sessions()] == ["GHTRAINNEW"]
+    # A session whose start was never saved still keeps its debrief.
+    training.finish(
+        "GHTRAINLOST",
+        turns=30,
+        advice_turn=None,
+        score=100,
+        missed=[],
+        debrief="Debrief: kept",
+        now=NOW,
+        pseudonym="p-lost",
+        group="c1",
+        scenario="low-concern-new-friends-at-youth-club",
+    )
+    assert training.debrief("GHTRAINLOST") == "Debrief: kept"
+    assert [s["score"] for s in training.sessions("c1")] == [100, 85]  # newest first
 
 
 def test_a_teams_users_training_mode_is_kept_and_purged(store: CaseStore) -> None:

@@ -821,3 +821,24 @@ async def test_no_training_in_a_group_chat(
     await send(channel, fake, rasa, group)
     assert rasa.received == [] and modes.rows == {}
     assert "one-to-one chat" in fake.posted_to("19:abc@thread.v2")[0].text
+
+
+async def test_a_practice_that_cannot_be_saved_is_not_started_or_ended(
+    channel: TeamsInput, fake: FakeBotFramework, rasa: Rasa, modes: MemoryModes
+) -> None:
+    conversation = personal_conversation_id()
+    modes.down = True
+    await send(channel, fake, rasa, fake.message("training", conversation_id=conversation))
+    assert rasa.received == []
+    assert "could not be started" in fake.posted_to(conversation)[-1].text
+    await send(channel, fake, rasa, fake.message("yes", conversation_id=conversation))
+    assert rasa.received[-1][0].startswith("teams-")  # still the real conversation
+
+    modes.down = False
+    await send(channel, fake, rasa, fake.message("training", conversation_id=conversation))
+    practice = rasa.received[-1][0]
+    modes.down = True
+    await send(channel, fake, rasa, fake.message("end training", conversation_id=conversation))
+    assert "still in training" in fake.posted_to(conversation)[-1].text
+    await send(channel, fake, rasa, fake.message("no", conversation_id=conversation))
+    assert rasa.received[-1] == (practice, "no")

@@ -112,6 +112,24 @@ def test_pausing_is_not_offered_in_training(kb: Knowledge, scenarios: tuple[Scen
     assert learner.case.training is not None
 
 
+def test_a_note_read_as_pause_is_still_the_note_in_training(
+    kb: Knowledge, scenarios: tuple[Scenario, ...]
+) -> None:
+    scenario = scenarios[0]
+    learner = Learner(kb, scenarios)
+    learner.send("/greet")
+    learner.send('/inform{"choice": "scenario.a"}')
+    for _ in range(60):
+        if (learner.case.pending or "").startswith("evidence:"):
+            break
+        learner.send(message_for(scenario, learner.case.pending, typed=False))
+    else:
+        raise AssertionError("no 'How do you know?' question reached")
+    said = learner.send("I had to stop and save the notes for later", action="action_pause")
+    assert "not available in training" not in said
+    assert not (learner.case.pending or "").startswith("evidence:")
+
+
 @pytest.mark.parametrize("index", [0, 12])  # an urgent case and a low-concern one
 def test_a_whole_practice_ends_with_the_debrief_and_its_score(
     kb: Knowledge, scenarios: tuple[Scenario, ...], index: int

@@ -322,7 +322,9 @@
     const pre = el("pre", { className: "gh-draft", tabindex: "0", "aria-labelledby": id }, text);
     const tools = el("div", { className: "gh-tools" });
     const copy = el("button", { type: "button", className: "gh-tool gh-copy" }, this.t("copy"));
-    copy.addEventListener("click", () => this.copy(text));
+    // A copied practice draft or debrief carries the banner, so it is never taken for a real one.
+    const copied = this.training ? this.t("training_banner") + "\n" + text : text;
+    copy.addEventListener("click", () => this.copy(copied));
     const pdf = el("button", { type: "button", className: "gh-tool gh-pdf" }, this.t("download_pdf"));
     pdf.addEventListener("click", () => this.socket.emit("draft_request", { format: "pdf" }));
     const txt = el("button", { type: "button", className: "gh-tool gh-txt" }, this.t("download_text"));
