@@ -18,6 +18,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from bot.nlp.answer_words import answer_intent
+
 ROOT = Path(__file__).resolve().parents[1]
 KEY_INTENTS = ("affirm", "deny", "unsure", "urgent")
 
@@ -34,7 +36,7 @@ def main() -> int:
                 str(Path(sys.executable).parent / "rasa"), "test", "nlu",
                 "--nlu", "data/nlu", "--config", "config.yml",
                 "--cross-validation", "--folds", str(args.folds),
-                "--out", out, "--quiet",
+                "--out", out, "--quiet", "--successes",
             ],
             cwd=ROOT,
             check=True,
@@ -43,6 +45,8 @@ def main() -> int:
         report = json.loads((Path(out) / "intent_report.json").read_text())
         errors_file = Path(out) / "intent_errors.json"
         errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
+        successes_file = Path(out) / "intent_successes.json"
+        successes = json.loads(successes_file.read_text()) if successes_file.exists() else []
     print(f"intent F1 ({args.folds}-fold cross-validation on data/nlu):")
     for intent, scores in sorted(report.items()):
         if (
@@ -67,7 +71,44 @@ def main() -> int:
     key = {i: report[i]["f1-score"] for i in KEY_INTENTS}
     ok = all(v >= 0.95 for v in key.values()) and overall >= 0.90
     print("targets (0.95 on affirm/deny/unsure/urgent, 0.90 overall):", "met" if ok else "NOT met")
+    # The reviewed answer-word list (bot/nlp/answer_words.yml) reads its own words
+    # for certain, in every fold; words were added to it from earlier error
+    # analyses, so the figures above flatter the classifier. These are the same
+    # predictions restricted to messages the list does not cover: how well
+    # phrasing nobody listed is read.
+    unlisted = [r for r in successes + errors if answer_intent(r["text"]) is None]
+    listed = len(successes) + len(errors) - len(unlisted)
+    print(f"messages the reviewed list reads: {listed} of {len(successes) + len(errors)}")
+    print("intent F1 on the other messages (the classifier alone):")
+    scores = f1_by_intent(unlisted)
+    for intent in KEY_INTENTS:
+        f1, n = scores.get(intent, (0.0, 0))
+        print(f"  {intent:16} {f1:.3f}  (n={n})")
+    print(f"  overall (weighted) {weighted(scores):.3f}")
     return 0
+
+
+def f1_by_intent(results: list[dict]) -> dict[str, tuple[float, int]]:
+    """Per-intent F1 and support from Rasa's per-message predictions."""
+    true = Counter(r["intent"] for r in results)
+    predicted = Counter(_predicted(r) for r in results)
+    hits = Counter(r["intent"] for r in results if _predicted(r) == r["intent"])
+    out = {}
+    for intent, support in true.items():
+        precision = hits[intent] / predicted[intent] if predicted[intent] else 0.0
+        recall = hits[intent] / support
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[intent] = (f1, support)
+    return out
+
+
+def _predicted(result: dict) -> str | None:
+    return (result.get("intent_prediction") or {}).get("name")
+
+
+def weighted(scores: dict[str, tuple[float, int]]) -> float:
+    total = sum(n for _, n in scores.values())
+    return sum(f1 * n for f1, n in scores.values()) / total if total else 0.0
 
 
 if __name__ == "__main__":
