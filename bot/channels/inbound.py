@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot.i18n import _
+
 _PAYLOAD = re.compile(
     r'^/([a-z][a-z_]{0,40})(\{"choice": ?"[a-z][a-z_]{0,40}(\.[a-z][a-z_]{0,40})?"\})?$'
 )
@@ -63,3 +65,20 @@ def check_message(
     if not clean_text(text):
         return Rejected("empty", 400)
     return None
+
+
+def rejection_text(reason: str, max_chars: int) -> str:
+    """What to tell the user when their message was refused (every channel)."""
+    if reason == "too_long":
+        return _(
+            "That message is too long for me (more than {limit} characters). "
+            "Please send it in shorter parts."
+        ).format(limit=max_chars)
+    if reason == "empty":
+        return _("I did not receive any text. Please type your message.")
+    if reason == "issued_sender":
+        return _(
+            "That conversation id is one that another channel gives out. Please use an id "
+            "of your own."
+        )
+    return _("I could not read that message. Please try again.")

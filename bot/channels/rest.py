@@ -23,25 +23,8 @@ from sanic.response import HTTPResponse
 from bot import logs
 from bot.channels import inbound, safety_net
 from bot.config import settings
-from bot.i18n import _
 
 log = logging.getLogger("golden_hour.channels.rest")
-
-
-def rejection_text(reason: str, max_chars: int) -> str:
-    if reason == "too_long":
-        return _(
-            "That message is too long for me (more than {limit} characters). "
-            "Please send it in shorter parts."
-        ).format(limit=max_chars)
-    if reason == "empty":
-        return _("I did not receive any text. Please type your message.")
-    if reason == "issued_sender":
-        return _(
-            "That conversation id is one that another channel gives out. Please use an id "
-            "of your own."
-        )
-    return _("I could not read that message. Please try again.")
 
 
 class SafeRestInput(InputChannel):
@@ -95,7 +78,7 @@ class SafeRestInput(InputChannel):
             except Exception:
                 body = None
             if not isinstance(body, dict):
-                return self._answer("", rejection_text("body", cfg.max_message_chars), 400)
+                return self._answer("", inbound.rejection_text("body", cfg.max_message_chars), 400)
             sender, text = body.get("sender"), body.get("message")
             rejected = inbound.check_message(
                 sender, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
@@ -107,7 +90,7 @@ class SafeRestInput(InputChannel):
                 log.info("message refused", extra={"channel": "rest", "reason": rejected.reason})
                 return self._answer(
                     recipient,
-                    rejection_text(rejected.reason, cfg.max_message_chars),
+                    inbound.rejection_text(rejected.reason, cfg.max_message_chars),
                     rejected.status,
                 )
             agent = getattr(request.app.ctx, "agent", None)

@@ -28,7 +28,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -42,6 +42,7 @@ from bot.advice import safety_message
 from bot.channels import inbound as checks
 from bot.channels import safety_net
 from bot.channels.collect import KindCollector, kind_of
+from bot.channels.lanes import Lanes
 from bot.channels.sms_outbound import DEFAULT_API_BASE, TwilioSender
 from bot.channels.sms_render import (
     DEFAULT_MAX_SEGMENTS,
@@ -200,7 +201,7 @@ class SmsInput(InputChannel):
                 messaging_service_sid=self.config.messaging_service_sid,
             )
         self.opt_outs = opt_outs or OptOuts()
-        self._tails: dict[str, asyncio.Future] = {}
+        self.lanes = Lanes(log, "sms turn failed")
         self._key: bytes | None = None
         if not self.config.configured:
             log.warning(
@@ -230,7 +231,7 @@ class SmsInput(InputChannel):
 
         @bp.listener("before_server_stop")
         async def finish(_app: Any, _loop: Any) -> None:
-            log.info("sms channel stopping", extra={"conversations_in_flight": len(self._tails)})
+            log.info("sms channel stopping", extra={"turns_in_flight": len(self.lanes)})
             await self.drain(self.turn_timeout_s + 5)
             if self.sender is not None:
                 await self.sender.close()
@@ -269,7 +270,7 @@ class SmsInput(InputChannel):
             log.error("sms sender key missing", extra={"error": type(exc).__name__})
             return response.text("SMS channel not configured", status=503)
         sender = sender_id(checked.number, key)
-        self._enqueue(sender, self.serve(checked, sender, on_new_message, agent))
+        self.lanes.spawn(sender, lambda: self.serve(checked, sender, on_new_message, agent))
         return response.text(EMPTY_TWIML, content_type="text/xml")
 
     def _sender_key(self) -> bytes:
@@ -277,23 +278,10 @@ class SmsInput(InputChannel):
             self._key = sender_key()
         return self._key
 
-    # --- one conversation at a time, in order ------------------------------------------
-
-    def _enqueue(self, sender: str, work: Coroutine[Any, Any, None]) -> None:
-        previous = self._tails.get(sender)
-        task = asyncio.ensure_future(_after(previous, work))
-        self._tails[sender] = task
-        task.add_done_callback(lambda done: self._forget(sender, done))
-
-    def _forget(self, sender: str, done: asyncio.Future) -> None:
-        if self._tails.get(sender) is done:
-            del self._tails[sender]
-
     async def drain(self, timeout_s: float) -> None:
-        """Wait for the queued turns (at shutdown, and in tests)."""
-        pending = list(self._tails.values())
-        if pending:
-            await asyncio.wait(pending, timeout=timeout_s)
+        """Wait for the queued turns (at shutdown, and in tests); one conversation's
+        turns run one at a time, in order (bot/channels/lanes.py)."""
+        await self.lanes.drain(timeout_s)
 
     # --- a turn ------------------------------------------------------------------------
 
@@ -443,9 +431,3 @@ class SmsInput(InputChannel):
                 "segments": sum(segments(p) for p in parts),
             },
         )
-
-
-async def _after(previous: asyncio.Future | None, work: Coroutine[Any, Any, None]) -> None:
-    if previous is not None:
-        await asyncio.wait([previous])  # returns, never raises, however it ended
-    await work

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,8 +26,10 @@ DEFAULT_MAX_SEGMENTS = 10
 
 # GSM 03.38: the basic set (one septet) and the extension table (two septets).
 _GSM_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./:;<=>?"
+    + string.digits
+    + "¡ÄÖÑÜ§¿äöñüà"
+    + string.ascii_letters
 )
 _GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
 # Typographic characters that would force the whole text into UCS-2 (67 characters

@@ -6,6 +6,7 @@ come from the sourced guidance, never from code."""
 from __future__ import annotations
 
 from bot.advice import local_numbers
+from bot.channels import inbound
 from bot.i18n import _
 from bot.knowledge import Knowledge
 
@@ -34,18 +35,12 @@ def restarted_text() -> str:
 
 
 def rejection_text(reason: str, max_chars: int, has_media: bool = False) -> str:
-    if reason == "too_long":
-        return _(
-            "That message is too long for me (more than {limit} characters). "
-            "Please send it in shorter parts."
-        ).format(limit=max_chars)
+    """As every channel says it, and for a picture with no words, that it was one."""
     if reason == "empty" and has_media:
         return _(
             "I can only read the words of a text, not pictures or files. Please type your message."
         )
-    if reason == "empty":
-        return _("I did not receive any text. Please type your message.")
-    return _("I could not read that message. Please try again.")
+    return inbound.rejection_text(reason, max_chars)
 
 
 def long_draft_note(case_ref: str | None) -> str:

@@ -41,6 +41,7 @@ from sanic.response import HTTPResponse
 from bot import logs
 from bot.channels import inbound, safety_net
 from bot.channels.collect import KindCollector
+from bot.channels.lanes import Lanes
 from bot.channels.state import DEFAULT_LANGUAGE, conversation_state
 from bot.channels.teams_activity import (
     Address,
@@ -117,26 +118,6 @@ class TeamsSettings:
         return bool(self.dsl_conversation_id and self.dsl_name and secure_url(self.dsl_service_url))
 
 
-def _rejection_text(reason: str, max_chars: int) -> str:
-    # The same sentences as the REST channel's, so they share translations.
-    if reason == "too_long":
-        return _(
-            "That message is too long for me (more than {limit} characters). "
-            "Please send it in shorter parts."
-        ).format(limit=max_chars)
-    if reason == "empty":
-        return _("I did not receive any text. Please type your message.")
-    return _("I could not read that message. Please try again.")
-
-
-class _Lane:
-    """Keeps one conversation's turns in arrival order (asyncio.Lock is FIFO)."""
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.users = 0
-
-
 class TeamsInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -174,8 +155,7 @@ class TeamsInput(InputChannel):
             retry_delay_s=retry_delay_s,
         )
         self.modes = modes or Modes()
-        self._lanes: dict[str, _Lane] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self.lanes = Lanes(log, "teams activity failed")
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._log_configuration()
 
@@ -220,7 +200,7 @@ class TeamsInput(InputChannel):
             try:
                 await asyncio.wait_for(self.wait_idle(), SHUTDOWN_WAIT_S)
             except asyncio.TimeoutError:
-                log.warning("teams replies cut short", extra={"pending": len(self._tasks)})
+                log.warning("teams replies cut short", extra={"pending": len(self.lanes)})
             await self.http.close()
 
         return bp
@@ -258,7 +238,7 @@ class TeamsInput(InputChannel):
             return 400, {"error": "not an activity"}
         if job is not None:
             lane, work = job
-            self._spawn(lane, work)
+            self.lanes.spawn(lane, work)
         return 200, {}
 
     def _seen_before(self, activity: dict[str, Any]) -> bool:
@@ -300,29 +280,9 @@ class TeamsInput(InputChannel):
             return addr.sender_id, lambda: self._greet(addr, agent, on_new_message)
         return None  # typing, reactions, invokes we do not use: nothing to do
 
-    def _spawn(self, key: str, work: Callable[[], Awaitable[None]]) -> None:
-        lane = self._lanes.setdefault(key, _Lane())
-        lane.users += 1
-
-        async def run() -> None:
-            try:
-                async with lane.lock:
-                    await work()
-            except Exception as exc:
-                log.error("teams activity failed", extra={"error": type(exc).__name__})
-            finally:
-                lane.users -= 1
-                if lane.users == 0:
-                    self._lanes.pop(key, None)
-
-        task = asyncio.get_running_loop().create_task(run())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def wait_idle(self) -> None:
         """Until every background activity has finished (for tests and shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.lanes.wait_idle()
 
     async def _language(self, agent: Any, sender: str) -> str:
         try:
@@ -371,7 +331,7 @@ class TeamsInput(InputChannel):
         if rejected is not None:
             log.info("message refused", extra={"channel": "teams", "reason": rejected.reason})
             with use(language):
-                refusal = _rejection_text(rejected.reason, cfg.max_message_chars)
+                refusal = inbound.rejection_text(rejected.reason, cfg.max_message_chars)
             await self.post(addr, [message(text=refusal), message(text=self.safety_text)])
             return
         intents = agent.domain.intents if agent and agent.domain else ()

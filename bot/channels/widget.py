@@ -42,7 +42,6 @@ from socketio import AsyncServer
 from bot import logs
 from bot.channels import inbound, safety_net
 from bot.channels.collect import KindCollector
-from bot.channels.rest import rejection_text
 from bot.channels.state import conversation_state, latest_draft
 from bot.channels.widget_session import (
     new_session,
@@ -282,7 +281,7 @@ class WidgetInput(SocketIOInput):
             )
             if rejected is not None:
                 log.info("message refused", extra={"channel": "widget", "reason": rejected.reason})
-                await safety(sid, rejection_text(rejected.reason, cfg.max_message_chars))
+                await safety(sid, inbound.rejection_text(rejected.reason, cfg.max_message_chars))
                 return
             agent = _agent(bp)
             intents = agent.domain.intents if agent and agent.domain else ()

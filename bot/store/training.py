@@ -35,6 +35,20 @@ training_sessions = Table(
 )
 
 
+def _opening(
+    ref: str, pseudonym: str, group: str | None, scenario: str, language: str, now: dt.datetime
+) -> dict[str, Any]:
+    """A session's row as it starts."""
+    return {
+        "ref": ref,
+        "pseudonym": pseudonym[:32],
+        "group_code": group,
+        "scenario": scenario,
+        "language": language,
+        "started": naive_utc(now),
+    }
+
+
 class TrainingStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -53,12 +67,7 @@ class TrainingStore:
             conn.execute(delete(training_sessions).where(training_sessions.c.ref == ref))
             conn.execute(
                 insert(training_sessions).values(
-                    ref=ref,
-                    pseudonym=pseudonym[:32],
-                    group_code=group,
-                    scenario=scenario,
-                    language=language,
-                    started=naive_utc(now),
+                    _opening(ref, pseudonym, group, scenario, language, now)
                 )
             )
 
@@ -92,17 +101,8 @@ class TrainingStore:
                 sql_update(training_sessions).where(training_sessions.c.ref == ref).values(**result)
             )
             if updated.rowcount == 0:
-                conn.execute(
-                    insert(training_sessions).values(
-                        ref=ref,
-                        pseudonym=pseudonym[:32],
-                        group_code=group,
-                        scenario=scenario,
-                        language=language,
-                        started=naive_utc(now),
-                        **result,
-                    )
-                )
+                opening = _opening(ref, pseudonym, group, scenario, language, now)
+                conn.execute(insert(training_sessions).values({**opening, **result}))
 
     def debrief(self, ref: str) -> str | None:
         with self.engine.connect() as conn:

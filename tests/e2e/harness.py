@@ -62,6 +62,20 @@ def http(
         return err.code, err.read()
 
 
+# A high-concern case used by the whole-conversation tests on every channel: signs
+# in three categories (going missing, control, documents); everything else is "no".
+HIGH_CONCERN_SIGNS = frozenset(
+    {
+        "screen:going_missing",
+        "missing_episodes",
+        "screen:control",
+        "adult_collects_child",
+        "screen:documents",
+        "docs_held_by_other",
+    }
+)
+
+
 @dataclass
 class Servers:
     workdir: Path

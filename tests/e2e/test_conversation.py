@@ -9,19 +9,11 @@ import uuid
 import pytest
 
 from bot.runtime import knowledge
-from tests.e2e.harness import Reply, Servers
+from tests.e2e.harness import HIGH_CONCERN_SIGNS, Reply, Servers
 
 pytestmark = pytest.mark.e2e
 
-# The worries this professional has seen: everything else is "no".
-SEEN = {
-    "screen:going_missing",
-    "missing_episodes",
-    "screen:control",
-    "adult_collects_child",
-    "screen:documents",
-    "docs_held_by_other",
-}
+SEEN = HIGH_CONCERN_SIGNS
 
 
 def pending(servers: Servers, sender: str) -> str:

@@ -19,7 +19,7 @@ import pytest
 from bot.channels import sms_sender
 from bot.channels.sms_render import segments
 from bot.runtime import knowledge
-from tests.e2e.harness import Servers, http
+from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, http
 from tests.twilio_fake import FakeTwilio, inbound_params, signed
 
 pytestmark = pytest.mark.e2e
@@ -188,14 +188,7 @@ def test_two_quick_texts_are_answered_in_order(sms: Sms) -> None:
     assert second.startswith("(1/2) Act now") and third.startswith("(2/2) ")
 
 
-SEEN = {
-    "screen:going_missing",
-    "missing_episodes",
-    "screen:control",
-    "adult_collects_child",
-    "screen:documents",
-    "docs_held_by_other",
-}
+SEEN = HIGH_CONCERN_SIGNS
 
 
 def test_a_whole_conversation_by_numbers_to_the_draft(sms: Sms) -> None:

@@ -21,21 +21,14 @@ from bot.runtime import knowledge
 from bot.training.runner import message_for
 from bot.training.scenarios import load_scenarios
 from tests.botframework_fake import FakeBotFramework, Posted, new_key, personal_conversation_id
-from tests.e2e.harness import Servers, http
+from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, http
 
 pytestmark = pytest.mark.e2e
 
 DSL_CONVERSATION = "19:safeguarding-team@thread.tacv2"
 DSL_NAME = "Sam Lead"
 STORE_KEY = "e2e-teams-store-key"
-SEEN = {
-    "screen:going_missing",
-    "missing_episodes",
-    "screen:control",
-    "adult_collects_child",
-    "screen:documents",
-    "docs_held_by_other",
-}
+SEEN = HIGH_CONCERN_SIGNS
 
 
 @pytest.fixture(scope="module")
