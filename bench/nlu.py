@@ -1,6 +1,6 @@
 """How well the NLU reads professionals' words: intent F1 by cross-validation.
 
-    .venv/bin/python -m bench.nlu [--folds 3]
+    .venv/bin/python -m bench.nlu [--folds 3] [--config config.yml] [--nlu data/nlu]
 
 Runs `rasa test nlu --cross-validation` on data/nlu (each fold trains the real
 pipeline from config.yml on the other folds and tests on the held-out one) and
@@ -28,13 +28,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--keep", metavar="DIR", help="keep Rasa's reports in DIR")
+    parser.add_argument("--config", default="config.yml", help="the pipeline to measure")
+    parser.add_argument("--nlu", default="data/nlu", help="the training data to measure on")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:  # the per-fold models are not kept
         out = args.keep or tmp
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "rasa"), "test", "nlu",
-                "--nlu", "data/nlu", "--config", "config.yml",
+                "--nlu", args.nlu, "--config", args.config,
                 "--cross-validation", "--folds", str(args.folds),
                 "--out", out, "--quiet", "--successes",
             ],
@@ -47,7 +49,7 @@ def main() -> int:
         errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
         successes_file = Path(out) / "intent_successes.json"
         successes = json.loads(successes_file.read_text()) if successes_file.exists() else []
-    print(f"intent F1 ({args.folds}-fold cross-validation on data/nlu):")
+    print(f"intent F1 ({args.folds}-fold cross-validation on {args.nlu}, {args.config}):")
     for intent, scores in sorted(report.items()):
         if (
             isinstance(scores, dict)
