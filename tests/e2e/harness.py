@@ -17,6 +17,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from bench.conversation import HIGH
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
@@ -62,18 +64,9 @@ def http(
         return err.code, err.read()
 
 
-# A high-concern case used by the whole-conversation tests on every channel: signs
-# in three categories (going missing, control, documents); everything else is "no".
-HIGH_CONCERN_SIGNS = frozenset(
-    {
-        "screen:going_missing",
-        "missing_episodes",
-        "screen:control",
-        "adult_collects_child",
-        "screen:documents",
-        "docs_held_by_other",
-    }
-)
+# The high-concern case of the README's conversation figures (bench/conversation.py),
+# played end to end on every channel: signs in three categories, everything else "no".
+HIGH_CONCERN_SIGNS = HIGH
 
 
 @dataclass
