@@ -5,6 +5,7 @@ VENV="$ROOT/.venv"
 RUN_DIR="$ROOT/.run"
 MODELS_DIR="$ROOT/models"
 SPACY_DIR="$ROOT/build/spacy/golden_hour_en"
+ENCODER_DIR="$ROOT/build/encoder/all-MiniLM-L6-v2"
 
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1

