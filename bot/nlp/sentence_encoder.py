@@ -1,0 +1,133 @@
+"""Dense sentence features from a small pretrained sentence encoder.
+
+Sparse features (words, word pairs, letter runs) only know the words seen in
+training: "a stranger has come to take him" shares few words with the urgent
+examples, yet means the same. ``SentenceEncoder`` adds what a pretrained
+sentence encoder (all-MiniLM-L6-v2, 6 layers, 384 dimensions) knows about
+meaning: one vector per message, the mean of its token vectors (the pooling the
+encoder was trained with), normalised to length 1 and then multiplied by
+``scale``. A unit vector's 384 numbers are each about 0.05, against the 0s and
+1s of the sparse features DIET reads beside it; unscaled, DIET all but ignored
+it. In cross-validation (bench/nlu.py) a scale of 10 read best of 5, 10, 20
+and 40 (figures in the README).
+
+The weights are installed from the package registry and copied, checked
+against their published hashes, into build/ at set-up (bot.nlp.encoder_files);
+nothing is downloaded at run time. The encoder learns nothing here.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+# Word pieces read per message: professionals' answers are a sentence or two, and
+# an oversized message must not cost more than a normal one.
+MAX_PIECES = 128
+BATCH = 64
+
+
+@lru_cache(maxsize=2)
+def load_encoder(path: str) -> tuple[Any, Any]:
+    """(tokenizer, TensorFlow model) from a local folder; one copy per process."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder: never the network
+    from transformers import BertTokenizerFast, TFBertModel
+    from transformers.utils import logging as transformers_logging
+
+    # Loading PyTorch-format weights into TensorFlow reports one unused buffer
+    # (position_ids) as a warning on every start; it is expected.
+    transformers_logging.set_verbosity_error()
+
+    if not (Path(path) / "model.safetensors").is_file():
+        raise FileNotFoundError(
+            f"The sentence encoder is missing from {path}: run the set-up "
+            "(scripts/setup.sh), which copies it there with python -m bot.nlp.encoder_files."
+        )
+    return BertTokenizerFast.from_pretrained(path), TFBertModel.from_pretrained(path)
+
+
+def pool(hidden: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
+    """Mean of each row's real token vectors (mask 1), unit length, times scale."""
+    weights = mask[..., None].astype(hidden.dtype)
+    means = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    unit = means / np.where(norms > 0, norms, 1.0)
+    return unit * scale
+
+
+def encode(texts: list[str], path: str, scale: float = 1.0) -> np.ndarray:
+    """One sentence vector per text (len(texts) x 384), of length scale."""
+    tokenizer, model = load_encoder(path)
+    vectors = []
+    for start in range(0, len(texts), BATCH):
+        batch = tokenizer(
+            texts[start : start + BATCH],
+            padding=True,
+            truncation=True,
+            max_length=MAX_PIECES,
+            return_tensors="np",
+        )
+        hidden = model(dict(batch), training=False).last_hidden_state.numpy()
+        vectors.append(pool(hidden, batch["attention_mask"], scale))
+    return np.vstack(vectors) if vectors else np.zeros((0, 0))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoder(DenseFeaturizer, GraphComponent):
+    """Adds one dense sentence feature per message text."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "model_path": "build/encoder/all-MiniLM-L6-v2",
+            "scale": 10.0,
+        }
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """The folder is checked when the encoder loads."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoder:
+        config = {**cls.get_default_config(), **config}
+        load_encoder(config["model_path"])  # a missing encoder fails at start, not on a message
+        return cls(execution_context.node_name, config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        with_text = [m for m in messages if m.get(TEXT)]
+        if not with_text:
+            return messages
+        vectors = encode(
+            [m.get(TEXT) for m in with_text], self._config["model_path"], self._config["scale"]
+        )
+        for message, vector in zip(with_text, vectors, strict=True):
+            self.add_features_to_message(None, vector[None, :], TEXT, message)
+        return messages
