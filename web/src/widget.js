@@ -203,6 +203,12 @@
     this.langButton.removeAttribute("disabled");
     this.input.removeAttribute("disabled");
     this.sendButton.removeAttribute("disabled");
+    // Opened before the session was ready, the panel could not focus the (then
+    // disabled) input; give it focus now, unless the user has moved elsewhere.
+    const active = document.activeElement;
+    if (this.launcher && !this.root.hidden && (!active || active === document.body || active === this.launcher)) {
+      this.input.focus();
+    }
     if (fresh) {
       this.send("/greet", null);
     } else if (!this.restored) {
