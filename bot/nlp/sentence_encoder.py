@@ -42,8 +42,15 @@ BATCH = 64
 
 @lru_cache(maxsize=2)
 def load_encoder(path: str) -> tuple[Any, Any]:
-    """(tokenizer, TensorFlow model) from a local folder; one copy per process."""
+    """(tokenizer, forward pass) from a local folder; one copy per process.
+
+    The forward pass maps (input ids, attention mask, token types), int32 arrays of
+    any batch size and length, to the last layer's token vectors. It is compiled
+    once as a TensorFlow graph: called eagerly, one message took about 67 ms here;
+    compiled, about 8 ms.
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder: never the network
+    import tensorflow as tf
     from transformers import BertTokenizerFast, TFBertModel
     from transformers.utils import logging as transformers_logging
 
@@ -56,7 +63,20 @@ def load_encoder(path: str) -> tuple[Any, Any]:
             f"The sentence encoder is missing from {path}: run the set-up "
             "(scripts/setup.sh), which copies it there with python -m bot.nlp.encoder_files."
         )
-    return BertTokenizerFast.from_pretrained(path), TFBertModel.from_pretrained(path)
+    model = TFBertModel.from_pretrained(path)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)] * 3)
+    def forward(input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+        return model(
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            token_type_ids=token_type_ids,
+            training=False,
+        ).last_hidden_state
+
+    # Compile now (about 3 s), at start-up, rather than on the first user's message.
+    forward(*[tf.ones((1, 2), tf.int32)] * 3)
+    return BertTokenizerFast.from_pretrained(path), forward
 
 
 def pool(hidden: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
@@ -70,7 +90,7 @@ def pool(hidden: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
 
 def encode(texts: list[str], path: str, scale: float = 1.0) -> np.ndarray:
     """One sentence vector per text (len(texts) x 384), of length scale."""
-    tokenizer, model = load_encoder(path)
+    tokenizer, forward = load_encoder(path)
     vectors = []
     for start in range(0, len(texts), BATCH):
         batch = tokenizer(
@@ -80,7 +100,10 @@ def encode(texts: list[str], path: str, scale: float = 1.0) -> np.ndarray:
             max_length=MAX_PIECES,
             return_tensors="np",
         )
-        hidden = model(dict(batch), training=False).last_hidden_state.numpy()
+        ids, mask, types = (
+            batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids")
+        )
+        hidden = forward(ids, mask, types).numpy()
         vectors.append(pool(hidden, batch["attention_mask"], scale))
     return np.vstack(vectors) if vectors else np.zeros((0, 0))
 
