@@ -34,6 +34,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlp.spelling import CORRECTED_TEXT
+
 # Word pieces read per message: professionals' answers are a sentence or two, and
 # an oversized message must not cost more than a normal one.
 MAX_PIECES = 128
@@ -148,8 +150,11 @@ class SentenceEncoder(DenseFeaturizer, GraphComponent):
         with_text = [m for m in messages if m.get(TEXT)]
         if not with_text:
             return messages
+        # The text with typing slips mended (bot.nlp.spelling), where there were any.
         vectors = encode(
-            [m.get(TEXT) for m in with_text], self._config["model_path"], self._config["scale"]
+            [m.get(CORRECTED_TEXT) or m.get(TEXT) for m in with_text],
+            self._config["model_path"],
+            self._config["scale"],
         )
         for message, vector in zip(with_text, vectors, strict=True):
             self.add_features_to_message(None, vector[None, :], TEXT, message)
