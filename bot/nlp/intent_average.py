@@ -1,0 +1,77 @@
+"""A second reading of the intent, averaged with DIET's.
+
+DIET and a logistic regression read the same features (words, word pairs, the
+sentence encoder's vector) and learn them differently: DIET is trained with a
+margin and is often sure, the regression spreads its probability. They make
+different mistakes, so the average of the two is right more often than either:
+in cross-validation on the same folds (bench/nlu.py; figures in the README),
+overall F1 rose from 0.874 and 0.888 (DIET alone) and 0.887 (the regression
+alone) to 0.899 and 0.902 with equal weights.
+
+``AveragedLogisticRegression`` is Rasa's own LogisticRegressionClassifier; it
+sits after DIETClassifier in config.yml and, instead of overwriting DIET's
+intent, averages the two rankings. DIET must report every intent
+(``ranking_length: 0``) for the average to be over all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+Ranking = list[dict[str, Any]]
+
+
+def average_rankings(first: Ranking, second: Ranking, weight: float) -> Ranking:
+    """``weight`` x second + (1 - weight) x first for every intent, best first.
+
+    An intent missing from one ranking counts 0 there.
+    """
+    a = {r["name"]: float(r["confidence"]) for r in first}
+    b = {r["name"]: float(r["confidence"]) for r in second}
+    mixed = [
+        {"name": name, "confidence": weight * b.get(name, 0.0) + (1 - weight) * a.get(name, 0.0)}
+        for name in a.keys() | b.keys()
+    ]
+    return sorted(mixed, key=lambda r: (-r["confidence"], r["name"]))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class AveragedLogisticRegression(LogisticRegressionClassifier):
+    """Logistic regression whose ranking is averaged with the one already set."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "ranking_length": 0,  # the whole ranking goes into the average
+            "max_iter": 2000,  # converges (Rasa's 100 stops short on these features)
+            "weight": 0.5,  # this model's share; the rest is the earlier classifier's
+            "output_ranking_length": 10,
+        }
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        # A message with no text has no sentence features to read; it keeps
+        # whatever the earlier classifier said.
+        readable = [m for m in messages if m.get(TEXT)]
+        if not readable:
+            return messages
+        earlier = [m.get(INTENT_RANKING_KEY) or [] for m in readable]
+        super().process(readable)
+        for message, before in zip(readable, earlier, strict=True):
+            if not before:  # no earlier reading: the regression's stands alone
+                continue
+            ranking = average_rankings(
+                before, message.get(INTENT_RANKING_KEY), self.config["weight"]
+            )
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                ranking[: self.config["output_ranking_length"]],
+                add_to_output=True,
+            )
+        return messages
