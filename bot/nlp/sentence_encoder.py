@@ -1,6 +1,6 @@
 """Dense sentence features from a small pretrained sentence encoder.
 
-Sparse features (words, word pairs, letter runs) only know the words seen in
+Sparse features (words and word pairs) only know the words seen in
 training: "a stranger has come to take him" shares few words with the urgent
 examples, yet means the same. ``SentenceEncoder`` adds what a pretrained
 sentence encoder (all-MiniLM-L6-v2, 6 layers, 384 dimensions) knows about

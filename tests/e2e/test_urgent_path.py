@@ -62,6 +62,17 @@ def test_urgent_path_by_free_text(servers: Servers) -> None:
     assert tracker["slots"]["case"]["advised"] is True
 
 
+def test_urgent_words_typed_with_slips_still_get_the_advice(servers: Servers) -> None:
+    # Typed in a hurry on a phone: no word here is spelt as in the training data.
+    sender = new_sender()
+    servers.send(sender, "hello")
+    reply = servers.send(sender, "EMERGENY SHE IS LEAVNG")
+    assert_immediate_advice(reply.text)
+    latest = servers.tracker(sender)["latest_message"]
+    assert latest["intent"]["name"] == "urgent"
+    assert "golden_hour_corrected_text" not in latest  # the mended words stay internal
+
+
 def test_urgent_first_message_gets_advice_at_once(servers: Servers) -> None:
     reply = servers.send(new_sender(), "a man is waiting outside school to take her away")
     assert "not an emergency service" in reply.text
