@@ -72,11 +72,16 @@ def english_words() -> frozenset[str]:
 
 
 def welsh_words(catalogue: Path = WELSH_CATALOGUE) -> set[str]:
-    """Every word of the Welsh translations and of the answer-word list."""
+    """Every word of the Welsh translations (msgstr only) and of the answer-word list."""
+    from babel.messages.pofile import read_po
+
     words = {w for phrase in lexicon() for w in _ANY_WORD.findall(phrase)}
-    if catalogue.is_file():
-        text = catalogue.read_text(encoding="utf-8").lower()
-        words.update(_ANY_WORD.findall(text))
+    with catalogue.open("rb") as handle:
+        for message in read_po(handle, locale="cy"):
+            # A plural message's translation is a tuple of forms.
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            for form in forms:
+                words.update(_ANY_WORD.findall((form or "").lower()))
     return words
 
 

@@ -86,6 +86,8 @@ def test_one_slip_away_ranks_swaps_then_missed_then_extra_then_wrong_letters() -
 def test_welsh_guard_words_come_from_the_catalogue_and_the_answer_words() -> None:
     assert {"nage", "falle", "oes"} <= WELSH  # answer words
     assert "gwybod" in WELSH  # the Welsh catalogue
+    # Only the translations: the English source texts beside them are not Welsh.
+    assert not {"question", "trafficked"} & WELSH
 
 
 def _component(tmp_path: Path) -> tuple[SpellingNormaliser, LocalModelStorage, Resource]:
