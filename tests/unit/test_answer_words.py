@@ -22,6 +22,8 @@ from bot.nlp.answer_words import answer_intent, lexicon, normalise
         ("I don\u2019t know", "unsure"),  # a phone's curly apostrophe
         ("n/a", "skip"),
         ("URGENT", "urgent"),
+        ("In danger!", "urgent"),  # was read as inform
+        ("Argyfwng", "urgent"),  # Welsh "emergency"; was read as switch_language
         # Short answers the classifier once misread (cross-validation errors):
         ("Certainly.", "affirm"),  # was read as deny
         ("she is", "affirm"),  # was read as urgent
