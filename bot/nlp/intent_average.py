@@ -51,7 +51,7 @@ class AveragedLogisticRegression(LogisticRegressionClassifier):
             "ranking_length": 0,  # the whole ranking goes into the average
             "max_iter": 2000,  # converges (Rasa's 100 stops short on these features)
             "weight": 0.5,  # this model's share; the rest is the earlier classifier's
-            "output_ranking_length": 10,
+            "output_ranking_length": 10,  # 0: every intent, for a later average
         }
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -71,7 +71,7 @@ class AveragedLogisticRegression(LogisticRegressionClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(
                 INTENT_RANKING_KEY,
-                ranking[: self.config["output_ranking_length"]],
+                ranking[: self.config["output_ranking_length"] or None],
                 add_to_output=True,
             )
         return messages

@@ -90,3 +90,16 @@ def test_a_message_without_text_keeps_the_earlier_reading(tmp_path: Path) -> Non
     empty.set(INTENT, {"name": "deny", "confidence": 0.4})
     component.process([empty])
     assert empty.get(INTENT) == {"name": "deny", "confidence": 0.4}
+
+
+def test_an_output_ranking_length_of_0_keeps_every_intent(tmp_path: Path) -> None:
+    # A later reading (bot.nlp.tuned_encoder) averages over the whole ranking.
+    component = _trained(tmp_path)
+    ranked = _message("x", [1.0, 0.0], [1.0, 0.2])
+    ranked.set(INTENT_RANKING_KEY, [{"name": f"other{i}", "confidence": 0.0} for i in range(12)])
+    component.config["output_ranking_length"] = 0
+    component.process([ranked])
+    assert len(ranked.get(INTENT_RANKING_KEY)) == 14
+    component.config["output_ranking_length"] = 10
+    component.process([ranked])
+    assert len(ranked.get(INTENT_RANKING_KEY)) == 10
