@@ -40,6 +40,12 @@ def average_rankings(first: Ranking, second: Ranking, weight: float) -> Ranking:
     return sorted(mixed, key=lambda r: (-r["confidence"], r["name"]))
 
 
+def set_ranking(message: Message, ranking: Ranking, length: int) -> None:
+    """A best-first ranking as the message's intent and ranking (length 0: all of it)."""
+    message.set(INTENT, ranking[0], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking[: length or None], add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class AveragedLogisticRegression(LogisticRegressionClassifier):
     """Logistic regression whose ranking is averaged with the one already set."""
@@ -68,10 +74,5 @@ class AveragedLogisticRegression(LogisticRegressionClassifier):
             ranking = average_rankings(
                 before, message.get(INTENT_RANKING_KEY), self.config["weight"]
             )
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                ranking[: self.config["output_ranking_length"] or None],
-                add_to_output=True,
-            )
+            set_ranking(message, ranking, self.config["output_ranking_length"])
         return messages

@@ -45,7 +45,8 @@ BATCH = 64
 
 @lru_cache(maxsize=2)
 def load_encoder(path: str) -> tuple[Any, Any]:
-    """(tokenizer, forward pass) from a local folder; one copy per process.
+    """(tokenizer, forward pass) from a local folder; one copy per folder and process
+    (room for two: the pretrained encoder and its tuned copy, bot.nlp.tuned_encoder).
 
     The forward pass maps (input ids, attention mask, token types), int32 arrays of
     any batch size and length, to the last layer's token vectors. It is compiled

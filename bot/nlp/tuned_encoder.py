@@ -34,7 +34,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.intent_average import average_rankings
+from bot.nlp.intent_average import average_rankings, set_ranking
 from bot.nlp.sentence_encoder import MAX_PIECES, encode
 from bot.nlp.spelling import CORRECTED_TEXT
 
@@ -221,13 +221,10 @@ class TunedEncoderClassifier(GraphComponent, IntentClassifier):
         vectors = encode([_text(m) for m in readable], folder, self._config["scale"])
         for message, row in zip(readable, softmax(vectors @ kernel + bias), strict=True):
             mine = [{"name": n, "confidence": float(p)} for n, p in zip(names, row, strict=True)]
-            before = message.get(INTENT_RANKING_KEY) or []
-            ranking = average_rankings(before, mine, self._config["weight"]) if before else mine
-            ranking = sorted(ranking, key=lambda r: (-r["confidence"], r["name"]))
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                ranking[: self._config["output_ranking_length"]],
-                add_to_output=True,
-            )
+            before = message.get(INTENT_RANKING_KEY)
+            if before:
+                ranking = average_rankings(before, mine, self._config["weight"])
+            else:  # no earlier reading: this one stands alone
+                ranking = sorted(mine, key=lambda r: (-r["confidence"], r["name"]))
+            set_ranking(message, ranking, self._config["output_ranking_length"])
         return messages
