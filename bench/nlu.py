@@ -22,7 +22,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from bot.nlp.answer_words import answer_intent
+from bot.nlp.answer_lexicon import answer_intent
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_INTENTS = ("affirm", "deny", "unsure", "urgent")

@@ -44,7 +44,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.answer_words import lexicon
+from bot.nlp.answer_lexicon import lexicon
 
 ROOT = Path(__file__).resolve().parents[2]
 WELSH_CATALOGUE = ROOT / "locales" / "cy" / "LC_MESSAGES" / "messages.po"

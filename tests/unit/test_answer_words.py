@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlp.answer_words import answer_intent, lexicon, normalise
+from bot.nlp.answer_lexicon import answer_intent, lexicon, normalise
 
 
 @pytest.mark.parametrize(
