@@ -25,6 +25,7 @@ from bot.advice import format_contact
 from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
+from bot.nlp.answer_lexicon import answer_intent
 from bot.privacy.redact import redact
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
@@ -94,6 +95,9 @@ class Case:
     raised_at: str | None = None
     sharing: dict[str, Any] = field(default_factory=dict)
     told_redaction: bool = False  # the user has been told identifiers are removed
+    # A typed sentence read as "no" to the urgent question is being confirmed
+    # with the buttons before it is recorded (see _answer_engine_question).
+    confirming_no: bool = False
     # Training conversations only (bot/training/mode.py): the scenario being
     # played and how much of its vignette has been shown.
     training: dict[str, Any] | None = None
@@ -122,7 +126,7 @@ class Case:
             case.age = age
         if isinstance(raw.get("ref"), str) and REF_PATTERN.match(raw["ref"]):
             case.ref = raw["ref"]
-        for flag in ("advised", "told_redaction"):
+        for flag in ("advised", "told_redaction", "confirming_no"):
             if isinstance(raw.get(flag), bool):
                 setattr(case, flag, raw[flag])
         if isinstance(raw.get("raised_at"), str):
@@ -446,6 +450,8 @@ def _summary(kb: Knowledge, case: Case) -> list[Reply]:
 
 
 def _record(case: Case, qid: str, value: str) -> None:
+    if qid == URGENT:
+        case.confirming_no = False  # answered, however: nothing left to confirm
     case.answers[qid] = {"value": value, "how": None, "when": None, "note": None}
     if qid in case.history:
         case.history.remove(qid)
@@ -476,6 +482,12 @@ def _took_as(value: str) -> str:
     return _("I took that as \"{answer}\". Type 'back' if that is wrong.").format(
         answer=_answer_word(value)
     )
+
+
+def _read_not_listed(event: Event) -> bool:
+    """Whether the answer is typed words that the model read (a sentence, not a
+    button payload nor a whole-message answer word from the reviewed list)."""
+    return bool(event.words) and answer_intent(event.words) is None
 
 
 def _drop_category(kb: Knowledge, case: Case, category: str | None) -> None:
@@ -511,6 +523,16 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
             Reply(_("This question cannot be skipped, because it is about the child's safety.")),
             *ask(kb, case),
         ]
+    if qid == URGENT and value == "no" and not case.confirming_no and _read_not_listed(event):
+        # The one misreading that could cost a child: "she's not safe right now"
+        # taken as "no". A sentence (not a button, nor a listed answer word such as
+        # "nope") read as "no" here is confirmed once with the buttons first.
+        case.confirming_no = True
+        check = _(
+            'I read that as "No". This is the one answer I must not get wrong, so please '
+            "choose it with a button, or type yes, no or not sure."
+        )
+        return [Reply(check), *ask(kb, case)]
     before = assess(kb, case.context(), case.engine_answers())
     _record(case, qid, value)
     replies: list[Reply] = []

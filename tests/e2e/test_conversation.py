@@ -84,11 +84,14 @@ def test_high_concern_conversation_by_buttons_only(servers: Servers) -> None:
 def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
     sender = f"words-{uuid.uuid4().hex[:8]}"
     servers.send(sender, "hi, I'm worried about a pupil")
-    servers.send(sender, "no, not right now")
+    check = servers.send(sender, "no, not right now")
+    # a sentence read as "no" to the urgent question is confirmed once first
+    assert 'I read that as "No"' in check.text and "What is your role?" not in check.text
+    assert "What is your role?" in servers.send(sender, "no").text
     servers.send(sender, "I'm a teacher")
     servers.send(sender, "we're in England")
     reply = servers.send(sender, "at school")
-    turns = 5
+    turns = 6
     while "Check your answers" not in reply.text:
         if "How do you know?" in reply.text:
             reply = servers.send(sender, "I saw it myself, twice this week")

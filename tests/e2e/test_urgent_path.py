@@ -89,6 +89,10 @@ def test_no_immediate_danger_goes_on_to_the_questions(servers: Servers) -> None:
     sender = new_sender()
     servers.send(sender, "hello")
     reply = servers.send(sender, "no, not at the moment")
+    # a typed sentence read as "no" is confirmed once with the buttons
+    assert 'I read that as "No"' in reply.text
+    assert "/deny" in [b["payload"] for b in reply.buttons]
+    reply = servers.send(sender, "/deny")
     assert "What is your role?" in reply.text
     assert "Act now" not in reply.text
     # and it can still turn urgent later, then carry on where it was

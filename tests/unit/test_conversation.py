@@ -298,6 +298,7 @@ def test_case_round_trips_and_ignores_forgery(kb: Knowledge) -> None:
         answers={"urgent": {"value": "no", "how": None, "when": None, "note": None}},
         history=["urgent", "role"],
         sharing={"share_with": ["The police"], "child_told": False, "why_not": "risk"},
+        confirming_no=True,
     )
     assert Case.from_dict(case.to_dict(), kb) == case
     forged = Case.from_dict({"answers": {"urgent": {"value": "definitely"}}, "pending": ["x"]})
@@ -317,6 +318,7 @@ def test_case_round_trips_and_ignores_forgery(kb: Knowledge) -> None:
         ("pending", "screen:no_such_category"),
         ("pending", "summary_sent"),
         ("language", "fr"),
+        ("confirming_no", "yes"),
     ],
 )
 def test_forged_or_stale_case_values_are_dropped(kb: Knowledge, key: str, value: object) -> None:
@@ -425,13 +427,59 @@ def test_choices_match_whole_labels_and_welsh_without_accents() -> None:
 
 def test_a_typed_sentence_is_echoed_as_the_answer_it_was_read_as(kb: Knowledge) -> None:
     chat = Chat(kb)
-    text = chat.say("deny", "no, not at the moment")
-    assert 'I took that as "No"' in text and "What is your role?" in text
+    chat.say("deny")
     chat.context()
+    text = chat.say("deny", "no, nothing like that")
+    assert 'I took that as "No"' in text
     assert "I took that as" not in chat.say("deny", "no")  # a one-word answer needs no echo
     assert "I took that as" not in chat.say("deny", "/deny")  # nor does a button
     text = chat.say("unsure", "I have no way of knowing")
     assert 'I took that as "Not sure"' in text
+
+
+def test_a_sentence_read_as_no_to_the_urgent_question_is_confirmed_first(kb: Knowledge) -> None:
+    # "she's not safe right now" misread as "no" must not pass without a check.
+    chat = Chat(kb)
+    text = chat.say("deny", "she's not safe right now")
+    assert 'I read that as "No"' in text and "immediate danger" in text
+    assert chat.buttons()[:3] == ["/affirm", "/deny", "/unsure"]
+    assert URGENT not in chat.case.answers and chat.case.pending == URGENT
+    assert chat.case.confirming_no
+    text = chat.say("affirm", "/affirm")
+    assert text.startswith("Act now")
+    assert chat.case.answers[URGENT]["value"] == "yes" and not chat.case.confirming_no
+
+
+def test_a_confirmed_no_to_the_urgent_question_goes_on_to_the_context(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no, not at the moment")
+    text = chat.say("deny", "/deny")
+    assert "What is your role?" in text and "Act now" not in text
+    assert chat.case.answers[URGENT]["value"] == "no" and not chat.case.confirming_no
+
+
+def test_the_urgent_question_is_confirmed_once_only(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no, he's in lessons with me")
+    text = chat.say("deny", "no he really is fine right now")
+    assert 'I took that as "No"' in text and "What is your role?" in text
+    assert chat.case.answers[URGENT]["value"] == "no"
+
+
+@pytest.mark.parametrize("text", ["/deny", "no", "Nope", "not that I know of", "nac oes"])
+def test_a_button_or_listed_answer_word_needs_no_confirming(kb: Knowledge, text: str) -> None:
+    chat = Chat(kb)
+    assert "What is your role?" in chat.say("deny", text)
+    assert chat.case.answers[URGENT]["value"] == "no"
+
+
+def test_urgent_while_confirming_gives_the_advice_and_ends_the_check(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "she's not safe here")
+    assert chat.case.confirming_no
+    text = chat.urgent()
+    assert "Act now" in text and chat.case.answers[URGENT]["value"] == "yes"
+    assert not chat.case.confirming_no
 
 
 def test_a_typed_yes_to_the_urgent_question_gets_the_advice_first(kb: Knowledge) -> None:
