@@ -530,7 +530,7 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
         case.confirming_no = True
         check = _(
             'I read that as "No". This is the one answer I must not get wrong, so please '
-            "choose it with a button, or type yes, no or not sure."
+            "choose one of the answers below, or type yes, no or not sure."
         )
         return [Reply(check), *ask(kb, case)]
     before = assess(kb, case.context(), case.engine_answers())
