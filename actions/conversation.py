@@ -70,7 +70,7 @@ class ActionStop(GoldenHourAction):
     action_name = "action_stop"
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
-        return talk.stop(kb, case)
+        return talk.stop(kb, case, event_from(tracker), now())
 
 
 class ActionRedirect(GoldenHourAction):

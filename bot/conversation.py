@@ -26,6 +26,7 @@ from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
 from bot.nlp.answer_lexicon import answer_intent
+from bot.nlp.stop_cues import says_stop
 from bot.privacy.redact import redact
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
@@ -835,7 +836,18 @@ def help_turn(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
     return Turn((*replies, *ask(kb, case)), case)
 
 
-def stop(kb: Knowledge, case: Case) -> Turn:
+def stop(
+    kb: Knowledge, case: Case, event: Event | None = None, now: dt.datetime | None = None
+) -> Turn:
+    """End the conversation, but only when the user said stop: the model reads
+    other words as stop too ("continue"), and ending loses the case's place. A
+    message without a stop word is taken as an answer where the open question takes
+    words, else the same question is asked again."""
+    if event is not None and case.pending not in (None, DONE, ENDED) and not says_stop(event.text):
+        if _takes_words(case.pending) and now is not None:
+            return handle(kb, case, event, now)
+        note = Reply(_("Carrying on. To end the conversation, type 'stop'."))
+        return Turn((note, *ask(kb, case)), case)
     contacts = "\n".join(
         f"- {format_contact(kb, cid)}"
         for cid in ("police_emergency", "nspcc_helpline", "modern_slavery_helpline")

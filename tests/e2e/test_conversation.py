@@ -154,3 +154,18 @@ def test_typed_payloads_only_answer_the_open_question(servers: Servers) -> None:
     # and a yes cannot stand in for a nation
     servers.send(sender, "/affirm")
     assert servers.tracker(sender)["slots"]["case"]["nation"] is None
+
+
+def test_continue_typed_at_a_question_does_not_end_the_conversation(servers: Servers) -> None:
+    """Security finding: "continue" was read as stop and ended the case's place."""
+    sender = f"continue-{uuid.uuid4().hex[:8]}"
+    reply = servers.send(sender, "hello")
+    reply = servers.send(sender, press(reply, "/deny"))
+    reply = servers.send(sender, press(reply, "Teacher or school staff"))
+    before = pending(servers, sender)
+    reply = servers.send(sender, "continue")
+    assert "stopped here" not in reply.text
+    assert pending(servers, sender) == before
+    reply = servers.send(sender, "stop")
+    assert "stopped here" in reply.text
+    assert pending(servers, sender) == "ended"

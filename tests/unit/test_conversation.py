@@ -242,6 +242,37 @@ def test_stop_and_redirect(kb: Knowledge) -> None:
     assert "999" in text and "0808 800 5000" in text
 
 
+@pytest.mark.parametrize("words", ["continue", "Continue please", "parhau", "carry on", "go on"])
+def test_words_read_as_stop_without_a_stop_word_carry_on(kb: Knowledge, words: str) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    before = chat.case.pending
+    text = chat._take(talk.stop(kb, chat.case, Event("stop", words), NOW))
+    assert chat.case.pending == before != talk.ENDED
+    assert "type 'stop'" in text and "stopped here" not in text
+
+
+@pytest.mark.parametrize(
+    "words", ["stop", "STOP!", "/stop", "I want to stop", "I don't want to continue", "stopio"]
+)
+def test_a_stop_word_or_the_button_stops(kb: Knowledge, words: str) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    text = chat._take(talk.stop(kb, chat.case, Event("stop", words), NOW))
+    assert chat.case.pending == talk.ENDED and "stopped here" in text
+
+
+def test_words_read_as_stop_at_a_question_that_takes_words_are_the_answer(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    assert chat.case.pending in talk.CONTEXT_QUESTIONS
+    first = chat.case.pending
+    chat._take(talk.stop(kb, chat.case, Event("stop", "continue"), NOW))
+    assert chat.case.pending != talk.ENDED
+    assert chat.case.pending == first  # "continue" is no role: the same question again
+
+
 def test_out_of_scope_words_are_not_taken_as_answers(kb: Knowledge) -> None:
     chat = Chat(kb)
     chat.say("deny")
