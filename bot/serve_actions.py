@@ -1,9 +1,11 @@
 """Start the rasa_sdk action server the safe way.
 
 ``python -m bot.serve_actions [--port N]``: checks the guidance first (a broken
-knowledge file stops start-up with the problems listed), binds to loopback unless
-GOLDEN_HOUR_ACTION_HOST says otherwise (the action server has no authentication of
-its own), allows no cross-origin browser calls, and logs as JSON.
+knowledge file stops start-up with the problems listed), refuses to start without
+the shared secret that Rasa sends with every action call (bot/action_secret.py),
+answers any other caller 401 without running an action, binds to loopback unless
+GOLDEN_HOUR_ACTION_HOST says otherwise, allows no cross-origin browser calls, and
+logs as JSON.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ import logging
 import os
 import sys
 
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
 from bot import logs
+from bot.action_secret import HEADER, SecretMissing, allowed, configured_secret
 from bot.config import settings
 from bot.knowledge import KnowledgeError
 from bot.runtime import knowledge
@@ -38,6 +45,24 @@ async def _retention_loop(hours: float) -> None:
         await asyncio.sleep(hours * 3600)
 
 
+def build_app(secret: str) -> Sanic:
+    """rasa_sdk's app with the actions, answering only callers that send the secret."""
+    from rasa_sdk.endpoint import create_app
+
+    # Empty origins: no browser page may call the action server directly.
+    app = create_app("actions", cors_origins="")
+
+    @app.on_request
+    async def require_secret(request: Request) -> HTTPResponse | None:
+        if allowed(request.path, request.headers.get(HEADER), secret):
+            return None
+        # Refused before the body is read: no action runs and nothing is unsealed.
+        log.warning("action call refused", extra={"path": request.path[:64]})
+        return response.json({"error": "unauthorised"}, status=401)
+
+    return app
+
+
 def main(argv: list[str] | None = None) -> int:
     cfg = settings()
     parser = argparse.ArgumentParser(description=__doc__)
@@ -55,11 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for warning in kb.warnings:
         log.warning("guidance review due", extra={"detail": warning})
+    try:
+        secret = configured_secret()
+    except SecretMissing as exc:
+        print(exc, file=sys.stderr)
+        print("The action server did not start: it never runs without its secret.", file=sys.stderr)
+        return 2
 
-    from rasa_sdk.endpoint import create_app
-
-    # Empty origins: no browser page may call the action server directly.
-    app = create_app("actions", cors_origins="")
+    app = build_app(secret)
     every = os.environ.get("GOLDEN_HOUR_RETENTION_EVERY_HOURS")
     if every:
         app.add_task(_retention_loop(float(every)))

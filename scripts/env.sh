@@ -17,6 +17,10 @@ export GOLDEN_HOUR_RASA_PORT="${GOLDEN_HOUR_RASA_PORT:-5005}"
 export GOLDEN_HOUR_ACTION_HOST="${GOLDEN_HOUR_ACTION_HOST:-127.0.0.1}"
 export GOLDEN_HOUR_ACTION_PORT="${GOLDEN_HOUR_ACTION_PORT:-5055}"
 export GOLDEN_HOUR_ACTION_URL="${GOLDEN_HOUR_ACTION_URL:-http://127.0.0.1:${GOLDEN_HOUR_ACTION_PORT}/webhook}"
+# Rasa sends this with every action call and the action server refuses calls
+# without it. Unset, a random one for this run: both servers started from the
+# same shell see the same value. A deployment sets its own.
+export GOLDEN_HOUR_ACTION_SECRET="${GOLDEN_HOUR_ACTION_SECRET:-$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')}"
 export GOLDEN_HOUR_TRACKER_DB="${GOLDEN_HOUR_TRACKER_DB:-$RUN_DIR/conversations.db}"
 
 say() { printf '\033[1m[golden-hour]\033[0m %s\n' "$*"; }

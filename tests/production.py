@@ -46,6 +46,7 @@ def second_rasa(first: Servers, workdir: Path) -> Servers:
         endpoints=first.endpoints,
         extra_env=first.extra_env,
         data_key=first.data_key,
+        action_secret=first.action_secret,
     )
     other.start_rasa()
     return other

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -79,6 +80,8 @@ class Servers:
     endpoints: str = "endpoints.yml"
     # A throwaway key for notes and drafts at rest, as a deployment would set one.
     data_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
+    # The secret Rasa sends with every action call (bot/action_secret.py).
+    action_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     _procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -103,6 +106,7 @@ class Servers:
             GOLDEN_HOUR_TRACKER_DB=str(self.workdir / "conversations.db"),
             GOLDEN_HOUR_DATABASE_URL=f"sqlite:///{self.workdir / 'golden_hour.db'}",
             GOLDEN_HOUR_DATA_KEYS=self.data_key,
+            GOLDEN_HOUR_ACTION_SECRET=self.action_secret,
             GOLDEN_HOUR_LOG_LEVEL="INFO",
             LOG_LEVEL="INFO",  # Rasa's own level: the one production runs at
         )
