@@ -7,12 +7,20 @@ the same or another conversation brings the case back at the question it was on.
   GOLDEN_HOUR_STORE_KEY, or derived from the data key), so the table alone
   cannot be used to resume a case.
 - A code works once and expires (GOLDEN_HOUR_RESUME_DAYS, default 7).
-- Entry is rate-limited per conversation: after 5 wrong codes in 15 minutes every
-  further try is refused for the rest of that window. Because a guesser can open
-  new conversations at will, there is also a limit across all conversations
-  (GOLDEN_HOUR_RESUME_GLOBAL_FAILURES wrong codes in 15 minutes, default 100):
-  past it, every code entry is refused until the window moves on. A wrong code
-  gets the same answer as an expired one.
+- Entry is rate-limited per caller first: after 5 wrong codes in 15 minutes from
+  one conversation every further try from it is refused for the rest of that
+  window. A channel that knows more about who is calling than the conversation id
+  (a client address, say) passes it as ``callers``; each of those may make
+  CALLER_FAILURES wrong tries in the window.
+- Across all conversations the limit only slows guessing, it never locks everyone
+  out: past GOLDEN_HOUR_RESUME_GLOBAL_FAILURES wrong codes in 15 minutes (default
+  100) a caller that has already got a code wrong in the window is refused, so each
+  caller has one try instead of five, and a caller's first code is still checked:
+  a valid code from someone who has not been guessing still works. (One caller
+  flooding wrong codes used to refuse every valid code for 15 minutes.) Making a
+  new caller for each guess is what then limits a guesser: REST beyond loopback
+  needs a token, and SMS numbers and Teams accounts are not free. A wrong code gets
+  the same answer as an expired one.
 """
 
 from __future__ import annotations
@@ -21,21 +29,42 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
+from collections.abc import Sequence
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    not_,
+    select,
+)
 from sqlalchemy.engine import Engine
 
 from bot.store.crypto import derived_key
 from bot.store.db import metadata, naive_utc
 
+log = logging.getLogger("golden_hour.store.resume")
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_PATTERN = re.compile(rf"\b([{ALPHABET}]{{{CODE_LENGTH}}})\b", re.IGNORECASE)
 MAX_FAILURES = 5
+# Per channel identity (``callers``): an office behind one address has many users.
+CALLER_FAILURES = 20
 FAILURE_WINDOW = dt.timedelta(minutes=15)
+# resume_failures.who holds the conversation's pseudonym, or this prefix and a
+# channel identity; only the former count towards the global figure.
+_CALLER_PREFIX = "via:"
 
 resume_codes = Table(
     "resume_codes",
@@ -96,25 +125,46 @@ class ResumeStore:
             )
         return code
 
-    def blocked(self, who: str, now: dt.datetime) -> bool:
-        now = naive_utc(now)
-        recent = resume_failures.c.at > now - FAILURE_WINDOW
-        with self.engine.connect() as conn:
-            mine = conn.execute(
-                select(func.count())
-                .select_from(resume_failures)
-                .where(resume_failures.c.who == who, recent)
-            ).scalar_one()
-            everyone = conn.execute(
-                select(func.count()).select_from(resume_failures).where(recent)
-            ).scalar_one()
-        return mine >= MAX_FAILURES or everyone >= _global_limit()
+    def _failures(self, conn, keys: Sequence[str], since: dt.datetime) -> dict[str, int]:
+        rows = conn.execute(
+            select(resume_failures.c.who, func.count())
+            .where(resume_failures.c.who.in_(list(keys)), resume_failures.c.at > since)
+            .group_by(resume_failures.c.who)
+        ).all()
+        return {who: count for who, count in rows}
 
-    def take(self, code: str, who: str, now: dt.datetime) -> dict | None:
+    def _everyone(self, conn, since: dt.datetime) -> int:
+        return conn.execute(
+            select(func.count())
+            .select_from(resume_failures)
+            .where(
+                resume_failures.c.at > since,
+                not_(resume_failures.c.who.startswith(_CALLER_PREFIX)),
+            )
+        ).scalar_one()
+
+    def blocked(self, who: str, now: dt.datetime, callers: Sequence[str] = ()) -> bool:
+        """Whether this caller may not try a code now (see the module's docstring)."""
+        since = naive_utc(now) - FAILURE_WINDOW
+        keys = _keys(who, callers)
+        with self.engine.connect() as conn:
+            mine = self._failures(conn, keys, since)
+            everyone = self._everyone(conn, since)
+        if mine.get(who, 0) >= MAX_FAILURES:
+            return True
+        if any(mine.get(key, 0) >= CALLER_FAILURES for key in keys[1:]):
+            return True
+        # Under a guessing wave: one try per caller in the window.
+        return everyone >= _global_limit() and any(mine.values())
+
+    def take(
+        self, code: str, who: str, now: dt.datetime, callers: Sequence[str] = ()
+    ) -> dict | None:
         """The paused case for a code (and the code is used up), or None for a wrong,
-        expired or rate-limited try."""
+        expired or rate-limited try. ``who`` is the conversation's pseudonym;
+        ``callers`` any channel identities of the caller (keyed digests)."""
         now = naive_utc(now)
-        if self.blocked(who, now):
+        if self.blocked(who, now, callers):
             return None
         digest = code_hash(code)
         with self.engine.begin() as conn:
@@ -128,8 +178,20 @@ class ResumeStore:
                 conn.execute(
                     delete(resume_failures).where(resume_failures.c.at <= now - FAILURE_WINDOW)
                 )
-                conn.execute(insert(resume_failures).values(who=who, at=now))
+                conn.execute(
+                    insert(resume_failures), [{"who": k, "at": now} for k in _keys(who, callers)]
+                )
+                if self._everyone(conn, now - FAILURE_WINDOW) == _global_limit():
+                    log.warning(
+                        "many wrong resume codes: one try per caller for now",
+                        extra={"window_minutes": FAILURE_WINDOW.seconds // 60},
+                    )
                 return None
             conn.execute(delete(resume_codes).where(resume_codes.c.code_hash == digest))
         case = json.loads(row.case_json)
         return case if isinstance(case, dict) else None
+
+
+def _keys(who: str, callers: Sequence[str]) -> list[str]:
+    """The rows a failure is counted under: the conversation, then each identity."""
+    return [who, *(f"{_CALLER_PREFIX}{c}"[:64] for c in callers if c)]

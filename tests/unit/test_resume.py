@@ -14,6 +14,7 @@ from bot.knowledge import load_knowledge
 from bot.store.db import metadata
 from bot.store.resume import (
     ALPHABET,
+    CALLER_FAILURES,
     CODE_LENGTH,
     MAX_FAILURES,
     ResumeStore,
@@ -63,16 +64,56 @@ def test_entry_is_rate_limited(store: ResumeStore) -> None:
     assert store.take(code, "guesser", NOW + dt.timedelta(minutes=16)) is not None
 
 
-def test_many_senders_cannot_share_out_the_guessing(
+def test_many_senders_only_slow_the_guessing_each_gets_one_try(
     store: ResumeStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES", "12")
     code = store.save({"pending": "role"}, NOW)
     for n in range(12):  # each sender stays under its own limit
         assert store.take("WRONGCDE", f"guesser-{n}", NOW) is None
-    assert store.take(code, "honest", NOW) is None  # everyone waits out the window
-    later = NOW + dt.timedelta(minutes=16)
-    assert store.take(code, "honest", later) == {"pending": "role"}
+    # Past the global figure a caller that has guessed wrong has no second try in
+    # the window, even with a right code (it had five before) ...
+    assert store.take(code, "guesser-0", NOW) is None
+    # ... but a caller's first code is still checked: the honest user gets in.
+    assert store.take(code, "honest", NOW) == {"pending": "role"}
+
+
+def test_finding_7_a_flood_of_wrong_codes_does_not_lock_everyone_out(
+    store: ResumeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 110 wrong codes from 22 new REST ids (the default global figure is 100).
+    monkeypatch.delenv("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES", raising=False)
+    code = store.save({"pending": "nation", "role": "health"}, NOW)
+    for n in range(22):
+        for _ in range(MAX_FAILURES):
+            assert store.take("WRONGCDE", f"attacker-{n}", NOW) is None
+    assert store.take(code, "victim", NOW + dt.timedelta(seconds=8)) == {
+        "pending": "nation",
+        "role": "health",
+    }
+
+
+def test_a_channel_identity_limits_a_caller_that_changes_its_conversation_id(
+    store: ResumeStore,
+) -> None:
+    code = store.save({"pending": "role"}, NOW)
+    for n in range(CALLER_FAILURES):
+        assert store.take("WRONGCDE", f"fresh-{n}", NOW, callers=["address-1"]) is None
+    # A new conversation id from the same address: refused, even with the right code.
+    assert store.take(code, "fresh-new", NOW, callers=["address-1"]) is None
+    # Another address is not affected, and identities do not count twice globally.
+    assert store.take(code, "other", NOW, callers=["address-2"]) == {"pending": "role"}
+
+
+def test_identities_do_not_add_to_the_global_figure(
+    store: ResumeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES", "4")
+    code = store.save({"pending": "role"}, NOW)
+    for n in range(3):
+        store.take("WRONGCDE", f"g-{n}", NOW, callers=[f"a-{n}", f"b-{n}"])
+    # 3 failures, not 9: not yet one try per caller, so g-0 may try again.
+    assert store.take(code, "g-0", NOW, callers=["a-0", "b-0"]) == {"pending": "role"}
 
 
 def test_find_code_in_words() -> None:
