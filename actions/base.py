@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import re
 from abc import ABC, abstractmethod
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,18 @@ _NUMBER_WORDS = {
 }
 
 
+# The case whose resume code this action call has just taken (set by
+# ActionResume): the only case a conversation may take over from another. One
+# action call is one asyncio task, so concurrent calls never see each other's.
+_resumed_ref: ContextVar[str | None] = ContextVar("golden_hour_resumed_ref", default=None)
+
+
+def took_resume_code(ref: str | None) -> None:
+    """Called once a resume code has been used up: this conversation may now save
+    the case, which moves to it from the conversation that paused it."""
+    _resumed_ref.set(ref)
+
+
 def event_from(tracker: Tracker) -> Event:
     """What the user did, from Rasa's parse of the latest message."""
     latest = tracker.latest_message or {}
@@ -111,6 +124,7 @@ class GoldenHourAction(Action, ABC):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[EventType]:
+        _resumed_ref.set(None)
         try:
             kb = knowledge()
             case = Case.from_dict(open_case(tracker.get_slot(CASE_SLOT)), kb)
@@ -202,8 +216,10 @@ class GoldenHourAction(Action, ABC):
         return True
 
     def _save(self, kb: Knowledge, result: Turn, tracker: Tracker) -> bool:
-        """Save the case to the store; False if that failed (database down)."""
+        """Save the case to the store; False if that failed (database down, or the
+        case belongs to another conversation)."""
         from bot.logs import pseudonym
+        from bot.store.cases import case_owner
         from bot.store.record import record_turn
 
         try:
@@ -214,8 +230,10 @@ class GoldenHourAction(Action, ABC):
                 result.replies,
                 channel=tracker.get_latest_input_channel() or "unknown",
                 who=pseudonym(tracker.sender_id),
+                owner=case_owner(tracker.sender_id),
                 action=self.name(),
                 now=now(),
+                claim=result.case.ref is not None and _resumed_ref.get() == result.case.ref,
             )
         except Exception as exc:
             log.error(

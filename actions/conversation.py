@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-from actions.base import GoldenHourAction, event_from, now, slot_value
+from actions.base import GoldenHourAction, event_from, now, slot_value, took_resume_code
 from bot import conversation as talk
 from bot.conversation import Case, Turn
 from bot.knowledge import Knowledge
@@ -118,6 +118,8 @@ class ActionResume(GoldenHourAction):
         if code is not None:
             raw = _resume_store().take(code, pseudonym(tracker.sender_id), now())
             restored = Case.from_dict(open_case(raw), kb) if raw is not None else None
+            if restored is not None:
+                took_resume_code(restored.ref)
         if case.pending is None and restored is None:
             case = talk.opening(now(), case.language).case
         return talk.resumed(kb, restored, case)

@@ -10,11 +10,20 @@ The audit trail names the action and the channel, never the message text.
 Saving is an upsert of the whole case, so a turn that could not be saved (the
 database was down) is caught up by the next turn that can: nothing is lost while
 the conversation itself lives in Rasa's tracker.
+
+A case belongs to the conversation that made it: the store keeps a keyed digest
+of that conversation's sender id (``owner``) and refuses a save from any other
+(CaseNotYours), so a case reference put in another conversation's slot can never
+overwrite the case. The one way a case moves is a resume code: the conversation
+that takes the code claims the case (``claim=True``). Cases saved before owners
+were kept have none; the first conversation that saves one again becomes its owner.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +39,9 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -52,6 +63,9 @@ cases = Table(
     Column("going_missing", String(16)),
     Column("concern", String(16)),
     Column("status", String(16), nullable=False),  # open | done | ended
+    # Keyed digest of the sender id of the conversation the case belongs to
+    # (case_owner()); NULL for a case saved before owners were kept.
+    Column("owner", String(64)),
 )
 answers = Table(
     "answers",
@@ -85,6 +99,18 @@ audit = Table(
     Column("channel", String(32), nullable=False),
     Column("action", String(64), nullable=False),
 )
+
+
+class CaseNotYours(Exception):
+    """A save for a case that belongs to another conversation."""
+
+
+def case_owner(sender_id: str) -> str:
+    """The digest that stands for a conversation in the store: HMAC-SHA256 of its
+    sender id, keyed like the resume codes (GOLDEN_HOUR_STORE_KEY, or derived from
+    the data key), so the table alone does not name the conversation."""
+    key = crypto.derived_key("resume-codes", "GOLDEN_HOUR_STORE_KEY")
+    return hmac.new(key, f"case-owner:{sender_id}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -124,12 +150,26 @@ class CaseStore:
                 )
             )
 
-    def save(self, snap: Snapshot, *, who: str, action: str, now: dt.datetime) -> None:
+    def save(
+        self,
+        snap: Snapshot,
+        *,
+        who: str,
+        action: str,
+        now: dt.datetime,
+        owner: str | None = None,
+        claim: bool = False,
+    ) -> None:
         """Upsert the case, its answers and any new draft, and add an audit line,
-        in one transaction."""
+        in one transaction. ``owner`` is the saving conversation's case_owner()
+        (every turn passes it: bot/store/record.py); a case that belongs to another
+        conversation raises CaseNotYours and nothing is written, unless ``claim``
+        (the conversation has just taken the case's resume code) moves it to this
+        one. A save without an owner (tools, tests) may only write a case that
+        has none."""
         now = naive_utc(now)
         with self.engine.begin() as conn:
-            self._upsert_case(conn, snap, now)
+            self._upsert_case(conn, snap, owner, claim, now)
             self._sync_answers(conn, snap, now)
             if snap.draft is not None:
                 self._add_draft(conn, snap.ref, snap.draft, now)
@@ -139,7 +179,9 @@ class CaseStore:
                 )
             )
 
-    def _upsert_case(self, conn: Connection, snap: Snapshot, now: dt.datetime) -> None:
+    def _upsert_case(
+        self, conn: Connection, snap: Snapshot, owner: str | None, claim: bool, now: dt.datetime
+    ) -> None:
         values = {
             "updated_at": now,
             "channel": snap.channel,
@@ -151,9 +193,18 @@ class CaseStore:
             "concern": snap.concern,
             "status": snap.status,
         }
-        done = conn.execute(update(cases).where(cases.c.ref == snap.ref).values(**values))
-        if done.rowcount == 0:
-            conn.execute(insert(cases).values(ref=snap.ref, created_at=now, **values))
+        mine = cases.c.owner.is_(None)
+        if owner is not None:
+            values["owner"] = owner
+            # The ownership check is part of the update itself, so two
+            # conversations saving at once cannot both pass it.
+            mine = true() if claim else or_(mine, cases.c.owner == owner)
+        done = conn.execute(update(cases).where(cases.c.ref == snap.ref, mine).values(**values))
+        if done.rowcount:
+            return
+        if conn.execute(select(cases.c.ref).where(cases.c.ref == snap.ref)).first() is not None:
+            raise CaseNotYours(snap.ref)
+        conn.execute(insert(cases).values(ref=snap.ref, created_at=now, **values))
 
     def _sync_answers(self, conn: Connection, snap: Snapshot, now: dt.datetime) -> None:
         rows = conn.execute(

@@ -43,11 +43,21 @@ def record_turn(
     *,
     channel: str,
     who: str,
+    owner: str,
     action: str,
     now: dt.datetime,
+    claim: bool = False,
 ) -> bool:
-    """Save the case after a turn. False when there is no case to save yet."""
+    """Save the case after a turn. False when there is no case to save yet. Raises
+    CaseNotYours if the case belongs to another conversation (see CaseStore.save)."""
     if case.ref is None:
         return False
-    store.save(snapshot(kb, case, replies, channel), who=who, action=action, now=now)
+    store.save(
+        snapshot(kb, case, replies, channel),
+        who=who,
+        owner=owner,
+        action=action,
+        now=now,
+        claim=claim,
+    )
     return True

@@ -3,6 +3,7 @@ project's domain."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation as acts
 from actions.base import GoldenHourAction, event_from, parse_age
 from bot.conversation import Case
+from bot.logs import pseudonym
+from bot.store.cases import CaseStore
 from bot.store.sealed import open_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,9 +27,11 @@ def domain() -> dict:
     return yaml.safe_load((ROOT / "domain.yml").read_text())
 
 
-def tracker(case: dict | None, intent: str, text: str = "", entities=()) -> Tracker:
+def tracker(
+    case: dict | None, intent: str, text: str = "", entities=(), sender: str = "unit"
+) -> Tracker:
     return Tracker(
-        sender_id="unit",
+        sender_id=sender,
         slots={"case": case},
         latest_message={
             "text": text,
@@ -163,3 +168,101 @@ async def test_a_sentence_at_the_note_is_the_note_whatever_it_reads_as(
     assert after.ref == "GHABCDEFGH"
     assert after.answers["missing_episodes"]["note"] == words
     assert not (after.pending or "").startswith("evidence:")
+
+
+# --- a case belongs to its conversation (security findings, 3) ------------------------
+
+
+@pytest.fixture
+def case_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_key: Path) -> CaseStore:
+    from bot.store.db import engine
+
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    monkeypatch.setenv("GOLDEN_HOUR_DATABASE_URL", url)
+    return CaseStore(engine(url))
+
+
+async def answered_case(domain: dict, sender: str) -> dict:
+    """A conversation that has reached the going-missing questions, as its slot."""
+    case = Case(pending="role", ref="GHVKTMP234", advised=False)
+    case.answers["urgent"] = {"value": "no", "how": None, "when": None, "note": None}
+    case.history = ["urgent"]
+    slot = case.to_dict()
+    for intent, value in [
+        ("inform", "role.teacher"),
+        ("inform", "nation.england"),
+        ("inform", "setting.school"),
+    ]:
+        choice = [{"entity": "choice", "value": value}]
+        payload = f'/inform{{"choice": "{value}"}}'
+        events = await acts.ActionAnswer().run(
+            CollectingDispatcher(), tracker(slot, intent, payload, choice, sender=sender), domain
+        )
+        (slot,) = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "case"]
+    return slot
+
+
+async def test_a_forged_slot_naming_another_case_cannot_overwrite_it(
+    domain: dict, case_db: CaseStore
+) -> None:
+    victim = await answered_case(domain, sender="victim-conversation")
+    stored = case_db.case("GHVKTMP234")
+    assert stored is not None and stored["answers"] and stored["setting"] == "school"
+    # Finding 3: another conversation's slot with the victim's ref and no answers.
+    forged = {**victim, "answers": {}, "history": [], "role": None, "setting": None}
+    d = CollectingDispatcher()
+    await acts.ActionAnswer().run(
+        d, tracker(forged, "affirm", "yes", sender="attacker-local"), domain
+    )
+    assert case_db.case("GHVKTMP234") == stored  # answers, role and setting all kept
+    who = [w for w, _channel, _action in case_db.audit_trail("GHVKTMP234")]
+    assert pseudonym("attacker-local") not in who
+    # The attacker's conversation is told its step was not saved (with the contacts).
+    text = "\n".join(m["text"] for m in d.messages)
+    assert "could not save" in text and "999" in text
+
+
+async def test_a_resumed_case_moves_to_the_conversation_that_took_the_code(
+    domain: dict, case_db: CaseStore
+) -> None:
+    slot = await answered_case(domain, sender="first-conversation")
+    d = CollectingDispatcher()
+    await acts.ActionPause().run(
+        d, tracker(slot, "pause", "pause", sender="first-conversation"), domain
+    )
+    code = re.search(r"resume code is ([A-Z0-9]{8})", d.messages[0]["text"]).group(1)
+
+    d = CollectingDispatcher()
+    events = await acts.ActionResume().run(
+        d, tracker(None, "resume", f"resume {code}", sender="second-conversation"), domain
+    )
+    assert "could not save" not in "\n".join(m["text"] for m in d.messages)
+    resumed = next(e["value"] for e in events if e["event"] == "slot" and e["name"] == "case")
+    assert resumed["ref"] == "GHVKTMP234"
+    # The new conversation answers on and its answers are kept ...
+    d = CollectingDispatcher()
+    await acts.ActionAnswer().run(
+        d, tracker(resumed, "affirm", "yes", sender="second-conversation"), domain
+    )
+    assert "could not save" not in "\n".join(m["text"] for m in d.messages)
+    stored = case_db.case("GHVKTMP234")
+    assert stored is not None and len(stored["answers"]) > len(slot["answers"])
+    # ... and the conversation that paused it can no longer write to it.
+    before = case_db.case("GHVKTMP234")
+    stale = {**slot, "answers": {}}
+    await acts.ActionAnswer().run(
+        CollectingDispatcher(), tracker(stale, "affirm", "yes", sender="first-conversation"), domain
+    )
+    assert case_db.case("GHVKTMP234") == before
+
+
+async def test_a_wrong_code_moves_no_case(domain: dict, case_db: CaseStore) -> None:
+    victim = await answered_case(domain, sender="victim-conversation")
+    stored = case_db.case("GHVKTMP234")
+    forged = {**victim, "answers": {}}
+    await acts.ActionResume().run(
+        CollectingDispatcher(),
+        tracker(forged, "resume", "resume ABCDEFGH", sender="attacker-local"),
+        domain,
+    )
+    assert case_db.case("GHVKTMP234") == stored

@@ -16,7 +16,7 @@ from bot import conversation as talk
 from bot.conversation import Event
 from bot.knowledge import Knowledge, load_knowledge
 from bot.store import crypto
-from bot.store.cases import CaseStore, Snapshot
+from bot.store.cases import CaseNotYours, CaseStore, Snapshot, case_owner
 from bot.store.db import engine
 from bot.store.record import record_turn, snapshot
 from bot.store.retention import purge, purge_conversations
@@ -150,7 +150,15 @@ def test_a_real_conversation_is_recorded_turn_by_turn(kb: Knowledge, store: Case
     for event in events:
         turn = talk.handle(kb, turn.case, event, NOW)
         assert record_turn(
-            store, kb, turn.case, turn.replies, channel="rest", who="p", action="x", now=NOW
+            store,
+            kb,
+            turn.case,
+            turn.replies,
+            channel="rest",
+            who="p",
+            owner=case_owner("rest-user"),
+            action="x",
+            now=NOW,
         )
     case = store.case(turn.case.ref)
     assert case is not None and case["nation"] == "wales" and case["going_missing"] == "high"
@@ -160,7 +168,9 @@ def test_a_real_conversation_is_recorded_turn_by_turn(kb: Knowledge, store: Case
 
 def test_no_case_yet_means_nothing_to_record(kb: Knowledge, store: CaseStore) -> None:
     paused = talk.paused(kb, talk.opening(NOW).case, "ABCDEFGH").case
-    assert not record_turn(store, kb, paused, (), channel="rest", who="p", action="x", now=NOW)
+    assert not record_turn(
+        store, kb, paused, (), channel="rest", who="p", owner="o", action="x", now=NOW
+    )
     assert store.count() == 0
 
 
@@ -294,3 +304,53 @@ def test_a_teams_users_training_mode_is_kept_and_purged(store: CaseStore) -> Non
     assert modes.leave("teams-b") is True
     assert modes.leave("teams-b") is False
     assert modes.training_sender("teams-b") is None
+
+
+# --- a case belongs to its conversation (security findings, 3) ------------------------
+
+
+def test_another_conversation_cannot_overwrite_a_case(store: CaseStore) -> None:
+    victim, attacker = case_owner("web-victim"), case_owner("attacker-local")
+    store.save(snap(), who="v", owner=victim, action="action_answer", now=NOW)
+    before = store.case("GHABCDEFGH")
+    assert before is not None and len(before["answers"]) == 2
+    # Finding 3: the victim's ref in another conversation's slot, with no answers.
+    with pytest.raises(CaseNotYours):
+        store.save(snap(answers={}, role=None), who="a", owner=attacker, action="x", now=NOW)
+    assert store.case("GHABCDEFGH") == before
+    assert store.audit_trail("GHABCDEFGH") == [("v", "rest", "action_answer")]
+    # A save that names no conversation cannot write an owned case either.
+    with pytest.raises(CaseNotYours):
+        store.save(snap(answers={}), who="a", action="x", now=NOW)
+    assert store.case("GHABCDEFGH") == before
+
+
+def test_a_resume_code_moves_the_case_to_the_conversation_that_took_it(
+    store: CaseStore,
+) -> None:
+    first, second = case_owner("sms-first"), case_owner("web-second")
+    store.save(snap(), who="1", owner=first, action="action_pause", now=NOW)
+    later = NOW + dt.timedelta(minutes=5)
+    moved = snap(status="done")
+    store.save(moved, who="2", owner=second, action="action_resume", now=later, claim=True)
+    store.save(moved, who="2", owner=second, action="action_answer", now=later)
+    case = store.case("GHABCDEFGH")
+    assert case is not None and case["owner"] == second and case["status"] == "done"
+    with pytest.raises(CaseNotYours):  # the conversation that paused it has let it go
+        store.save(snap(answers={}), who="1", owner=first, action="x", now=later)
+
+
+def test_a_case_saved_before_owners_is_taken_by_its_next_save(store: CaseStore) -> None:
+    store.save(snap(), who="p", action="a", now=NOW)  # no owner, as before the migration
+    assert store.case("GHABCDEFGH")["owner"] is None
+    mine = case_owner("rest-user")
+    store.save(snap(status="done"), who="p", owner=mine, action="b", now=NOW)
+    assert store.case("GHABCDEFGH")["owner"] == mine
+    with pytest.raises(CaseNotYours):
+        store.save(snap(), who="q", owner=case_owner("someone-else"), action="c", now=NOW)
+
+
+def test_the_owner_is_a_keyed_digest_not_the_sender_id(store: CaseStore) -> None:
+    owner = case_owner("web-abc123")
+    assert len(owner) == 64 and "abc123" not in owner
+    assert owner != case_owner("web-abc124") and owner == case_owner("web-abc123")
