@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,11 +27,26 @@ class Settings:
     health_timeout_s: float
     # Logging
     log_level: str
+    # REST channel: when set, every webhook post needs "Authorization: Bearer <token>";
+    # unset, REST answers only on a server that listens on loopback (bot/channels/rest_door.py)
+    rest_token: str | None = field(default=None, repr=False)
+    # Trainer view: wrong passwords per address, and from everyone, in one window
+    # before it answers 429 (bot/channels/lockout.py)
+    trainer_failures_per_address: int = 5
+    trainer_failures_global: int = 50
+    trainer_lockout_window_s: float = 15 * 60
+    # Widget credentials last this long from issue, then the user gets a new session
+    widget_session_hours: float = 12
 
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
 
 
 @lru_cache(maxsize=1)
@@ -46,4 +61,9 @@ def settings() -> Settings:
         action_port=_int("GOLDEN_HOUR_ACTION_PORT", 5055),
         health_timeout_s=float(os.environ.get("GOLDEN_HOUR_HEALTH_TIMEOUT", "2")),
         log_level=os.environ.get("GOLDEN_HOUR_LOG_LEVEL", "INFO").upper(),
+        rest_token=os.environ.get("GOLDEN_HOUR_REST_TOKEN", "").strip() or None,
+        trainer_failures_per_address=_int("GOLDEN_HOUR_TRAINER_MAX_FAILURES", 5),
+        trainer_failures_global=_int("GOLDEN_HOUR_TRAINER_GLOBAL_FAILURES", 50),
+        trainer_lockout_window_s=_float("GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS", 15 * 60),
+        widget_session_hours=_float("GOLDEN_HOUR_WIDGET_SESSION_HOURS", 12),
     )

@@ -4,6 +4,12 @@ message text in logs, and a health endpoint.
 Configured in credentials.yml as ``bot.channels.rest.SafeRestInput``; it serves
 ``POST /webhooks/rest/webhook`` (same body as Rasa's REST channel:
 ``{"sender": "...", "message": "..."}``) and ``GET /webhooks/rest/health``.
+
+Who may post is decided by bot/channels/rest_door.py: a bearer token
+(GOLDEN_HOUR_REST_TOKEN), or, without one, only a server that listens on loopback.
+``GET /webhooks/rest/`` and ``/health`` stay open for probes: they touch no
+conversation. ``require_token: true`` in the credentials (the production file)
+refuses every post while no token is set, wherever the server listens.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels import inbound, safety_net
+from bot.channels import inbound, rest_door, root_route, safety_net
 from bot.config import settings
 
 log = logging.getLogger("golden_hour.channels.rest")
@@ -35,13 +41,29 @@ class SafeRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
-        return cls(turn_timeout_s=float(credentials.get("turn_timeout_s", 20)))
+        return cls(
+            turn_timeout_s=float(credentials.get("turn_timeout_s", 20)),
+            require_token=credentials.get("require_token") is True,
+        )
 
-    def __init__(self, turn_timeout_s: float = 20) -> None:
+    def __init__(self, turn_timeout_s: float = 20, require_token: bool = False) -> None:
         logs.configure(settings().log_level)
         self.turn_timeout_s = float(os.environ.get("GOLDEN_HOUR_TURN_TIMEOUT", turn_timeout_s))
+        self.require_token = require_token
+        # Decided once the server knows where it listens (before_server_start).
+        self.door: rest_door.Door | None = None
         # Built now, at server start: broken guidance stops the server here.
         self.safety_text = safety_net.install()
+
+    def open_door(self, app: Any) -> rest_door.Door:
+        """Decide who may post, from where ``app`` listens, and say so in the log."""
+        host = rest_door.listening_host(app)
+        self.door = rest_door.door_for(
+            settings().rest_token, host=host, require_token=self.require_token
+        )
+        level = logging.WARNING if self.door.mode == "closed" else logging.INFO
+        log.log(level, "rest door", extra={"rest_door": self.door.mode, "why": self.door.why})
+        return self.door
 
     def _answer(self, recipient: str, text: str, status: int) -> HTTPResponse:
         messages = [
@@ -53,6 +75,11 @@ class SafeRestInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("golden_hour_rest", __name__)
         cfg = settings()
+        root_route.on_start(bp)
+
+        @bp.listener("before_server_start")
+        async def _decide_door(app: Any, _loop: Any) -> None:
+            self.open_door(app)
 
         @bp.route("/", methods=["GET"])
         async def alive(_request: Request) -> HTTPResponse:
@@ -73,6 +100,16 @@ class SafeRestInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            door = self.door or self.open_door(request.app)
+            refused = rest_door.admit(door, request.headers.get("authorization"))
+            if refused is not None:
+                log.info("REST post refused", extra={"channel": "rest", "reason": refused.reason})
+                headers = {"WWW-Authenticate": 'Bearer realm="golden-hour-rest"'}
+                return response.json(
+                    {"error": refused.reason, "message": refused.message},
+                    status=refused.status,
+                    headers=headers if refused.status == 401 else None,
+                )
             try:
                 body = request.json
             except Exception:
