@@ -24,6 +24,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from bot.store.private_files import narrow, owner_only, tighten_umask
+
 DEFAULT_KEY_FILE = Path(__file__).resolve().parents[2] / ".run" / "data.key"
 
 
@@ -38,11 +40,20 @@ def _keys() -> tuple[bytes, ...]:
         return keys
     path = Path(os.environ.get("GOLDEN_HOUR_DATA_KEY_FILE") or DEFAULT_KEY_FILE)
     try:
+        _owner_only_once(path)
         return (path.read_text(encoding="ascii").strip().encode(),)
     except OSError as exc:
         raise KeyMissing(
             "no data key: set GOLDEN_HOUR_DATA_KEYS or create GOLDEN_HOUR_DATA_KEY_FILE"
         ) from exc
+
+
+@lru_cache(maxsize=4)
+def _owner_only_once(path: Path) -> None:
+    """An existing key file is narrowed to 0600 the first time a process reads it
+    (it may have been copied into place with wider bits). Raises OSError, and
+    remembers nothing, when there is no such file."""
+    narrow(path)
 
 
 @lru_cache(maxsize=4)
@@ -77,15 +88,16 @@ def new_key() -> str:
 
 
 def ensure_key_file(path: Path | None = None) -> Path:
-    """Create the local key file for the embedded default if it does not exist
-    (readable by its owner only). Returns its path."""
+    """Create the local key file for the embedded default if it does not exist;
+    either way it is left readable by its owner only (0600). Returns its path."""
     path = path or Path(os.environ.get("GOLDEN_HOUR_DATA_KEY_FILE") or DEFAULT_KEY_FILE)
+    tighten_umask()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(new_key() + "\n")
-    return path
+    return owner_only(path)
 
 
 if __name__ == "__main__":  # `python -m bot.store.crypto`: make the local key

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+
+from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask
 
 metadata = MetaData()
 DEFAULT_DB = Path(__file__).resolve().parents[2] / ".run" / "golden_hour.db"
@@ -67,8 +69,13 @@ def engine(url: str | None = None) -> Engine:
 
 @lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        # Readable by the owner only, also when the file was made 0644 before,
+        # and so are the -journal / -wal files SQLite makes from now on.
+        tighten_umask()
+        if (path := sqlite_path(parsed.database)) is not None:
+            sqlite_owner_only(path)
     eng = create_engine(url, future=True, pool_pre_ping=True)
     if eng.dialect.name == "sqlite":
         event.listen(eng, "connect", _sqlite_foreign_keys)
