@@ -7,6 +7,13 @@ it on ``rasa.core.processor`` and carries on without the action's events, so the
 user would otherwise get silence. A log filter on that logger notes each such
 error in a per-turn bucket held in a ContextVar (one asyncio task per turn, so
 concurrent turns never see each other's buckets).
+
+How a failed tracker store is seen: Rasa's FailSafeTrackerStore swallows the
+error and goes on with an empty conversation, so the tracker store itself notes
+the failure in the same bucket (``note_failure``; bot/channels/tracker_store.py).
+Such a turn is answered with the safety message alone: what it said was either a
+fresh greeting (the conversation could not be read) or a step the conversation
+will not remember (it could not be written).
 """
 
 from __future__ import annotations
@@ -28,6 +35,19 @@ log = logging.getLogger("golden_hour.channels")
 
 _turn_errors: ContextVar[list[str] | None] = ContextVar("golden_hour_turn_errors", default=None)
 _WATCHED_LOGGERS = ("rasa.core.processor",)
+# What a failure noted by the tracker store is called in the bucket.
+TRACKER_STORE = "tracker_store"
+
+
+def note_failure(source: str) -> None:
+    """Note a failure of ``source`` for the turn running now (nothing outside a turn)."""
+    bucket = _turn_errors.get()
+    if bucket is not None:
+        bucket.append(source)
+
+
+def failed_this_turn(source: str) -> bool:
+    return source in (_turn_errors.get() or ())
 
 
 class _TurnErrorFilter(logging.Filter):
@@ -62,7 +82,7 @@ def _note_failure(task: asyncio.Future) -> None:
 @dataclass
 class TurnResult:
     messages: list[dict]
-    # "ok", "action_failed", "timeout" or "error"
+    # "ok", "action_failed", "tracker_failed", "timeout" or "error"
     outcome: str
 
 
@@ -100,13 +120,14 @@ async def run_turn(
     task.add_done_callback(_note_failure)
     try:
         errors = await asyncio.wait_for(asyncio.shield(task), timeout=timeout_s)
-        outcome = "action_failed" if errors else "ok"
+        outcome = _outcome(errors)
     except asyncio.TimeoutError:
         outcome = "timeout"
     except Exception:
         outcome = "error"  # logged once, by _note_failure
 
-    messages = list(collector.messages)
+    # A turn the tracker store failed is not kept: its replies would mislead.
+    messages = [] if outcome == "tracker_failed" else list(collector.messages)
     if outcome != "ok":
         messages.append(safety_payload(sender_id, safety_text))
     log.info(
@@ -121,3 +142,9 @@ async def run_turn(
         },
     )
     return TurnResult(messages, outcome)
+
+
+def _outcome(errors: list[str]) -> str:
+    if TRACKER_STORE in errors:
+        return "tracker_failed"
+    return "action_failed" if errors else "ok"

@@ -111,3 +111,34 @@ def test_pseudonym_is_stable_and_hides_the_sender() -> None:
     assert logs.pseudonym("+447700900123") == logs.pseudonym("+447700900123")
     assert "447700900123" not in logs.pseudonym("+447700900123")
     assert logs.pseudonym("a") != logs.pseudonym("b")
+
+
+async def test_a_tracker_store_failure_answers_with_the_safety_message_alone() -> None:
+    """What the turn said (here a fresh greeting, as Rasa gives when it cannot read
+    the conversation) is not sent: it would not be remembered."""
+
+    async def unread(message):
+        safety_net.note_failure(safety_net.TRACKER_STORE)
+        await message.output_channel.send_text_message(message.sender_id, "Hello! New here?")
+
+    result = await run(unread)
+    assert result.outcome == "tracker_failed"
+    assert result.messages == [safety_net.safety_payload("sender-1", SAFETY)]
+
+
+async def test_failures_are_noted_only_for_the_turn_they_happen_in() -> None:
+    safety_net.note_failure(safety_net.TRACKER_STORE)  # outside any turn: no bucket
+    assert not safety_net.failed_this_turn(safety_net.TRACKER_STORE)
+
+    async def fails(message):
+        await asyncio.sleep(0.05)
+        safety_net.note_failure(safety_net.TRACKER_STORE)
+        assert safety_net.failed_this_turn(safety_net.TRACKER_STORE)
+
+    async def fine(message):
+        await asyncio.sleep(0.1)
+        assert not safety_net.failed_this_turn(safety_net.TRACKER_STORE)
+        await message.output_channel.send_text_message(message.sender_id, "ok")
+
+    bad, good = await asyncio.gather(run(fails), run(fine))
+    assert (bad.outcome, good.outcome) == ("tracker_failed", "ok")
