@@ -11,6 +11,12 @@ order for each conversation.
   the number itself stays in memory only as long as the reply needs it.
 - Replies are rendered for SMS (sms_render.py): a numbered list for the choices,
   "1" mapped back to the latest question's payload, long text in numbered parts.
+  A number is only read against the list the user was last sent (sms_prompt.py):
+  if the open question has changed since (a turn that finished after the safety
+  message, a lost reply), nothing is recorded and the open question is sent.
+- A post is processed once: its MessageSid and Twilio's I-Twilio-Idempotency-Token
+  are recorded in the store (all Rasa servers share it), and a replayed or
+  retried post is answered 200 with nothing sent and nothing recorded.
 - Carrier keywords (whole message, any case): STOP, STOPALL, UNSUBSCRIBE,
   CANCEL, END, QUIT, REVOKE, OPTOUT end the conversation (Rasa's /stop), send one
   confirmation (none when Twilio's Advanced Opt-Out already sent its own, which
@@ -44,9 +50,11 @@ from bot.channels import safety_net
 from bot.channels.collect import KindCollector, kind_of
 from bot.channels.lanes import Lanes
 from bot.channels.sms_outbound import DEFAULT_API_BASE, TwilioSender
+from bot.channels.sms_prompt import Prompt, current_prompt, is_stale, sent_prompt
 from bot.channels.sms_render import (
     DEFAULT_MAX_SEGMENTS,
     choice_payload,
+    number_reply,
     render_turn,
     segments,
     split,
@@ -55,12 +63,13 @@ from bot.channels.sms_sender import PREFIX, sender_id, sender_key
 from bot.channels.sms_texts import (
     help_text,
     long_draft_note,
+    question_moved_on_text,
     rejection_text,
     restarted_text,
     stopped_text,
 )
 from bot.channels.sms_webhook import Inbound, Refusal, keyword, read_webhook
-from bot.channels.state import ConversationState, conversation_state
+from bot.channels.state import ConversationState, state_from_tracker
 from bot.config import settings
 from bot.i18n import use
 from bot.logs import pseudonym
@@ -69,6 +78,9 @@ from bot.runtime import knowledge
 log = logging.getLogger("golden_hour.channels.sms")
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
+# Replay keys kept in this process when the store cannot be written.
+_MEMORY_LIMIT = 10_000
 _REFUSED = {400: "Bad request", 403: "Forbidden", 413: "Request too large"}
 
 
@@ -166,6 +178,75 @@ class OptOuts:
             log.error("sms opt-in not saved", extra={"error": type(exc).__name__})
 
 
+class SeenRecords(Protocol):
+    def first_time(self, keys: Sequence[str], now: dt.datetime) -> bool: ...
+
+    def shown(self, sender_hash: str) -> str | None: ...
+
+    def show(self, sender_hash: str, choices: str, now: dt.datetime) -> None: ...
+
+
+def _store_seen() -> SeenRecords:
+    from bot.store.db import engine
+    from bot.store.opt_outs import SmsSeenStore
+
+    return SmsSeenStore(engine())
+
+
+def replay_keys(message: Inbound, idempotency_token: str | None) -> tuple[str, ...]:
+    """The stored forms of the ids that make a post the same post."""
+    from bot.store.opt_outs import seen_key
+
+    keys = []
+    if message.message_sid:
+        keys.append(seen_key("MessageSid", message.message_sid))
+    if idempotency_token and idempotency_token.strip():
+        keys.append(seen_key("I-Twilio-Idempotency-Token", idempotency_token.strip()[:256]))
+    return tuple(keys)
+
+
+class Seen:
+    """Seen posts and shown questions, off the event loop. If the store cannot be
+    written, a post is still processed (the user is answered) and remembered in
+    this process; if the shown question cannot be read, a number is read as it
+    was before this was kept (against the open question)."""
+
+    def __init__(self, records: Callable[[], SeenRecords] = _store_seen) -> None:
+        self._records = records
+        self._memory: dict[str, None] = {}  # insertion-ordered, oldest first
+
+    async def _run(self, name: str, *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, lambda: getattr(self._records(), name)(*args))
+
+    async def first_time(self, keys: Sequence[str]) -> bool:
+        if any(k in self._memory for k in keys):
+            return False
+        now = dt.datetime.now(dt.timezone.utc)
+        try:
+            return bool(await self._run("first_time", keys, now))
+        except Exception as exc:
+            log.error("sms replay check not saved", extra={"error": type(exc).__name__})
+            for key in keys:
+                self._memory[key] = None
+            while len(self._memory) > _MEMORY_LIMIT:
+                del self._memory[next(iter(self._memory))]
+            return True
+
+    async def shown(self, sender_hash: str) -> str | None:
+        try:
+            return await self._run("shown", sender_hash)
+        except Exception as exc:
+            log.error("sms shown question not read", extra={"error": type(exc).__name__})
+            return None
+
+    async def show(self, sender_hash: str, prompt: Prompt) -> None:
+        try:
+            await self._run("show", sender_hash, prompt.digest, dt.datetime.now(dt.timezone.utc))
+        except Exception as exc:
+            log.error("sms shown question not saved", extra={"error": type(exc).__name__})
+
+
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -186,6 +267,7 @@ class SmsInput(InputChannel):
         config: SmsSettings | None = None,
         sender: Sender | None = None,
         opt_outs: OptOuts | None = None,
+        seen: Seen | None = None,
     ) -> None:
         logs.configure(settings().log_level)
         self.turn_timeout_s = float(os.environ.get("GOLDEN_HOUR_TURN_TIMEOUT", turn_timeout_s))
@@ -201,6 +283,7 @@ class SmsInput(InputChannel):
                 messaging_service_sid=self.config.messaging_service_sid,
             )
         self.opt_outs = opt_outs or OptOuts()
+        self.seen = seen or Seen()
         self.lanes = Lanes(log, "sms turn failed")
         self._key: bytes | None = None
         if not self.config.configured:
@@ -227,6 +310,7 @@ class SmsInput(InputChannel):
                 request.headers.get("X-Twilio-Signature"),
                 on_new_message,
                 agent,
+                idempotency_token=request.headers.get(IDEMPOTENCY_HEADER),
             )
 
         @bp.listener("before_server_stop")
@@ -245,9 +329,12 @@ class SmsInput(InputChannel):
         signature: str | None,
         on_new_message: Handler,
         agent: Any,
+        *,
+        idempotency_token: str | None = None,
     ) -> HTTPResponse:
         """Check the post and queue its turn; answer Twilio at once. Synchronous, so
-        posts are queued in the order they arrive."""
+        posts are queued in the order they arrive. A post seen before is answered
+        the same (200) and its turn does nothing (``serve``)."""
         if not self.config.configured or self.sender is None:
             return response.text("SMS channel not configured", status=503)
         checked = read_webhook(
@@ -270,7 +357,10 @@ class SmsInput(InputChannel):
             log.error("sms sender key missing", extra={"error": type(exc).__name__})
             return response.text("SMS channel not configured", status=503)
         sender = sender_id(checked.number, key)
-        self.lanes.spawn(sender, lambda: self.serve(checked, sender, on_new_message, agent))
+        keys = replay_keys(checked, idempotency_token)
+        self.lanes.spawn(
+            sender, lambda: self.serve(checked, sender, on_new_message, agent, replay=keys)
+        )
         return response.text(EMPTY_TWIML, content_type="text/xml")
 
     def _sender_key(self) -> bytes:
@@ -286,10 +376,21 @@ class SmsInput(InputChannel):
     # --- a turn ------------------------------------------------------------------------
 
     async def serve(
-        self, message: Inbound, sender: str, on_new_message: Handler, agent: Any
+        self,
+        message: Inbound,
+        sender: str,
+        on_new_message: Handler,
+        agent: Any,
+        *,
+        replay: Sequence[str] = (),
     ) -> None:
-        """Answer one incoming text. Never raises: a failure is answered with the
-        safety message, unless the number has opted out."""
+        """Answer one incoming text, once: a post whose ``replay`` keys were seen
+        before (on any server) is neither processed nor answered again. Never
+        raises: a failure is answered with the safety message, unless the number
+        has opted out."""
+        if not await self.seen.first_time(replay):
+            log.info("sms replay not processed", extra={"conversation": pseudonym(sender)})
+            return
         try:
             await self._serve(message, sender, on_new_message, agent)
         except Exception as exc:
@@ -314,9 +415,7 @@ class SmsInput(InputChannel):
             result = await self._turn(on_new_message, "/greet", sender, agent)
             state = await self._state(agent, sender)
             with use(state.language):
-                await self._send(
-                    message, sender, self._compose(result, state, first=restarted_text())
-                )
+                await self._send_turn(message, sender, result, state, first=restarted_text())
             return
         if said == "stop":
             await self.opt_outs.opt_out(digest)
@@ -326,14 +425,14 @@ class SmsInput(InputChannel):
                 return  # Twilio's Advanced Opt-Out has confirmed it already
             state = await self._state(agent, sender)
             with use(state.language):
-                await self._send(message, sender, self._compose(result, state, last=stopped_text()))
+                await self._send_turn(message, sender, result, state, last=stopped_text())
             return
         if said == "help":
             result = await self._turn(on_new_message, "/help", sender, agent)
             state = await self._state(agent, sender)
             with use(state.language):
                 first = help_text(knowledge())
-                await self._send(message, sender, self._compose(result, state, first=first))
+                await self._send_turn(message, sender, result, state, first=first)
             return
         await self._conversation_turn(message, sender, on_new_message, agent)
 
@@ -341,7 +440,8 @@ class SmsInput(InputChannel):
         self, message: Inbound, sender: str, on_new_message: Handler, agent: Any
     ) -> None:
         cfg = settings()
-        before = await self._state(agent, sender)
+        tracker = await self._tracker(agent, sender)
+        before = state_from_tracker(tracker)
         rejected = checks.check_message(
             sender, message.body, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
         )
@@ -355,14 +455,34 @@ class SmsInput(InputChannel):
             )
             return
         cleaned = checks.clean_text(message.body)
+        now_open = current_prompt(tracker)
+        number = number_reply(cleaned)
+        if number is not None:
+            shown = await self.seen.shown(sender.removeprefix(PREFIX))
+            if is_stale(number, shown, now_open):
+                await self._show_again(message, sender, now_open, before)
+                return
         intents = agent.domain.intents if agent is not None and agent.domain else ()
-        text = choice_payload(cleaned, before.choices) or cleaned
+        text = choice_payload(cleaned, now_open.choices) or cleaned
         result = await self._turn(
             on_new_message, checks.neutralise_payload(text, intents), sender, agent, before
         )
         after = await self._state(agent, sender)
         with use(after.language):
-            await self._send(message, sender, self._compose(result, after))
+            await self._send_turn(message, sender, result, after)
+
+    async def _show_again(
+        self, message: Inbound, sender: str, now_open: Prompt, state: ConversationState
+    ) -> None:
+        """A number for a list the user was not sent: record nothing, say so, and
+        send the question that is open now (as Rasa's tracker has it)."""
+        log.info("sms number for an older question", extra={"conversation": pseudonym(sender)})
+        with use(state.language):
+            question = render_turn([now_open.message]) if now_open.message else ""
+            body = "\n\n".join(t for t in (question_moved_on_text(), question) if t)
+            sent = await self._send(message, sender, split(body, self.config.max_segments))
+        if sent:
+            await self.seen.show(sender.removeprefix(PREFIX), now_open)
 
     async def _turn(
         self,
@@ -382,6 +502,21 @@ class SmsInput(InputChannel):
             timeout_s=self.turn_timeout_s,
             collector=KindCollector(),
         )
+
+    async def _send_turn(
+        self,
+        message: Inbound,
+        sender: str,
+        result: safety_net.TurnResult,
+        state: ConversationState,
+        first: str = "",
+        last: str = "",
+    ) -> None:
+        """Send a turn's texts and, if Rasa answered and they went, remember the
+        question they put on screen (the safety message changes nothing there)."""
+        sent = await self._send(message, sender, self._compose(result, state, first, last))
+        if sent and result.outcome == "ok" and result.messages:
+            await self.seen.show(sender.removeprefix(PREFIX), sent_prompt(result.messages))
 
     def _compose(
         self,
@@ -405,17 +540,25 @@ class SmsInput(InputChannel):
         except Exception:
             return self.safety_text
 
-    async def _state(self, agent: Any, sender: str) -> ConversationState:
+    async def _tracker(self, agent: Any, sender: str) -> Any:
+        """Rasa's tracker for the conversation, or None (new, or the store is down:
+        the turn's own safety net answers then)."""
+        store = getattr(agent, "tracker_store", None) if agent else None
+        if store is None:
+            return None
         try:
-            return await conversation_state(agent, sender)
-        except Exception as exc:  # the tracker store is down: the turn's own net answers
+            return await store.retrieve(sender)
+        except Exception as exc:
             log.error("sms state not read", extra={"error": type(exc).__name__})
-            return ConversationState()
+            return None
 
-    async def _send(self, message: Inbound, sender: str, parts: Sequence[str]) -> None:
-        """Send the parts one after another, so they leave in order."""
+    async def _state(self, agent: Any, sender: str) -> ConversationState:
+        return state_from_tracker(await self._tracker(agent, sender))
+
+    async def _send(self, message: Inbound, sender: str, parts: Sequence[str]) -> int:
+        """Send the parts one after another, so they leave in order; how many went."""
         if self.sender is None:
-            return
+            return 0
         conversation = pseudonym(sender)
         sent = 0
         for part in parts:
@@ -431,3 +574,4 @@ class SmsInput(InputChannel):
                 "segments": sum(segments(p) for p in parts),
             },
         )
+        return sent

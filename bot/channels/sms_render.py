@@ -3,7 +3,8 @@
 - The turn's messages are joined with blank lines. The question's choices become
   a numbered list ("Reply with a number: 1 Yes, 2 No, ..."), and a reply of "1"
   is mapped back to that question's payload (``choice_payload``) using the latest
-  bot turn's buttons read from Rasa's tracker, so the mapping needs no state here.
+  bot turn's buttons read from Rasa's tracker, once sms_prompt.py has checked that
+  this is the list the user was sent.
 - Long text is split between paragraphs, else at line breaks, else at spaces
   (never inside a word, unless one word is longer than a whole part) into parts
   numbered "(1/4) ". A part is at most ``max_segments`` SMS segments: 153 GSM-7 characters
@@ -182,13 +183,18 @@ def render_turn(messages: Sequence[dict[str, Any]]) -> str:
     return "\n\n".join(texts)
 
 
+def number_reply(text: str) -> int | None:
+    """The number of a reply that is only a number ("3", " 3. "), else None."""
+    match = _NUMBER_REPLY.match(text)
+    return int(match.group(1)) if match else None
+
+
 def choice_payload(text: str, choices: Sequence[dict[str, str]]) -> str | None:
     """The payload a numbered reply stands for, if the latest question offered
     that many choices; None otherwise (the number is then read as words)."""
-    match = _NUMBER_REPLY.match(text)
-    if not match or not choices:
+    n = number_reply(text)
+    if n is None or not choices:
         return None
-    n = int(match.group(1))
     if 1 <= n <= len(choices):
         return choices[n - 1].get("payload") or None
     return None

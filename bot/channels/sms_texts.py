@@ -52,3 +52,11 @@ def long_draft_note(case_ref: str | None) -> str:
             "your organisation: they can export it."
         ).format(ref=case_ref)
     return _("The draft came in numbered parts: copy them in order.")
+
+
+def question_moved_on_text() -> str:
+    """A number sent for a list the user was not sent last: nothing was recorded."""
+    return _(
+        "Your reply was not recorded: the question has changed since your last text. "
+        "This is the question now:"
+    )

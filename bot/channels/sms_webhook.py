@@ -72,6 +72,8 @@ class Inbound:
     body: str
     opt_out_type: str | None = None
     num_media: int = 0
+    # Twilio's id of this message: the same in a retried or replayed post.
+    message_sid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ def read_webhook(
         body=one["Body"],
         opt_out_type=(one.get("OptOutType") or "").strip().upper() or None,
         num_media=media,
+        message_sid=(one.get("MessageSid") or one.get("SmsMessageSid") or "").strip() or None,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import inspect, text
 
 from bot import logs
 from bot.channels import sms_render, sms_sender, sms_webhook
-from bot.channels.sms import EMPTY_TWIML, OptOuts, SmsInput, SmsSettings
+from bot.channels.sms import EMPTY_TWIML, OptOuts, Seen, SmsInput, SmsSettings
 from bot.channels.sms_outbound import TwilioSender
 from bot.channels.sms_texts import long_draft_note, stopped_text
 from bot.channels.sms_webhook import Inbound, Refusal, read_webhook
@@ -52,9 +52,11 @@ def read(body: bytes, signature: str | None, url: str = URL, **kw: Any) -> Inbou
 
 
 def test_a_post_signed_by_twilio_is_read() -> None:
-    body, signature = post(inbound_params(ACCOUNT, NUMBER, "hello there"))
+    params = inbound_params(ACCOUNT, NUMBER, "hello there")
+    body, signature = post(params)
     message = read(body, signature)
-    assert message == Inbound(number=NUMBER, to=OURS, body="hello there")
+    sid = params["MessageSid"]
+    assert message == Inbound(number=NUMBER, to=OURS, body="hello there", message_sid=sid)
 
 
 def test_a_forged_signature_is_refused() -> None:
@@ -531,6 +533,26 @@ class Records:
         self.hashes.discard(sender_hash)
 
 
+class SeenMemory:
+    """Seen posts and shown questions in memory, in the store's shape."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.shown_by: dict[str, str] = {}
+
+    def first_time(self, keys: Any, now: dt.datetime) -> bool:
+        if self.keys & set(keys):
+            return False
+        self.keys |= set(keys)
+        return True
+
+    def shown(self, sender_hash: str) -> str | None:
+        return self.shown_by.get(sender_hash)
+
+    def show(self, sender_hash: str, choices: str, now: dt.datetime) -> None:
+        self.shown_by[sender_hash] = choices
+
+
 class Trackers:
     def __init__(self) -> None:
         self.trackers: dict[str, DialogueStateTracker] = {}
@@ -579,10 +601,20 @@ class Rasa:
 
 
 @pytest.fixture
-def channel() -> tuple[SmsInput, Outbox, Records, Rasa]:
+def seen() -> SeenMemory:
+    return SeenMemory()
+
+
+@pytest.fixture
+def channel(seen: SeenMemory) -> tuple[SmsInput, Outbox, Records, Rasa]:
     outbox, records = Outbox(), Records()
     config = SmsSettings(account_sid=ACCOUNT, auth_token=TOKEN, webhook_url=URL)
-    sms = SmsInput(config=config, sender=outbox, opt_outs=OptOuts(lambda: records))
+    sms = SmsInput(
+        config=config,
+        sender=outbox,
+        opt_outs=OptOuts(lambda: records),
+        seen=Seen(lambda: seen),
+    )
     sms._key = KEY
     return sms, outbox, records, Rasa(Agent())
 
@@ -768,3 +800,193 @@ async def test_a_long_draft_comes_in_parts_with_where_to_get_it_whole(channel) -
     await say(sms, rasa, "all of these")
     check_parts(f"{draft}\n\n{long_draft_note('GHABCDEFGH')}", outbox.bodies)
     assert outbox.bodies[-1].endswith(long_draft_note("GHABCDEFGH"))
+
+
+# --- a post is processed once (security findings, 6) --------------------------------------
+
+
+def signed_post(body: str, **extra: str) -> tuple[bytes, dict[str, str]]:
+    return signed(TOKEN, URL, inbound_params(ACCOUNT, NUMBER, body, **extra))
+
+
+def deliver(sms: SmsInput, rasa: Rasa, payload: bytes, headers: dict[str, str]) -> Any:
+    return sms.receive(
+        payload,
+        URL,
+        headers["X-Twilio-Signature"],
+        rasa,
+        rasa.agent,
+        idempotency_token=headers.get("I-Twilio-Idempotency-Token"),
+    )
+
+
+async def test_a_replayed_post_is_answered_once_and_processed_once(channel) -> None:
+    sms, outbox, _records, rasa = channel
+    await say(sms, rasa, "hello")
+    payload, headers = signed_post("2")
+    first = deliver(sms, rasa, payload, headers)
+    await sms.drain(10)
+    again = deliver(sms, rasa, payload, headers)  # the same signed post, captured and re-sent
+    await sms.drain(10)
+    assert first.status == again.status == 200
+    assert again.body.decode() == EMPTY_TWIML
+    assert rasa.texts == ["hello", "/deny"]  # the "2" was recorded once
+    assert len(outbox.sent) == 2  # and answered once
+
+
+async def test_twilios_retry_with_the_same_idempotency_token_is_processed_once(channel) -> None:
+    sms, outbox, _records, rasa = channel
+    payload, headers = signed_post("hello")
+    deliver(sms, rasa, payload, headers)
+    # Another MessageSid, the same webhook event: Twilio's token says it is a retry.
+    retry, retry_headers = signed_post("hello")
+    retry_headers["I-Twilio-Idempotency-Token"] = headers["I-Twilio-Idempotency-Token"]
+    deliver(sms, rasa, retry, retry_headers)
+    await sms.drain(10)
+    assert rasa.texts == ["hello"] and len(outbox.sent) == 1
+
+
+async def test_a_replay_is_caught_by_another_server_on_the_same_store(tmp_path: Path) -> None:
+    from bot.store.db import engine
+    from bot.store.opt_outs import SmsSeenStore
+
+    store = SmsSeenStore(engine(f"sqlite:///{tmp_path / 'sms.db'}"))
+    payload, headers = signed_post("hello")
+    outbox, rasa = Outbox(), Rasa(Agent())
+    config = SmsSettings(account_sid=ACCOUNT, auth_token=TOKEN, webhook_url=URL)
+    for _server in range(2):  # two Rasa servers behind one load balancer
+        sms = SmsInput(
+            config=config, sender=outbox, opt_outs=OptOuts(Records), seen=Seen(lambda: store)
+        )
+        sms._key = KEY
+        assert deliver(sms, rasa, payload, headers).status == 200
+        await sms.drain(10)
+    assert rasa.texts == ["hello"] and len(outbox.sent) == 1
+
+
+async def test_without_the_store_a_post_is_still_answered_and_a_replay_still_caught(
+    channel,
+) -> None:
+    sms, outbox, _records, rasa = channel
+
+    def broken() -> Any:
+        raise RuntimeError("database is locked")
+
+    sms.seen = Seen(broken)
+    payload, headers = signed_post("hello")
+    deliver(sms, rasa, payload, headers)
+    await sms.drain(10)
+    deliver(sms, rasa, payload, headers)
+    await sms.drain(10)
+    assert rasa.texts == ["hello"] and len(outbox.sent) == 1
+
+
+def test_seen_webhooks_are_kept_as_digests_and_purged(tmp_path: Path) -> None:
+    from bot.store.db import engine
+    from bot.store.opt_outs import SmsSeenStore, seen_key
+
+    eng = engine(f"sqlite:///{tmp_path / 'seen.db'}")
+    store = SmsSeenStore(eng)
+    now = dt.datetime(2026, 12, 3, 9, 0)
+    sid = "SM" + "a" * 32
+    assert store.first_time([seen_key("MessageSid", sid)], now)
+    assert not store.first_time([seen_key("MessageSid", sid), seen_key("x", "new")], now)
+    assert store.first_time([seen_key("x", "new")], now)  # nothing of the refused post was kept
+    store.show("digest-of-number", "c" * 64, now)
+    store.show("digest-of-number", "d" * 64, now)
+    assert store.shown("digest-of-number") == "d" * 64
+    with eng.connect() as conn:
+        rows = conn.execute(text("SELECT key_hash FROM sms_seen")).scalars().all()
+    assert sid not in " ".join(rows) and all(len(r) == 64 for r in rows)
+    assert store.delete_older_than(now + dt.timedelta(days=1)) == {"sms_seen": 2, "sms_shown": 1}
+    assert store.shown("digest-of-number") is None
+
+
+# --- a number answers only the question the user was sent (security findings, faults) ----
+
+ROLES = [
+    {"title": "Police", "payload": '/inform{"choice": "role.police"}'},
+    {"title": "Health", "payload": '/inform{"choice": "role.health"}'},
+    {"title": "Social care", "payload": '/inform{"choice": "role.social_care"}'},
+]
+
+
+async def test_a_number_for_a_question_never_sent_is_not_recorded(channel) -> None:
+    """The fault: the action server hung, the user got the safety text, the turn
+    finished in the background and the next question was never sent. The user's
+    "3" (meant for the list on their screen) must not answer that new question."""
+    sms, outbox, _records, rasa = channel
+    sms.turn_timeout_s = 0.2
+
+    async def hang_then_ask_the_role(message: Any) -> None:
+        if message.text == "/deny":
+            await asyncio.sleep(0.5)  # longer than the turn's timeout
+            await message.output_channel.send_text_with_buttons(
+                message.sender_id, "What is your role?", ROLES
+            )
+            return
+        await Rasa.reply(rasa, message)
+
+    rasa.reply = hang_then_ask_the_role
+    await say(sms, rasa, "hello")
+    await say(sms, rasa, "2")
+    assert outbox.bodies[-1] == sms.safety_text
+    await asyncio.sleep(0.6)  # the turn finishes; Rasa's tracker now asks the role
+    await say(sms, rasa, "3")
+    assert rasa.texts == ["hello", "/deny"]  # the "3" reached nothing
+    assert outbox.bodies[-1].startswith("Your reply was not recorded")
+    assert outbox.bodies[-1].endswith(
+        "What is your role?\nReply with a number:\n1 Police\n2 Health\n3 Social care"
+    )
+    await say(sms, rasa, "3")  # now the user has seen the role question
+    assert rasa.texts[-1] == ROLES[2]["payload"]
+
+
+async def test_a_number_after_a_typed_question_never_sent_is_not_a_note(channel) -> None:
+    sms, outbox, _records, rasa = channel
+    sms.turn_timeout_s = 0.2
+
+    async def hang_then_ask_for_words(message: Any) -> None:
+        if message.text == "/affirm":
+            await asyncio.sleep(0.5)
+            await message.output_channel.send_text_message(
+                message.sender_id, "How do you know? Tell me in your own words."
+            )
+            return
+        await Rasa.reply(rasa, message)
+
+    rasa.reply = hang_then_ask_for_words
+    await say(sms, rasa, "hello")
+    await say(sms, rasa, "1")
+    await asyncio.sleep(0.6)
+    await say(sms, rasa, "2")
+    assert rasa.texts == ["hello", "/affirm"]
+    assert outbox.bodies[-1].endswith("How do you know? Tell me in your own words.")
+
+
+async def test_a_number_for_the_question_on_screen_is_still_its_choice(channel) -> None:
+    sms, outbox, _records, rasa = channel
+    await say(sms, rasa, "hello")
+    await say(sms, rasa, "1")
+    await say(sms, rasa, "3")
+    assert rasa.texts == ["hello", "/affirm", "/unsure"]
+    assert not any("not recorded" in body for body in outbox.bodies)
+
+
+def test_the_open_question_survives_a_turn_that_got_no_reply() -> None:
+    from bot.channels.sms_prompt import choices_digest, current_prompt, is_stale
+
+    events = [
+        UserUttered("hello"),
+        BotUttered("Hello", data={"buttons": [{"title": "Cymraeg", "payload": "/cy"}]}),
+        BotUttered("Is a child in danger?", data={"buttons": YES_NO}),
+        UserUttered("/deny"),  # the action server was down: no reply
+    ]
+    tracker = DialogueStateTracker.from_events("s", events)
+    now_open = current_prompt(tracker)
+    assert now_open.message == {"text": "Is a child in danger?", "buttons": YES_NO}
+    assert now_open.digest == choices_digest(YES_NO)
+    assert not is_stale(2, choices_digest(YES_NO), now_open)
+    assert is_stale(2, choices_digest(ROLES), now_open)
+    assert not is_stale(None, choices_digest(ROLES), now_open)  # words are not numbers
+    assert not is_stale(2, None, now_open)  # nothing recorded yet: as before
