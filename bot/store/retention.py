@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import column, create_engine, delete, func, inspect, select, table
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 
 from bot.store.cases import CaseStore
 from bot.store.db import engine, naive_utc
@@ -32,12 +32,30 @@ def retention_days() -> int:
     return int(os.environ.get("GOLDEN_HOUR_RETENTION_DAYS", "30"))
 
 
-def tracker_url() -> str | None:
-    """Rasa's tracker store database, as endpoints.yml configures it."""
-    if os.environ.get("GOLDEN_HOUR_TRACKER_URL"):
-        return os.environ["GOLDEN_HOUR_TRACKER_URL"]
-    path = os.environ.get("GOLDEN_HOUR_TRACKER_DB")
-    return f"sqlite:///{path}" if path and Path(path).exists() else None
+def tracker_url() -> URL | None:
+    """Rasa's tracker store database, from the same variables the endpoints files
+    read: GOLDEN_HOUR_TRACKER_URL if set; else the production settings
+    (deploy/endpoints.production.yml: PostgreSQL at GOLDEN_HOUR_TRACKER_HOST,
+    _PORT, _DB_NAME, _USER, _PASSWORD); else the embedded SQLite file
+    (endpoints.yml: GOLDEN_HOUR_TRACKER_DB), when it exists."""
+    env = os.environ
+    if env.get("GOLDEN_HOUR_TRACKER_URL"):
+        return make_url(env["GOLDEN_HOUR_TRACKER_URL"])
+    host = env.get("GOLDEN_HOUR_TRACKER_HOST", "").strip()
+    if host:
+        if "://" in host:  # Rasa takes a whole URL in its host setting too
+            return make_url(host)
+        port = env.get("GOLDEN_HOUR_TRACKER_PORT", "").strip()
+        return URL.create(
+            "postgresql",
+            username=env.get("GOLDEN_HOUR_TRACKER_USER") or None,
+            password=env.get("GOLDEN_HOUR_TRACKER_PASSWORD") or None,
+            host=host,
+            port=int(port) if port else None,
+            database=env.get("GOLDEN_HOUR_TRACKER_DB_NAME") or None,
+        )
+    path = env.get("GOLDEN_HOUR_TRACKER_DB")
+    return URL.create("sqlite", database=path) if path and Path(path).exists() else None
 
 
 # Rasa's SQL tracker store table, as much of it as retention needs.
