@@ -28,6 +28,7 @@ import html
 import logging
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -42,17 +43,19 @@ from socketio import AsyncServer
 from bot import logs
 from bot.channels import inbound, safety_net
 from bot.channels.collect import KindCollector
+from bot.channels.lockout import Lockout
 from bot.channels.state import conversation_state, latest_draft
 from bot.channels.widget_session import (
+    Checked,
+    check_session,
     new_session,
     origin_allowed,
-    verify_session,
 )
 from bot.channels.widget_text import widget_texts
 from bot.config import settings
-from bot.i18n import _, use
+from bot.i18n import _, ngettext, use
 from bot.logs import pseudonym
-from bot.training.ids import clean_group
+from bot.training.ids import clean_group, group_of
 
 log = logging.getLogger("golden_hour.channels.widget")
 
@@ -134,8 +137,22 @@ class WidgetInput(SocketIOInput):
         missing = sorted(set(STATIC) - set(self.files))
         if missing:
             log.error("widget files missing; run the set-up", extra={"missing": missing})
+        cfg = settings()
+        self.session_lifetime_s = cfg.widget_session_hours * 3600
+        # Seconds since the epoch; tests move it on to expire credentials.
+        self.clock: Callable[[], float] = time.time
+        self.trainer_lockout = Lockout(
+            per_address=cfg.trainer_failures_per_address,
+            global_limit=cfg.trainer_failures_global,
+            window_s=cfg.trainer_lockout_window_s,
+        )
         self.page = _page(self.texts["en_GB"])
         self.training_page = _page(self.texts["en_GB"], training=True)
+
+    def check(self, credential: object) -> Checked:
+        return check_session(
+            self.key, credential, now=self.clock(), lifetime_s=self.session_lifetime_s
+        )
 
     def _origin_ok(self, origin: str | None, environ: dict[str, Any]) -> bool:
         ok = origin_allowed(origin, _own_origin(environ), self.allowed_origins)
@@ -189,12 +206,40 @@ class WidgetInput(SocketIOInput):
             token = os.environ.get("GOLDEN_HOUR_TRAINER_TOKEN", "")
             if not token:
                 return response.text(_("The trainer's view is not enabled here."), status=404)
+            address = request.remote_addr or request.ip or "unknown"
+            wait_s = self.trainer_lockout.retry_after(address)
+            if wait_s is not None:
+                log.info("trainer view refused: locked", extra={"address": pseudonym(address)})
+                minutes = max(1, -(-wait_s // 60))
+                return response.text(
+                    ngettext(
+                        "Too many wrong passwords. Please try again in {minutes} minute.",
+                        "Too many wrong passwords. Please try again in {minutes} minutes.",
+                        minutes,
+                    ).format(minutes=minutes),
+                    status=429,
+                    headers={"Retry-After": str(wait_s), "Cache-Control": "no-store"},
+                )
             if not _basic_password_ok(request.headers.get("authorization"), token):
+                failures = self.trainer_lockout.failed(address)
+                locked = self.trainer_lockout.retry_after(address) is not None
+                # The address's digest and counts only: never what was typed.
+                log.log(
+                    logging.WARNING if locked else logging.INFO,
+                    "trainer password wrong",
+                    extra={
+                        "address": pseudonym(address),
+                        "failures": failures,
+                        "locked": locked,
+                        "many_addresses": self.trainer_lockout.under_attack,
+                    },
+                )
                 return response.text(
                     _("Trainers only."),
                     status=401,
                     headers={"WWW-Authenticate": 'Basic realm="Golden Hour trainers"'},
                 )
+            self.trainer_lockout.succeeded(address)
             from bot.runtime import knowledge
             from bot.store.db import engine
             from bot.store.training import TrainingStore
@@ -237,39 +282,88 @@ class WidgetInput(SocketIOInput):
             await sio.save_session(sid, {})
             return True
 
+        async def bind(sid: str, checked: Checked) -> None:
+            await sio.save_session(
+                sid, {"sender": checked.sender, "expires_at": checked.expires_at}
+            )
+
+        async def issue(sid: str, *, training: bool, group: Any) -> str:
+            """A new conversation for this socket; its credential."""
+            credential = new_session(self.key, training=training, group=group, now=self.clock())
+            await bind(sid, self.check(credential))
+            return credential
+
+        async def tell_expired(sid: str, earlier: str | None) -> None:
+            language = await _language(_agent(bp), earlier) if earlier else "en_GB"
+            with use(language):
+                text = _(
+                    "Your session had expired, so this is a new conversation. If you paused "
+                    "the earlier one, type its resume code to carry on with it."
+                )
+            await emit(sid, "bot_uttered", {"text": text, "kind": "text", "language": language})
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
             training = data.get("training") is True
             offered = data.get("session")
-            sender = verify_session(self.key, offered)
+            checked = self.check(offered)
+            sender = checked.sender
             if sender is not None and sender.startswith("train-") != training:
                 sender = None  # a real session never turns into a training one, or back
             resumed = sender is not None
-            credential = (
-                offered
-                if resumed
-                else new_session(self.key, training=training, group=data.get("group"))
-            )
-            sender = sender or verify_session(self.key, credential)
-            await sio.save_session(sid, {"sender": sender})
+            if resumed:
+                credential = offered
+                await bind(sid, checked)
+            else:
+                credential = await issue(sid, training=training, group=data.get("group"))
+            bound = (await sio.get_session(sid))["sender"]
             log.info(
                 "widget session",
-                extra={"conversation": pseudonym(sender), "resumed": resumed, "training": training},
+                extra={
+                    "conversation": pseudonym(bound),
+                    "resumed": resumed,
+                    "training": training,
+                    "expired": checked.expired,
+                },
             )
             await emit(
                 sid,
                 "session_confirm",
                 {"session": credential, "resumed": resumed, "texts": self.texts},
             )
+            if checked.expired:
+                await tell_expired(sid, checked.earlier)
 
-        async def bound_sender(sid: str) -> str | None:
+        async def bound_sender(sid: str) -> tuple[str | None, bool]:
+            """The conversation bound to this socket, checked for expiry on every
+            message; (None, True) when it had expired and the socket has just been
+            given a new conversation (the browser is told)."""
             session = await sio.get_session(sid)
-            return session.get("sender") if isinstance(session, dict) else None
+            sender = session.get("sender") if isinstance(session, dict) else None
+            if sender is None:
+                return None, False
+            if self.clock() < float(session.get("expires_at") or 0):
+                return sender, False
+            training = sender.startswith("train-")
+            credential = await issue(sid, training=training, group=group_of(sender))
+            log.info(
+                "widget session expired",
+                extra={"conversation": pseudonym(sender), "training": training},
+            )
+            await emit(
+                sid,
+                "session_confirm",
+                {"session": credential, "resumed": False, "texts": self.texts},
+            )
+            await tell_expired(sid, sender)
+            return None, True
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None) -> None:
-            sender = await bound_sender(sid)
+            sender, renewed = await bound_sender(sid)
+            if renewed:
+                return  # the message belonged to the expired conversation: not used
             if sender is None:
                 # Any session_id the browser put in the message is ignored: only
                 # the one the server bound to this socket counts.
@@ -301,7 +395,10 @@ class WidgetInput(SocketIOInput):
 
         @sio.on("draft_request")
         async def draft_request(sid: str, data: Any = None) -> None:
-            sender = await bound_sender(sid)
+            sender, renewed = await bound_sender(sid)
+            if renewed:
+                await emit(sid, "draft", {"error": "expired"})
+                return
             wanted = data.get("format") if isinstance(data, dict) else None
             if sender is None or wanted not in ("pdf", "text"):
                 await emit(sid, "draft", {"error": "bad_request"})

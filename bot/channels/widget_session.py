@@ -6,6 +6,14 @@ replies. Here the server issues every session: a random id signed with a server
 key (HMAC-SHA256). A browser can bring its signed session back after a page
 reload; an id it made up, or one without the right signature, gets a new
 session instead. Replies only ever go to the socket that sent the message.
+
+A credential carries the time it was issued, under the signature, and works for
+a fixed time from then (GOLDEN_HOUR_WIDGET_SESSION_HOURS, default 12): a copied
+credential stops working when it expires, and the channel checks the time again
+on every message of an open socket, not only when the socket connects. An expired
+credential gets a new conversation, never anyone else's. Credentials issued
+before the time was added (``<id>.<signature>``) are refused as expired: the
+conversation starts afresh, and a paused case comes back with its resume code.
 """
 
 from __future__ import annotations
@@ -14,35 +22,95 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.training.ids import new_training_id
 
-_SENDER = re.compile(r"^(web|train)-(g-[a-z0-9]{1,16}-)?[0-9a-f]{32}$")
+_SENDER = re.compile(r"(web|train)-(g-[a-z0-9]{1,16}-)?[0-9a-f]{32}")
+_ISSUED = re.compile(r"[0-9]{1,12}")
+DEFAULT_LIFETIME_S = 12 * 3600.0
+# A credential issued this far "in the future" (clock skew between servers) still counts.
+_SKEW_S = 300
 
 
-def new_session(key: bytes, *, training: bool = False, group: str | None = None) -> str:
-    """A signed session credential, ``<conversation id>.<signature>``. The id is
-    ``web-<random>`` for a real conversation, or ``train-[g-<group>-]<random>``
-    for practice on a scenario (bot/training/mode.py)."""
+@dataclass(frozen=True)
+class Checked:
+    """What a credential says: its conversation id and when it stops working, or
+    None; ``expired`` when it was genuine but is too old."""
+
+    sender: str | None
+    expires_at: float = 0.0
+    expired: bool = False
+    # An expired credential's conversation id (genuine, so its language may be read)
+    earlier: str | None = None
+
+
+def new_session(
+    key: bytes, *, training: bool = False, group: str | None = None, now: float | None = None
+) -> str:
+    """A signed session credential, ``<conversation id>.<issued>.<signature>``
+    (issued in whole seconds since the epoch). The id is ``web-<random>`` for a
+    real conversation, or ``train-[g-<group>-]<random>`` for practice on a
+    scenario (bot/training/mode.py)."""
     sender = new_training_id(group) if training else f"web-{secrets.token_hex(16)}"
-    return f"{sender}.{_sign(key, sender)}"
+    issued = int(time.time() if now is None else now)
+    return f"{sender}.{issued}.{_sign(key, sender, issued)}"
 
 
-def verify_session(key: bytes, credential: object) -> str | None:
-    """The conversation id if the credential was issued with this key, else None."""
-    if not isinstance(credential, str) or len(credential) > 200 or credential.count(".") != 1:
-        return None
-    sender, signature = credential.split(".")
-    if not _SENDER.match(sender):
-        return None
-    if not hmac.compare_digest(signature, _sign(key, sender)):
-        return None
-    return sender
+def check_session(
+    key: bytes,
+    credential: object,
+    *,
+    now: float | None = None,
+    lifetime_s: float = DEFAULT_LIFETIME_S,
+) -> Checked:
+    """Whether the credential was issued with this key and has not expired."""
+    now = time.time() if now is None else now
+    if not isinstance(credential, str) or len(credential) > 200:
+        return Checked(None)
+    parts = credential.split(".")
+    if len(parts) == 2 and _SENDER.fullmatch(parts[0]):
+        # Issued before credentials carried their time: genuine ones are expired.
+        if hmac.compare_digest(parts[1], _legacy_sign(key, parts[0])):
+            return Checked(None, expired=True, earlier=parts[0])
+        return Checked(None)
+    if len(parts) != 3:
+        return Checked(None)
+    sender, issued_text, signature = parts
+    if not _SENDER.fullmatch(sender) or not _ISSUED.fullmatch(issued_text):
+        return Checked(None)
+    issued = int(issued_text)
+    if not hmac.compare_digest(signature, _sign(key, sender, issued)):
+        return Checked(None)
+    if issued > now + _SKEW_S:
+        return Checked(None)
+    expires_at = issued + lifetime_s
+    if now >= expires_at:
+        return Checked(None, expired=True, earlier=sender)
+    return Checked(sender, expires_at=expires_at)
 
 
-def _sign(key: bytes, sender: str) -> str:
+def verify_session(
+    key: bytes,
+    credential: object,
+    *,
+    now: float | None = None,
+    lifetime_s: float = DEFAULT_LIFETIME_S,
+) -> str | None:
+    """The conversation id if the credential was issued with this key and has not
+    expired, else None."""
+    return check_session(key, credential, now=now, lifetime_s=lifetime_s).sender
+
+
+def _sign(key: bytes, sender: str, issued: int) -> str:
+    message = f"v2.{sender}.{issued}".encode("ascii")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _legacy_sign(key: bytes, sender: str) -> str:
     return hmac.new(key, sender.encode("ascii"), hashlib.sha256).hexdigest()
 
 
