@@ -21,17 +21,18 @@ def local_numbers(contacts: list[Contact]) -> str:
 
 
 def safety_message(knowledge: Knowledge) -> str:
-    """The short message every failure path falls back to: 999, children's social
-    care and the NSPCC Helpline. Built once at start-up by the channel layer."""
+    """The short message every failure path falls back to: 999, the child protection
+    route and the NSPCC Helpline. Built once at start-up by the channel layer, when
+    the nation is not known, so its wording is right in every nation (nations.yml
+    'unknown'); a deployment's own local numbers are added after it."""
     police = knowledge.contact("police_emergency")
     nspcc = knowledge.contact("nspcc_helpline")
-    local = local_numbers(
-        [knowledge.contact("children_social_care"), knowledge.contact("emergency_duty_team")]
-    )
+    local = local_numbers([c for c in knowledge.contacts.values() if c.local])
     return _(
         "Sorry, I cannot answer properly right now. If a child is in immediate danger, "
-        "call {police}. Tell children's social care at the local authority (out of hours, "
-        "its emergency duty team){local}. For advice, call the NSPCC Helpline on {nspcc}."
+        "call {police}. Tell social services or social work for the area where the child "
+        "is, and the police (out of hours, the out-of-hours social work service){local}. "
+        "For advice, call the NSPCC Helpline on {nspcc}."
     ).format(police=police.how_to_reach(), local=local, nspcc=nspcc.how_to_reach())
 
 

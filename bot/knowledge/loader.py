@@ -9,7 +9,9 @@ reading code. Review-date lapses are warnings unless ``strict_review`` is set
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +28,16 @@ from bot.knowledge.model import (
     Category,
     Contact,
     FloorRule,
+    GuidanceVersion,
     ImmediateAction,
     Indicator,
     Knowledge,
+    NationTerms,
     PathwayStep,
     Rules,
     Screening,
     Source,
+    Variant,
     placeholders,
 )
 
@@ -81,9 +86,29 @@ CONTACT_FIELDS = {
     "gaps": _str(required=False),
     "sources": _LIST,
     "last_verified": _DATE,
+    "verified_against": _str(),  # what was checked: a stored copy, or the live page
 }
 _OPT_LIST = Field(list, required=False)
-_FILTERS = {"roles": _OPT_LIST, "nations": _OPT_LIST}
+_FILTERS = {"roles": _OPT_LIST, "nations": _OPT_LIST, "variants": _OPT_LIST}
+VARIANT_FIELDS = {
+    "nations": _LIST,
+    "roles": _OPT_LIST,
+    "text": _str(),
+    "contacts": _LIST,
+    "sources": _LIST,
+}
+NATION_FIELDS = {
+    "referral_route": _str(),
+    "out_of_hours": _str(),
+    "first_responders": _str(),
+    "social_care": _str(),
+    "draft_title": _str(),
+    "guardian_question": _str(),
+    "safeguarding_lead": Field(dict),
+    "forbidden_terms": _LIST,
+    "sources": _LIST,
+}
+UNKNOWN_NATION = "unknown"  # nations.yml: the neutral wording, right in every nation
 ACTION_FIELDS = {
     "id": _str(),
     "order": Field(int),
@@ -245,7 +270,8 @@ def _build(
 
 
 def _tuples(raw: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {**raw, **{k: tuple(raw[k]) for k in keys if k in raw}}
+    plain = {k: v for k, v in raw.items() if k != "variants"}  # built separately
+    return {**plain, **{k: tuple(raw[k]) for k in keys if k in raw}}
 
 
 def _one_of(checker: _Checker, where: str, key: str, value: Any, allowed: tuple[str, ...]) -> None:
@@ -305,6 +331,142 @@ def _check_contact_refs(
             )
 
 
+def _variants(
+    checker: _Checker, where: str, raw: dict[str, Any], sources: dict, contacts: dict
+) -> tuple[Variant, ...]:
+    """The nation- or role-specific wordings of an action or step."""
+    out = []
+    for n, v in enumerate(raw.get("variants") or (), start=1):
+        vw = f"{where}: variant {n}"
+        if not checker.entry(vw, v, VARIANT_FIELDS):
+            continue
+        variant = Variant(**_tuples(v, "nations", "roles", "contacts", "sources"))
+        checker.cited(vw, list(variant.sources), sources)
+        _check_contact_refs(checker, vw, variant.text, variant.contacts, contacts)
+        _one_of(checker, vw, "nations", variant.nations, NATIONS)
+        _one_of(checker, vw, "roles", variant.roles, ROLES)
+        out.append(variant)
+    return tuple(out)
+
+
+def _has_term(text: str, term: str) -> bool:
+    """Whole-word, case-insensitive; straight and curly apostrophes alike."""
+    norm = text.replace("\u2019", "'").lower()
+    return re.search(rf"(?<![\w-]){re.escape(term.lower())}(?![\w-])", norm) is not None
+
+
+def _shown_texts(entry: Any, contacts: dict) -> Iterable[tuple[tuple[str, ...], tuple, str]]:
+    """(nations, roles, text) for every wording an action or step can show, with the
+    names and hours of the contacts it lists. The neutral wording is shown, in each
+    nation the entry applies to (and before the nation is known), to the roles that
+    no variant covers there."""
+    all_roles = tuple(entry.roles) or ROLES
+    wordings = []
+    for nation in tuple(entry.nations) or (*NATIONS, UNKNOWN_NATION):
+        covered: set[str] = set()
+        for v in entry.variants:
+            if nation in v.nations:
+                covered.update(v.roles or all_roles)
+        left = tuple(r for r in all_roles if r not in covered)
+        if left:
+            wordings.append(((nation,), left, entry.text, entry.contacts))
+    wordings += [
+        (v.nations, tuple(v.roles) or all_roles, v.text, v.contacts) for v in entry.variants
+    ]
+    for nations, roles, text, listed in wordings:
+        yield nations, roles, text
+        for cid in listed:
+            c = contacts.get(cid)
+            if c is not None:
+                yield nations, roles, c.name
+                if c.hours:
+                    yield nations, roles, c.hours
+
+
+def _check_terms(
+    checker: _Checker,
+    where: str,
+    shown: Iterable[tuple[tuple[str, ...], tuple, str]],
+    nation_terms: dict[str, tuple[str, ...]],
+    role_terms: dict[str, tuple[str, ...]],
+) -> None:
+    """Refuse a wording that would show a nation's (or role's) forbidden term."""
+    for nations, roles, text in shown:
+        for nation in nations:
+            for term in nation_terms.get(nation, ()):
+                if _has_term(text, term):
+                    checker.problems.append(
+                        f"{where}: '{term}' would be shown in {nation}: {text[:60]!r}"
+                    )
+        for role in roles:
+            for term in role_terms.get(role, ()):
+                if _has_term(text, term):
+                    checker.problems.append(
+                        f"{where}: '{term}' would be shown to the role {role}: {text[:60]!r}"
+                    )
+
+
+def _load_nations(
+    checker: _Checker, data_dir: Path, sources: dict
+) -> tuple[dict[str, NationTerms], NationTerms | None, dict[str, tuple[str, ...]]]:
+    file = "nations.yml"
+    try:
+        doc = _yaml(data_dir / file)
+    except FileNotFoundError:
+        checker.problems.append(f"{file}: file not found")
+        return {}, None, {}
+    except yaml.YAMLError as exc:
+        checker.problems.append(f"{file}: not valid YAML ({exc})")
+        return {}, None, {}
+    if not checker.entry(file, doc, {"nations": Field(dict), "roles": Field(dict)}):
+        return {}, None, {}
+    terms: dict[str, NationTerms] = {}
+    wanted = (*NATIONS, UNKNOWN_NATION)
+    if set(doc["nations"]) != set(wanted):
+        checker.problems.append(f"{file}: give exactly these nations: {list(wanted)}")
+    for nid, raw in doc["nations"].items():
+        where = f"{file}: nation '{nid}'"
+        if nid not in wanted or not checker.entry(where, raw, NATION_FIELDS):
+            continue
+        checker.cited(where, raw["sources"], sources)
+        leads = raw["safeguarding_lead"]
+        named = all(isinstance(x, (str, type(None))) for x in leads.values())
+        if set(leads) != set(ROLES) or not named:
+            checker.problems.append(f"{where}: 'safeguarding_lead' needs a name for {list(ROLES)}")
+        fields = {k: raw[k] for k in NATION_FIELDS if k not in ("forbidden_terms", "sources")}
+        terms[nid] = NationTerms(
+            id=nid,
+            **fields,
+            forbidden=tuple(raw["forbidden_terms"]),
+            sources=tuple(raw["sources"]),
+        )
+    roles: dict[str, tuple[str, ...]] = {}
+    for rid, raw in doc["roles"].items():
+        where = f"{file}: role '{rid}'"
+        _one_of(checker, file, "roles", rid, ROLES)
+        if checker.entry(where, raw, {"forbidden_terms": _LIST}):
+            roles[rid] = tuple(raw["forbidden_terms"])
+    # Each nation's own route words must not be forbidden there.
+    for nid, t in terms.items():
+        for own in (
+            t.referral_route,
+            t.out_of_hours,
+            t.first_responders,
+            t.social_care,
+            t.draft_title,
+            t.guardian_question,
+            *(x for x in t.safeguarding_lead.values() if x),
+        ):
+            _check_terms(
+                checker,
+                f"{file}: nation '{nid}'",
+                [((nid,), (), own)],
+                {k: v.forbidden for k, v in terms.items()},
+                {},
+            )
+    return {k: v for k, v in terms.items() if k != UNKNOWN_NATION}, terms.get(UNKNOWN_NATION), roles
+
+
 def _load_actions(
     checker: _Checker, data_dir: Path, sources: dict, contacts: dict
 ) -> tuple[ImmediateAction, ...]:
@@ -315,7 +477,10 @@ def _load_actions(
         file,
         entries,
         ACTION_FIELDS,
-        lambda r: ImmediateAction(**_tuples(r, "contacts", "sources", "roles", "nations")),
+        lambda r: ImmediateAction(
+            **_tuples(r, "contacts", "sources", "roles", "nations"),
+            variants=_variants(checker, f"{file}: entry '{r['id']}'", r, sources, contacts),
+        ),
     )
     for a in actions:
         where = f"{file}: entry '{a.id}'"
@@ -395,7 +560,8 @@ def _load_pathway(
         lambda r: PathwayStep(
             **_tuples(
                 r, "sources", "contacts", "roles", "nations", "if_categories", "if_indicators"
-            )
+            ),
+            variants=_variants(checker, f"{file}: entry '{r['id']}'", r, sources, contacts),
         ),
     )
     for st in steps:
@@ -533,6 +699,25 @@ def load_knowledge(
     categories, indicators = _load_indicators(checker, data_dir, sources)
     pathway = _load_pathway(checker, data_dir, sources, contacts, categories, indicators)
     rules = _load_rules(checker, data_dir, sources, categories)
+    nations, neutral, role_terms = _load_nations(checker, data_dir, sources)
+    nation_terms = {n: t.forbidden for n, t in nations.items()}
+    # Before the nation is known only wording that is right everywhere may be shown.
+    nation_terms[UNKNOWN_NATION] = tuple(
+        dict.fromkeys(t for n in NATIONS for t in nation_terms.get(n, ()))
+    ) + (neutral.forbidden if neutral else ())
+    for a in actions:
+        where = f"immediate_actions.yml: entry '{a.id}'"
+        _check_terms(checker, where, _shown_texts(a, contacts), nation_terms, role_terms)
+    for st in pathway:
+        where = f"pathway.yml: entry '{st.id}'"
+        _check_terms(checker, where, _shown_texts(st, contacts), nation_terms, role_terms)
+    everywhere = (*NATIONS, UNKNOWN_NATION)
+    for i in indicators.values():
+        shown = [(everywhere, (), i.question), (everywhere, (), i.why)]
+        _check_terms(checker, f"indicators.yml: entry '{i.id}'", shown, nation_terms, {})
+    for c in categories.values():
+        shown = [(everywhere, (), t) for t in (c.title, c.screening.question, c.screening.why)]
+        _check_terms(checker, f"indicators.yml: category '{c.id}'", shown, nation_terms, {})
 
     if strict_review:
         checker.problems.extend(checker.warnings)
@@ -548,4 +733,27 @@ def load_knowledge(
         pathway=pathway,
         rules=rules,
         warnings=tuple(checker.warnings),
+        nations=nations,
+        role_forbidden=role_terms,
+        neutral=neutral,
+        version=guidance_version(data_dir, contacts, actions, indicators, pathway, categories),
     )
+
+
+def guidance_version(
+    data_dir: Path,
+    contacts: dict[str, Contact],
+    actions: tuple[ImmediateAction, ...],
+    indicators: dict[str, Indicator],
+    pathway: tuple[PathwayStep, ...],
+    categories: dict[str, Category],
+) -> GuidanceVersion:
+    """A hash of every data file's content (names and bytes, in name order) and the
+    latest review date in them: the same files always give the same version."""
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.glob("*.yml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    dates = [c.last_verified for c in contacts.values()]
+    dates += [x.last_reviewed for x in (*actions, *indicators.values(), *pathway)]
+    dates += [c.last_reviewed for c in categories.values()]
+    return GuidanceVersion(digest.hexdigest()[:12], max(dates, default=dt.date.min))

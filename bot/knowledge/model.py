@@ -26,6 +26,7 @@ class Contact:
     hours: str | None
     sources: tuple[str, ...]
     last_verified: dt.date
+    verified_against: str = ""  # what was checked on that date
     email: str | None = None
     accessible: str | None = None
     local: bool = False
@@ -46,6 +47,56 @@ WHEN = ("any", "office_hours", "out_of_hours", "unknown_hours")
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Nation- (and role-) specific wording of an action or step. The entry's own
+    text is the neutral wording, shown where no variant matches (for example when
+    the nation is not known yet): it must be right in every nation."""
+
+    nations: tuple[str, ...]
+    text: str
+    contacts: tuple[str, ...]
+    sources: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+
+    def matches(self, role: str | None, nation: str | None) -> bool:
+        return nation in self.nations and (not self.roles or role in self.roles)
+
+
+def _pick(variants: tuple[Variant, ...], role: str | None, nation: str | None) -> Variant | None:
+    return next((v for v in variants if v.matches(role, nation)), None)
+
+
+@dataclass(frozen=True)
+class NationTerms:
+    """One nation's names for the routes, from nations.yml: what the advice and the
+    draft must say there, and the terms that must never be shown there."""
+
+    id: str
+    referral_route: str  # the words that name the child protection referral route
+    out_of_hours: str  # the words that name the out-of-hours route
+    first_responders: str  # who makes the NRM referral for a child
+    social_care: str  # "who" in the draft's checklist
+    draft_title: str
+    guardian_question: str
+    safeguarding_lead: dict[str, str | None]  # role -> that sector's name for the lead
+    forbidden: tuple[str, ...]  # terms that are wrong in this nation
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GuidanceVersion:
+    """Which guidance a case or draft was made with: a hash of the data files'
+    content and the latest review date in them."""
+
+    content_hash: str
+    reviewed: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.reviewed.isoformat()}+{self.content_hash}"
+
+
+@dataclass(frozen=True)
 class ImmediateAction:
     id: str
     order: int
@@ -57,6 +108,17 @@ class ImmediateAction:
     roles: tuple[str, ...] = ()
     nations: tuple[str, ...] = ()
     when: str = "any"
+    variants: tuple[Variant, ...] = ()
+
+    def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:
+        """The text and contacts for this role and nation: the first matching
+        variant, else the neutral wording."""
+        v = _pick(self.variants, role, nation)
+        return (v.text, v.contacts) if v else (self.text, self.contacts)
+
+    def texts(self) -> tuple[str, ...]:
+        """Every wording (neutral first), for reading back what was shown."""
+        return (self.text, *(v.text for v in self.variants))
 
     def applies(self, role: str | None, nation: str | None, office_hours: bool | None) -> bool:
         """For this role, nation and time of day. An unknown role or nation gets
@@ -125,6 +187,17 @@ class PathwayStep:
     if_age_in_doubt: bool = False
     # One of the warnings professionals most often miss.
     warning: bool = False
+    variants: tuple[Variant, ...] = ()
+
+    def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:
+        """The text and contacts for this role and nation: the first matching
+        variant, else the neutral wording."""
+        v = _pick(self.variants, role, nation)
+        return (v.text, v.contacts) if v else (self.text, self.contacts)
+
+    def texts(self) -> tuple[str, ...]:
+        """Every wording (neutral first), for reading back what was shown."""
+        return (self.text, *(v.text for v in self.variants))
 
 
 @dataclass(frozen=True)
@@ -138,6 +211,7 @@ class FloorRule:
     concern_at_least: str | None
     going_missing_at_least: str | None
     sources: tuple[str, ...]
+    basis: str = ""  # a source, or "design decision: ..."
 
 
 @dataclass(frozen=True)
@@ -164,6 +238,16 @@ class Knowledge:
     pathway: tuple[PathwayStep, ...] = ()
     rules: Rules | None = None
     warnings: tuple[str, ...] = field(default=())
+    nations: dict[str, NationTerms] = field(default_factory=dict)
+    # role -> terms never shown to that role ("call the police" to a police officer)
+    role_forbidden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # neutral wording when the nation is not known (nations.yml 'unknown')
+    neutral: NationTerms | None = None
+    version: GuidanceVersion | None = None
+
+    def terms(self, nation: str | None) -> NationTerms | None:
+        """The nation's terms, or the neutral ones when the nation is not known."""
+        return self.nations.get(nation or "", self.neutral)
 
     def in_category(self, category: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.category == category]

@@ -1,4 +1,5 @@
-"""Draft documents from one set of answers: the referral to children's social care,
+"""Draft documents from one set of answers: the child protection referral (to each
+nation's own route, named in nations.yml),
 a note for a call to the NSPCC Helpline, the facts for a CEOP report, and a blank
 printable proforma. Every draft is marked DRAFT and is never sent by the assistant:
 the professional checks it and sends it through their own agency's route.
@@ -37,13 +38,14 @@ def gap() -> str:
     return _(TO_COMPLETE)
 
 
+# Who does a step. The social care body and the First Responders have each nation's
+# own names (nations.yml), so these three are filled in from the guidance.
 WHO_WORDS = {
     "you": N_("you"),
     "your_safeguarding_lead": N_("you or your safeguarding lead"),
-    "childrens_social_care": N_("children's social care"),
     "police": N_("the police"),
-    "social_care_and_police": N_("children's social care and the police"),
-    "first_responder": N_("a First Responder (local authority or police)"),
+    "social_care_and_police": N_("{social_care} and the police"),
+    "first_responder": N_("a First Responder ({first_responders})"),
 }
 SOON_WORDS = {
     "now": N_("now"),
@@ -217,14 +219,31 @@ def _sharing_lines(sharing: SharingRecord | None) -> list[str]:
     return lines
 
 
-def _step_lines(steps: list[NextStep]) -> list[str]:
+def who_words(kb: Knowledge, nation: str | None, who: str) -> str:
+    """Who does a step, in the nation's own terms (neutral when it is not known)."""
+    terms = kb.terms(nation)
+    if who == "childrens_social_care":
+        return _(terms.social_care) if terms else gap()
+    names = {
+        "social_care": _(terms.social_care) if terms else "",
+        "first_responders": _(terms.first_responders) if terms else "",
+    }
+    return _(WHO_WORDS[who]).format(**names)
+
+
+def _step_lines(kb: Knowledge, ctx: Context, steps: list[NextStep]) -> list[str]:
     return [
         "[ ] "
         + _("{text} (who: {who}; when: {soon})").format(
-            text=s.text, who=_(WHO_WORDS[s.who]), soon=_(SOON_WORDS[s.how_soon])
+            text=s.text, who=who_words(kb, ctx.nation, s.who), soon=_(SOON_WORDS[s.how_soon])
         )
         for s in steps
     ]
+
+
+def guidance_label(kb: Knowledge) -> str:
+    """The guidance version the draft was made with (date and content hash)."""
+    return kb.version.label if kb.version else gap()
 
 
 def _contact_lines(kb: Knowledge, steps: list[NextStep]) -> list[str]:
@@ -261,6 +280,11 @@ def referral_summary(
         _("Referrer's name, agency and contact details (including out of hours): {x}").format(
             x=gap()
         ),
+        _(
+            "Devolved decision-making pilot area (the NRM decision is made by a local "
+            "panel): yes / no / not known: {x}"
+        ).format(x=gap()),
+        _("Guidance version: {v}").format(v=guidance_label(kb)),
     ]
     if ctx.age is None:
         age = _("not known: treat as a child until age is decided")
@@ -288,14 +312,14 @@ def referral_summary(
         Section(_("The concern and the indicators observed"), tuple(concern)),
         Section(_("Actions already taken"), tuple(taken)),
         Section(_("Who has been told"), tuple(_sharing_lines(sharing))),
-        Section(_("Next steps"), tuple(_step_lines(steps))),
+        Section(_("Next steps"), tuple(_step_lines(kb, ctx, steps))),
         Section(_("Contacts"), tuple(_contact_lines(kb, steps))),
     ]
     if result.going_missing in ("immediate", "high"):
         sections.insert(1, _grab_sheet())
     return Draft(
         kind="referral",
-        title=_("Draft referral to children's social care"),
+        title=_(terms.draft_title) if (terms := kb.terms(ctx.nation)) else _("Draft referral"),
         raised_at=_when(ctx.concern_raised_at, locale),
         sections=tuple(sections),
     )
@@ -318,7 +342,8 @@ def nspcc_call_note(
     ask = [
         _("What should happen next, and who should make the referral?"),
         _("Should the police be told now?"),
-        _("Is there a local Independent Child Trafficking Guardian service?"),
+        _(terms.guardian_question) if (terms := kb.terms(ctx.nation)) else "",
+        _("Guidance version: {v}").format(v=guidance_label(kb)),
     ]
     return Draft(
         kind="nspcc_note",

@@ -14,7 +14,7 @@ import yaml
 from bot.knowledge import DATA_DIR, KnowledgeError, load_knowledge
 from bot.knowledge.local import apply_local_contacts
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date(2026, 12, 3)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ ANSWERS = {
 
 @pytest.fixture(scope="module")
 def kb() -> Knowledge:
-    return load_knowledge(today=dt.date(2026, 11, 23))
+    return load_knowledge(today=dt.date(2026, 12, 3))
 
 
 @pytest.fixture(scope="module")
