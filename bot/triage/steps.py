@@ -33,10 +33,12 @@ def immediate_actions(kb: Knowledge, ctx: Context) -> list[ImmediateAction]:
 
 
 def immediate_texts(kb: Knowledge, ctx: Context) -> list[str]:
-    return [
-        fill_contacts(_(a.text), kb) + local_numbers([kb.contact(c) for c in a.contacts])
-        for a in immediate_actions(kb, ctx)
-    ]
+    """Each action in the wording for this role and nation (guidance variants)."""
+    texts = []
+    for a in immediate_actions(kb, ctx):
+        text, contacts = a.wording(ctx.role or "other", ctx.nation)
+        texts.append(fill_contacts(_(text), kb) + local_numbers([kb.contact(c) for c in contacts]))
+    return texts
 
 
 def _step_applies(
@@ -65,17 +67,22 @@ def _step_applies(
 
 def next_steps(kb: Knowledge, ctx: Context, answers: Answers, result: Assessment) -> list[NextStep]:
     """The checklist, in order, each with who does it, how soon and its sources."""
-    return [
-        NextStep(
-            id=step.id,
-            text=fill_contacts(_(step.text), kb)
-            + local_numbers([kb.contact(c) for c in step.contacts]),
-            who=step.who,
-            how_soon=step.how_soon,
-            contacts=step.contacts,
-            sources=step.sources,
-            warning=step.warning,
+    out = []
+    for step in kb.pathway:
+        if not _step_applies(step, kb, ctx, result, answers):
+            continue
+        # The wording for this role and nation (guidance variants); like the filter
+        # above, a checklist for an unknown nation takes England's.
+        text, contacts = step.wording(ctx.role or "other", ctx.nation or "england")
+        out.append(
+            NextStep(
+                id=step.id,
+                text=fill_contacts(_(text), kb) + local_numbers([kb.contact(c) for c in contacts]),
+                who=step.who,
+                how_soon=step.how_soon,
+                contacts=contacts,
+                sources=step.sources,
+                warning=step.warning,
+            )
         )
-        for step in kb.pathway
-        if _step_applies(step, kb, ctx, result, answers)
-    ]
+    return out
