@@ -298,6 +298,8 @@ def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
     with use(language):
         advice_header = _(ADVICE_HEADER)
         draft_title = _(DRAFT_TITLE).upper()
+        # Each nation's draft has its own title (nations.yml).
+        draft_titles = tuple(_(t.draft_title).upper() for t in kb.nations.values())
         turns = 0
         advice_turn: int | None = None
         actions: list[str] = []
@@ -311,9 +313,11 @@ def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
             if text.startswith(advice_header):
                 advice_turn = advice_turn or turns
                 actions += [
-                    a.id for a in kb.immediate_actions if fill_contacts(_(a.text), kb) in text
+                    a.id
+                    for a in kb.immediate_actions
+                    if any(fill_contacts(_(t), kb) in text for t in a.texts())
                 ]
-            elif text.startswith(draft_title):
+            elif text.startswith(draft_title) or text.startswith(draft_titles):
                 draft = text
             elif text.startswith(_(ASSESSMENT_HEADER)):
                 assessment = text
@@ -333,7 +337,9 @@ def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
         next_steps = [
             s.id
             for s in kb.pathway
-            if any(line.startswith(fill_contacts(_(s.text), kb)) for line in step_lines)
+            if any(
+                line.startswith(fill_contacts(_(t), kb)) for line in step_lines for t in s.texts()
+            )
         ]
     if not said:
         going_missing, concern = _levels_from_answers(case, kb)
