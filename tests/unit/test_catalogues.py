@@ -47,7 +47,7 @@ def _names(text: str) -> list[str]:
 
 
 def test_the_yaml_extractor_finds_the_guidance(extracted: set[str]) -> None:
-    kb = load_knowledge(today=dt.date(2026, 11, 23))
+    kb = load_knowledge(today=dt.date(2026, 12, 3))
     for ind in kb.indicators.values():
         assert ind.question in extracted and ind.why in extracted
     for action in kb.immediate_actions:
@@ -75,7 +75,7 @@ def test_every_message_is_translated_with_the_same_placeholders(
 def test_welsh_is_used_when_chosen_and_the_draft_date_is_welsh() -> None:
     if translations("cy").gettext("Yes") == "Yes":
         pytest.fail("the Welsh catalogue is not compiled (set-up runs pybabel compile)")
-    kb = load_knowledge(today=dt.date(2026, 11, 23))
+    kb = load_knowledge(today=dt.date(2026, 12, 3))
     with use("cy"):
         turn = talk.opening(dt.datetime(2026, 11, 23, 9, 30), "cy")
         text = "\n".join(r.text for r in turn.replies)

@@ -17,7 +17,7 @@ NOW = dt.datetime(2026, 11, 23, 9, 30)
 
 @pytest.fixture(scope="module")
 def kb() -> Knowledge:
-    return load_knowledge(today=dt.date(2026, 11, 23))
+    return load_knowledge(today=dt.date(2026, 12, 3))
 
 
 class Chat:
@@ -83,7 +83,8 @@ def test_yes_at_the_opening_reaches_advice_on_the_second_turn(kb: Knowledge) -> 
     chat = Chat(kb)
     text = chat.say("affirm", "yes")
     assert "999" in text and "0808 800 5000" in text
-    assert "children's social care" in text
+    # The nation is not known yet: wording that is right in every nation.
+    assert "social services or social work" in text and "children's social care" not in text
     assert chat.case.pending == "role"  # then on to the referral
 
 

@@ -14,7 +14,7 @@ from bot.training.debrief import PlayedCase, debrief, debrief_text, played_from_
 from bot.training.runner import OfflineTransport, message_for, play
 from bot.training.scenarios import LIBRARY_DIR, KnownDifference, Scenario, load_scenarios
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = dt.date(2026, 12, 3)
 
 
 @pytest.fixture(scope="module")

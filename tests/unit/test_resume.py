@@ -123,7 +123,7 @@ def test_find_code_in_words() -> None:
 
 
 def test_pause_and_resume_in_the_conversation(store: ResumeStore) -> None:
-    kb = load_knowledge(today=dt.date(2026, 11, 23))
+    kb = load_knowledge(today=dt.date(2026, 12, 3))
     turn = talk.opening(NOW)
     turn = talk.handle(kb, turn.case, Event("deny", "no"), NOW)
     turn = talk.handle(kb, turn.case, Event("inform", choice="role.police"), NOW)

@@ -16,7 +16,7 @@ from bot.knowledge import Knowledge, load_knowledge
 from bot.training.runner import OfflineTransport, message_for, play
 from bot.training.scenarios import LIBRARY_DIR, Scenario, ScenarioError, load_scenarios
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = dt.date(2026, 12, 3)
 PORT = "port-arrival-with-unrelated-adult"
 YOUTH_CLUB = "low-concern-new-friends-at-youth-club"
 

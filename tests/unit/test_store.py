@@ -54,7 +54,7 @@ def store(db: Database) -> CaseStore:
 
 @pytest.fixture(scope="module")
 def kb() -> Knowledge:
-    return load_knowledge(today=dt.date(2026, 11, 23))
+    return load_knowledge(today=dt.date(2026, 12, 3))
 
 
 def snap(**changes: object) -> Snapshot:

@@ -19,7 +19,7 @@ NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
 
 @pytest.fixture(scope="module")
 def kb() -> Knowledge:
-    return load_knowledge(today=dt.date(2026, 11, 26))
+    return load_knowledge(today=dt.date(2026, 12, 3))
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from bot.triage import Answer, Context, assess, immediate_actions, next_question
 from bot.triage.answers import URGENT, screen_id
 from bot.triage.questions import all_question_ids, remaining
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date(2026, 12, 3)
 TEACHER = Context(role="teacher", nation="england", setting="school", age=14)
 
 
