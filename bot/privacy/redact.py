@@ -10,10 +10,13 @@ Caught
         spaces, hyphens or dots, area codes in brackets, +44 with or without "(0)",
         00 44), freephone and helpline numbers, including the short ones in the
         sourced contacts (in a note they are still numbers typed about a child; the
-        tests show each form), any number written with a leading ``+``
-        country code, and any unbroken run of ten or more digits starting with 0. Numbers
-        are checked against UK number lengths and ranges, so ages, years, times, counts
-        and short numbers (999, 101, 111, 116 000) are kept.
+        tests show each form), any number written with a leading ``+`` or ``00``
+        country code (brackets included: "(+33) 6 12..."), numbers from abroad written
+        as at home (a leading 0 in a first group of 3 to 5 digits, spaces or hyphens,
+        10 or 11 digits: "091 234 5678", "0712 345 678"), and any unbroken run of ten
+        or more digits starting with 0. Numbers are checked against UK number lengths
+        and ranges, so ages, years, times, dates, counts and short numbers (999, 101,
+        111, 116 000) are kept.
     ``[email]``  name@domain.tld.
     ``[postcode]``  full UK postcodes, any case, with or without the space. An outward
         code alone ("M1") is kept: it names an area, not a home.
@@ -23,32 +26,55 @@ Caught
         to the referral. A year or month and year of birth alone is kept (it is the age).
     ``[address]``  a house number and a street: "12 Acacia Road", "flat 3, 4 Mill Lane",
         "12a High St", "5 Heol y Felin".
+    ``[NHS number]``, ``[NI number]``, ``[vehicle registration]``, ``[number]``  see
+        bot/privacy/references.py: NHS numbers (modulus-11 check, or any ten digits
+        after "NHS"), National Insurance numbers, number plates, and other runs of ten
+        or more digits.
+    ``[username]``  "@tyler_b99", "snap: tyler", "insta kyle.b_01": see
+        bot/privacy/usernames.py. The app's name is kept.
     ``[name]``  see below. The cue is kept: "Mrs [name]", "her uncle [name]".
 
 Names are found by rules on spaCy tokens (a blank English pipeline, no downloaded
 model), so the behaviour is predictable, reviewable and fast, and some names will be
-missed; that is why the assistant also asks users to write initials. A name is:
+missed; that is why the assistant also asks users to write initials. (A trained
+named-entity model as a second detector was considered for issue 20; none that can be
+checked against hashes its publisher gives, for the installed spaCy, is available from
+the project's package registry.) A name is:
 
 * a title then one to three capitalised words or initials: Mr Smith, Mrs J Patel,
   Dr Okafor, PC Jones, Uncle Mo (and "mr smith" typed in lower case);
 * capitalised words after a naming cue: called, named, known as, name is, goes by, aka;
+  one lower-case word after "name is", "named", "known as", "aka" ("his name is kai"),
+  and after "called" when a person comes first ("a man called dritan");
 * one or two capitalised words after a relationship: "her uncle Tom", "his older
-  brother Sam Lee", "mum's boyfriend Tyler"; and the owner in "Tom's brother";
+  brother Sam Lee", "mum's boyfriend Tyler", "Boyfriend Kyle..." opening a sentence;
+  and the owner in "Tom's brother";
 * two or more consecutive capitalised words ("Sarah Jones", "J Smith") unless they
   are a listed place, organisation, app, month, weekday, role or note heading, part
   of an organisation or place name ("Leeds City Council", "Oak Hill Academy",
-  "Greater Manchester Police"), or a common word starting a sentence ("Told Sarah").
+  "Greater Manchester Police"), or a common word starting a sentence ("Told Sarah");
+* one capitalised word standing alone with a cue on either side: a person's verb after
+  it ("Amira told me", "Kyle picks her up", "Dritan then drove") or "with", "by",
+  "met", "told", "rang" before it ("she was with Kyle"), and the next in "with Dritan
+  and Besnik". Not when the word is a listed place, nationality (or its plural),
+  language, faith, school subject, car make, brand, service or a word for people who
+  are not named ("Someone told me", "Taxi drove her", "Security rang"), nor before a
+  group noun ("with Skegness lads").
 
-Knowingly not caught: a single first name with no cue ("Tom said..."); names typed in
-lower case or ALL CAPS (other than after mr/mrs/ms/mx); names in non-Latin scripts; a
-street without a house number, as an address; a date of birth with no cue or with the cue after
-it; spelt-out or disguised numbers and emails ("tom at gmail dot com"); other
-identifiers (NHS numbers, Home Office references, usernames, vehicle registrations).
-A two-word name whose first word is a listed month or place ("April Jones", "May Lee")
-is missed unless a cue precedes it. Numbers with the wrong count of digits are kept
-unless typed as one unbroken run. Knowingly over-caught: an unlisted capitalised phrase
-("Case Review Panel", "Nike Trainers"), and a street with no number whose type is also
-a surname ("Mill Lane", "Oak Park"), are replaced as [name].
+Knowingly not caught: a single first name with no cue ("Tom came in", "we think Kyle is
+involved"); names typed in lower case after a relationship ("her boyfriend tyler") or
+with no cue, or in ALL CAPS (other than after mr/mrs/ms/mx); names that are also listed
+words ("Christian said", "Brook said", "with Mercedes"); names in non-Latin scripts; a
+street without a house number, as an address; a date of birth with no cue or with the
+cue after it; spelt-out or disguised numbers and emails ("tom at gmail dot com");
+Home Office, police and passport references (see references.py and usernames.py for
+what each of those misses). A two-word name whose first word is a listed month or place
+("April Jones", "May Lee") is missed unless a cue precedes it. Numbers with the wrong
+count of digits are kept unless typed as one unbroken run. Knowingly over-caught: an
+unlisted capitalised phrase ("Case Review Panel", "Nike Trainers"), a street with no
+number whose type is also a surname ("Mill Lane", "Oak Park"), and an unlisted place
+or brand with a cue beside it ("picked up by Costa", "Skegness told us") are replaced
+as [name].
 Initials on their own ("J", "J.S.", "AB") are kept on purpose: the project asks users to
 use them instead of names.
 """
@@ -56,7 +82,7 @@ use them instead of names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -68,19 +94,27 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from bot.nlp.build import PATTERN_DIR, load_patterns
+from bot.privacy.kinds import (
+    ADDRESS,
+    DATE_OF_BIRTH,
+    EMAIL,
+    KINDS,
+    NAME,
+    PHONE,
+    POSTCODE,
+    Hit,
+    placeholder,
+)
+from bot.privacy.references import (
+    cued_nhs_hits,
+    long_number_hits,
+    nhs_hits,
+    ni_hits,
+    vehicle_hits,
+)
+from bot.privacy.usernames import username_hits
 
-PHONE = "phone"
-EMAIL = "email"
-POSTCODE = "postcode"
-DATE_OF_BIRTH = "date of birth"
-NAME = "name"
-ADDRESS = "address"
-KINDS: tuple[str, ...] = (PHONE, EMAIL, POSTCODE, DATE_OF_BIRTH, NAME, ADDRESS)
-
-
-def placeholder(kind: str) -> str:
-    """What replaces an identifier of this kind: ``[phone]``, ``[name]``..."""
-    return f"[{kind}]"
+__all__ = ["KINDS", "Redacted", "placeholder", "redact"]
 
 
 @dataclass(frozen=True)
@@ -91,16 +125,6 @@ class Redacted:
     found: tuple[str, ...] = ()
 
 
-class _Hit(NamedTuple):
-    start: int
-    end: int
-    kind: str
-
-
-# When two pattern matches overlap, the earlier kind wins: an email holds names and
-# digits, a date of birth holds digits a phone rule might also read.
-_PRIORITY = {EMAIL: 0, DATE_OF_BIRTH: 1, PHONE: 2, POSTCODE: 3, ADDRESS: 4}
-
 # Every quantifier below is bounded or cannot overlap its neighbour, so no input (100 kB
 # of spaces, digits or "a.a.a.") makes a pattern backtrack quadratically.
 
@@ -108,7 +132,7 @@ _PRIORITY = {EMAIL: 0, DATE_OF_BIRTH: 1, PHONE: 2, POSTCODE: 3, ADDRESS: 4}
 
 # Digits with the separators people type between them; which part is a phone is decided
 # in Python, because "aged 14" followed by a mobile number is one run holding one number.
-_NUMBERISH = re.compile(r"[+(]?[0-9](?:[ \t\u00a0().\-]{0,3}[0-9])*")
+_NUMBERISH = re.compile(r"(?:\(?\+|\()?[0-9](?:[ \t\u00a0().\-]{0,3}[0-9])*")
 _DIGITS = re.compile(r"[0-9]+")
 _MAX_DIGITS = 15  # the longest number E.164 allows
 
@@ -142,6 +166,31 @@ def _is_phone(digits: str, plus: bool) -> bool:
     return digits in _contact_numbers() or (digits.startswith("0") and _uk_significant(digits[1:]))
 
 
+# Separators a number from abroad may be written with: not dots or brackets, which
+# dates and times use.
+_ABROAD_SEPARATORS = frozenset(" -\u00a0")
+
+
+def _national_abroad(run: str, groups: list[tuple[int, int]], i: int) -> int | None:
+    """The last digit group of a number written as it is at home abroad ("091 234 5678"
+    in Vietnam, "0712 345 678" in Romania, "069 123 4567" in Albania): a trunk 0 leading
+    a first group of 3 to 5 digits, groups split by spaces or hyphens, 10 or 11 digits
+    in all. A date ("03 04 2011") starts with a shorter group and has fewer digits."""
+    g_start, g_end = groups[i]
+    if run[g_start] != "0" or not 3 <= g_end - g_start <= 5:
+        return None
+    count, best = 0, None
+    for j in range(i, len(groups)):
+        if j > i and not _ABROAD_SEPARATORS.issuperset(run[groups[j - 1][1] : groups[j][0]]):
+            break
+        count += groups[j][1] - groups[j][0]
+        if count > 11:
+            break
+        if count >= 10:
+            best = j
+    return best
+
+
 def _phone_from(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, int, int] | None:
     """The longest phone starting at digit group ``i``: (start, end, next group) or None."""
     first = groups[i][0]
@@ -157,6 +206,8 @@ def _phone_from(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, i
             break
         if len(digits) >= 8 and _is_phone(digits, plus):
             best = j
+    if best is None and not plus:
+        best = _national_abroad(run, groups, i)
     if best is None:
         # Ten or more unbroken digits starting 0 (or after +) are a mistyped phone or
         # another reference number; nothing in a referral needs them verbatim.
@@ -170,7 +221,7 @@ def _phone_from(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, i
     return start, end, best + 1
 
 
-def _phones(text: str) -> Iterator[_Hit]:
+def _phones(text: str) -> Iterator[Hit]:
     for match in _NUMBERISH.finditer(text):
         run = match.group()
         groups = [(g.start(), g.end()) for g in _DIGITS.finditer(run)]
@@ -181,7 +232,7 @@ def _phones(text: str) -> Iterator[_Hit]:
                 i += 1
                 continue
             start, end, i = phone
-            yield _Hit(match.start() + start, match.start() + end, PHONE)
+            yield Hit(match.start() + start, match.start() + end, PHONE)
 
 
 # ---- emails and postcodes -------------------------------------------------------------
@@ -198,14 +249,14 @@ _POSTCODE = re.compile(
 _ORDINAL = {"1": "st", "2": "nd", "3": "rd"}
 
 
-def _postcodes(text: str) -> Iterator[_Hit]:
+def _postcodes(text: str) -> Iterator[Hit]:
     for match in _POSTCODE.finditer(text):
         inward = match.group("inward")
         # "y9 2nd", "a1 1st": an ordinal typed in lower case, not an inward code.
         # (Upper case "B33 8TH" is a real postcode and is kept as one.)
         if inward and inward[1:] == _ORDINAL.get(inward[0], "th"):
             continue
-        yield _Hit(match.start(), match.end(), POSTCODE)
+        yield Hit(match.start(), match.end(), POSTCODE)
 
 
 # ---- dates of birth -------------------------------------------------------------------
@@ -237,9 +288,9 @@ _DOB = re.compile(
 )
 
 
-def _dates_of_birth(text: str) -> Iterator[_Hit]:
+def _dates_of_birth(text: str) -> Iterator[Hit]:
     for match in _DOB.finditer(text):
-        yield _Hit(match.start("date"), match.end("date"), DATE_OF_BIRTH)
+        yield Hit(match.start("date"), match.end("date"), DATE_OF_BIRTH)
 
 
 # ---- addresses ------------------------------------------------------------------------
@@ -265,9 +316,9 @@ _ADDRESS = re.compile(
 )
 
 
-def _addresses(text: str) -> Iterator[_Hit]:
+def _addresses(text: str) -> Iterator[Hit]:
     for match in _ADDRESS.finditer(text):
-        yield _Hit(match.start(), match.end(), ADDRESS)
+        yield Hit(match.start(), match.end(), ADDRESS)
 
 
 # ---- word lists for names -------------------------------------------------------------
@@ -360,6 +411,7 @@ _HEADS = _words(
     team unit trust board partnership office agency authority department ministry
     government church mosque temple gurdwara synagogue hotel motel airport port prison
     shop store market mall cafe café restaurant takeaway bar pub club gym hub house home
+    inn lodge
     hostel refuge shelter accommodation flats towers tower project charity foundation
     society network group ltd limited plc inc helpline line lines act mechanism
     procedures procedure guidance protection exploitation trafficking slavery abuse
@@ -451,6 +503,74 @@ _MONTHS = _words(
     "january february march april may june july august september october november december"
 )
 _AFTER_CUE = _words(": , - = \" ' “ ‘ (")
+# ---- one first name with a cue on either side (rule 3) --------------------------------
+
+# What a person does, read after a lone capitalised word: "Amira told me", "Kyle picks
+# her up". Verbs that places and things also do ("came", "went", "is", "has") are left
+# out.
+_PERSON_VERBS = _words(
+    """told tells telling said says asked asks texted texts texting messaged messaging
+    rang rings phoned phones called calls picks picked collects collected drives drove
+    gave gives bought buys sent sends took takes threatened threatens hit hits hurt hurts
+    beat beats attacked assaulted abused raped touched forced forces paid pays wants
+    wanted keeps kept lives lived stays stayed owns controls controlled brought brings
+    promised promises offered offers introduced groomed sold sells supplies supplied
+    visits visited met meets"""
+)
+# Words that may stand between the name and its verb: "Kyle then drove", "Kyle has hit".
+_VERB_ADVERBS = _words(
+    """then also often always usually later sometimes never just apparently allegedly
+    reportedly regularly still once even has had have will would could"""
+)
+# Read before a lone capitalised word: "with Kyle", "picked up by Dritan", "met Tyler".
+# Not "to", "from" or "in", which come before places.
+_PERSON_BEFORE = _words("with by met meets meeting told asked texted texting messaged phoned rang")
+# A capitalised word before one of these describes a group, it does not name a person:
+# "with Skegness lads", "owned by Leeds men".
+_GROUP_NOUNS = _words(
+    """lads boys girls men women people staff kids family families gang gangs youths
+    adults friends workers drivers guys group groups crew lot mob community"""
+)
+# Capitalised words a person verb may follow, or "with" precede, that are not names:
+# nationalities, faiths and languages the project's patterns do not list, school
+# subjects, car makes and brands, and words for people who are not named.
+_NOT_PEOPLE = _words(
+    """thai filipino filipina kosovan kosovar hungarian czech latvian estonian serbian
+    croatian bosnian turkish kurd kurds greek italian spanish german dutch russian
+    brazilian jamaican caribbean asian european african arab arabic black white mixed
+    muslim muslims christian christians catholic sikh hindu jewish buddhist traveller
+    travellers gypsy romani maths math science art pe history geography music drama
+    computing english french audi bmw mercedes merc ford vauxhall toyota honda nissan
+    volkswagen vw fiat peugeot renault kia hyundai skoda mini range rover tesla volvo
+    jaguar lexus corsa fiesta golf polo astra focus prius gumtree vivastreet adultwork
+    brook
+    onlyfans airbnb travelodge premier costa subway nandos dominos someone somebody
+    anyone anybody everyone everybody nobody noone whoever security reception
+    receptionist management neighbours neighbors neighbour neighbor witnesses witness
+    taxi cab landlord landlady employer boss owner owners customers clients punters
+    buyers dealers dealer gang gangs residents doctors nurses paramedics colleagues
+    one two three four five six seven eight nine ten several god allah"""
+)
+# Relationships that may open a sentence before a name, with no "her" or "his":
+# "Boyfriend Kyle picks her up". Not "contact" or "worker", which also start
+# instructions ("Contact Brook").
+_RELATIONS_OPENING = _words(
+    """boyfriend girlfriend bf gf partner fiance fiancé husband wife uncle aunt auntie
+    aunty cousin brother sister stepdad stepmum stepbrother stepsister friend mate
+    neighbour neighbor landlord landlady"""
+)
+# Before "called", a word for a person makes the next word a name even in lower case:
+# "a man called dritan" (not "she called back", "called police").
+_PERSON_NOUNS = _words(
+    """man men woman women boy boys girl girls guy guys lad lads bloke someone somebody
+    person friend male female adult teenager"""
+)
+# Lower-case words after a naming cue that are not a name: "his name is not known".
+_NOT_LOWER_NAMES = _words(
+    """back again out round over off up down police me him her them us different same
+    given known blank missing needed required correct wrong spelt spelled"""
+)
+
 _HYPHENS = _words("- ‐ ‑")
 # "]" ends a placeholder: a word after one is treated as starting a sentence, so a
 # second pass never strips less than the first did.
@@ -666,6 +786,7 @@ class _Names:
     def names(self) -> Iterator[tuple[int, int]]:
         yield from self.runs()
         yield from self.cued()
+        yield from self.singles()
 
     # -- rule 1: two or more capitalised words in a row ---------------------------------
 
@@ -716,9 +837,9 @@ class _Names:
                 continue
             if label == "RELATION":
                 possessive = self.possessive_before(start)
-                if possessive is None:
+                if possessive is None and not self.opens_with_relation(start, end):
                     continue
-                if self.lowers[possessive] in {"'s", "’s"}:
+                if possessive is not None and self.lowers[possessive] in {"'s", "’s"}:
                     owner = self.owner_before(possessive)  # "Tom's brother"
                     if owner is not None:
                         yield owner
@@ -761,7 +882,11 @@ class _Names:
                 i += 1
         first_end = self.unit(i, loose=True)
         if first_end is None:
-            return self.lower_case_surname(cue_end, i) if label == "TITLE" else None
+            if label == "TITLE":
+                return self.lower_case_surname(cue_end, i)
+            if self.takes_lower_case(cue_end, label):
+                return self.lower_case_name(i)
+            return None
         if self.word[i]:
             if any(low in _NEVER for low in self.lowers[i:first_end]):
                 return None
@@ -794,8 +919,118 @@ class _Names:
             return None
         return None if text in _NEVER else (i, i + 1)
 
+    def takes_lower_case(self, cue_end: int, label: str) -> bool:
+        """After "his name is", "named", "known as" (not "goes by": "goes by bus"), and
+        after "called" when a person comes first ("a man called dritan")."""
+        cue = cue_end - 1
+        if label == "NAMING":
+            return self.lowers[cue] != "by"
+        if label == "CALLED":
+            before = self.neighbour(cue, -1)
+            return before is not None and self.lowers[before] in _PERSON_NOUNS
+        return False
 
-def _names(text: str, covered: bytearray) -> list[_Hit]:
+    def lower_case_name(self, i: int) -> tuple[int, int] | None:
+        """One lower-case word that is not a common one: "his name is kai"."""
+        if i >= self.size or self.blocked[i]:
+            return None
+        text, low = self.texts[i], self.lowers[i]
+        if len(text) < 2 or not (text.isalpha() and text.islower()):
+            return None
+        if low in _NEVER or low in _NOT_LOWER_NAMES or self.is_common(low):
+            return None
+        return i, i + 1
+
+    def is_common(self, low: str) -> bool:
+        return low in self.pipe.stop_words or low in _HEADS or low in _STARTERS
+
+    def opens_with_relation(self, start: int, end: int) -> bool:
+        """ "Boyfriend Kyle picks her up": a relationship starting a sentence."""
+        return (
+            end - start == 1
+            and self.lowers[start] in _RELATIONS_OPENING
+            and self.starts_sentence(start)
+        )
+
+    # -- rule 3: one capitalised word with a cue on either side -------------------------
+
+    def neighbour(self, i: int, step: int) -> int | None:
+        """The token before (step -1) or after (step 1) token ``i``, over spaces but
+        not over a line break; None at the edge."""
+        if step > 0:
+            if _has_break(self.after[i]):
+                return None
+            j = i + 1
+            if j < self.size and self.is_blank(j):
+                if _has_break(self.texts[j]):
+                    return None
+                j += 1
+            return j if j < self.size else None
+        j = i - 1
+        if j >= 0 and self.is_blank(j):
+            if _has_break(self.texts[j]):
+                return None
+            j -= 1
+        return None if j < 0 or _has_break(self.after[j]) else j
+
+    def is_name_part(self, i: int | None) -> bool:
+        return i is not None and (self.word[i] or bool(_STRICT_INITIAL.fullmatch(self.texts[i])))
+
+    def not_a_person(self, low: str) -> bool:
+        """A listed word, or the plural of one ("Albanians")."""
+        forms = (low, low[:-1]) if low.endswith("s") else (low,)
+        return any(
+            form in _NOT_PEOPLE or form in _STARTERS or form in self.pipe.stop_words
+            for form in forms
+        )
+
+    def verb_follows(self, end: int) -> bool:
+        """ "Kyle picks", "Kyle then drove", "Kyle has threatened"."""
+        j = self.neighbour(end - 1, 1)
+        for _ in range(2):
+            if j is None or self.lowers[j] not in _VERB_ADVERBS:
+                break
+            j = self.neighbour(j, 1)
+        return j is not None and not self.blocked[j] and self.lowers[j] in _PERSON_VERBS
+
+    def singles(self) -> Iterator[tuple[int, int]]:
+        """A capitalised word standing alone (no capitalised word either side), not a
+        listed place, nationality, service or common word, with a person's verb after
+        it ("Amira told me") or "with", "by", "met" before it ("with Kyle"); and the
+        next one in "with Dritan and Besnik"."""
+        last_taken: int | None = None
+        i = 0
+        while i < self.size:
+            end = self.unit(i, loose=False)
+            if end is None or not self.word[i]:
+                i += 1
+                continue
+            before, after = self.neighbour(i, -1), self.neighbour(end - 1, 1)
+            if (
+                self.is_name_part(before)
+                or self.is_name_part(after)
+                or self.has_stop(i, end)
+                or self.has_head(i, end)
+                or any(self.not_a_person(low) for low in self.lowers[i:end])
+                or (after is not None and self.lowers[after] in _GROUP_NOUNS)
+            ):
+                i = end
+                continue
+            cue_before = before is not None and (
+                self.lowers[before] in _PERSON_BEFORE
+                or (
+                    self.lowers[before] in {"and", "&"}
+                    and last_taken is not None
+                    and self.neighbour(before, -1) == last_taken
+                )
+            )
+            if cue_before or self.verb_follows(end):
+                last_taken = end - 1
+                yield i, end
+            i = end
+
+
+def _names(text: str, covered: bytearray) -> list[Hit]:
     pipe = _pipeline()
     spans: list[tuple[int, int]] = []
     for offset, chunk in _chunks(text):
@@ -809,29 +1044,58 @@ def _names(text: str, covered: bytearray) -> list[_Hit]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [_Hit(start, end, NAME) for start, end in merged]
+    return [Hit(start, end, NAME) for start, end in merged]
 
 
 # ---- putting it together --------------------------------------------------------------
 
 
-def _emails(text: str) -> Iterator[_Hit]:
+def _emails(text: str) -> Iterator[Hit]:
     for match in _EMAIL.finditer(text):
-        yield _Hit(match.start(), match.end(), EMAIL)
+        yield Hit(match.start(), match.end(), EMAIL)
 
 
-def _find(text: str) -> list[_Hit]:
+def _is_common_word(lower: str) -> bool:
+    """A word that is not a username after "snap:" or "@": a place, a service, a word
+    a sentence starts with ("sc: referral made", "@home")."""
+    return lower in _pipeline().stop_words or lower in _HEADS or lower in _STARTERS
+
+
+def _usernames(text: str) -> Iterator[Hit]:
+    return username_hits(text, _is_common_word)
+
+
+# Every pattern detector, most trusted first: when two matches overlap, the earlier
+# detector wins (an email holds names and digits; a date of birth holds digits a phone
+# rule might also read; "NHS no" before ten digits beats reading them as a phone;
+# a phone beats an NHS number found by its check digit alone). Within a detector the
+# longer match wins.
+_DETECTORS: tuple[Callable[[str], Iterable[Hit]], ...] = (
+    _emails,
+    _dates_of_birth,
+    cued_nhs_hits,
+    ni_hits,
+    _phones,
+    _postcodes,
+    vehicle_hits,
+    nhs_hits,
+    _addresses,
+    _usernames,
+    long_number_hits,
+)
+
+
+def _find(text: str) -> list[Hit]:
     """Every identifier in ``text``, in order, none overlapping."""
-    hits = [
-        *_emails(text),
-        *_dates_of_birth(text),
-        *_phones(text),
-        *_postcodes(text),
-        *_addresses(text),
+    ranked = [
+        (rank, hit.start - hit.end, hit.start, hit)
+        for rank, detect in enumerate(_DETECTORS)
+        for hit in detect(text)
     ]
-    hits.sort(key=lambda h: (_PRIORITY[h.kind], h.start - h.end, h.start))
+    ranked.sort(key=lambda entry: entry[:3])
+    hits = [hit for *_, hit in ranked]
     covered = bytearray(len(text))
-    kept: list[_Hit] = []
+    kept: list[Hit] = []
     for hit in hits:
         if hit.end > hit.start and covered.find(1, hit.start, hit.end) == -1:
             covered[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
@@ -843,7 +1107,7 @@ def _find(text: str) -> list[_Hit]:
 
 
 def _replace(
-    text: str, hits: list[_Hit], placed: list[tuple[int, str]]
+    text: str, hits: list[Hit], placed: list[tuple[int, str]]
 ) -> tuple[str, list[tuple[int, str]]]:
     """``text`` with ``hits`` replaced, and where every placeholder put in so far now is.
     A hit never overlaps an earlier placeholder (no rule matches "[", "]" or the kind)."""

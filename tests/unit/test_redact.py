@@ -226,6 +226,8 @@ def test_numbers_before_ordinary_words_are_not_addresses(text: str) -> None:
         ("Social Worker Sarah Jones visited", "Social Worker [name] visited"),
         ("Eritrean Tom Jones", "Eritrean [name]"),
         ("Dear Sarah Jones,", "Dear [name],"),
+        # one first name, with a person's verb after it
+        ("Tom said no.", "[name] said no."),
     ],
 )
 def test_names(typed: str, expected: str) -> None:
@@ -274,7 +276,7 @@ def test_words_that_are_not_names_are_kept(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Tom said no.",  # a single first name with no cue
+        "Tom came in.",  # a single first name with no cue on either side
         "her boyfriend tyler",  # lower case
         "spoke to TOM JONES",  # all caps
         "she lives on Acacia Road",  # a street with no house number
@@ -336,6 +338,11 @@ def test_placeholders_name_the_kinds() -> None:
         "[date of birth]",
         "[name]",
         "[address]",
+        "[NHS number]",
+        "[NI number]",
+        "[vehicle registration]",
+        "[username]",
+        "[number]",
     ]
 
 
@@ -422,7 +429,11 @@ _WORDS = (
     "07700 900123 07700900123 +44 (0)20 7946 0000 0121-496-0000 (0161) 0808 "
     "DOB d.o.b. born on 3 April 2011 03/04/2011 3.4.11 3rd SW1A 1AA m1 1ae "
     "12 Acacia Road flat Mill Lane St J J. AB a@b.co tom.j@example.com The She "
-    "Told London Police Council [name] [phone] - . , : ( ) \" Mary-Jane O'Brien 999"
+    "Told London Police Council [name] [phone] - . , : ( ) \" Mary-Jane O'Brien 999 "
+    "NHS no 943 476 5919 9434765918 NI AB123456C QQ 12 34 56 reg YX71 OPA R742 KFL "
+    "snap: snap is @tyler_b99 tylerb99 insta tiktok sc 091 234 5678 0712 (+33) "
+    "with by told said picks and Kyle Amira Albanian boyfriend Boyfriend man called "
+    "named dritan [NHS number] [username] [vehicle registration] [number]"
 )
 FRAGMENTS = [*_WORDS.split(" "), "\n", "  "]
 notes = st.lists(
