@@ -100,14 +100,15 @@ VARIANT_FIELDS = {
 NATION_FIELDS = {
     "referral_route": _str(),
     "out_of_hours": _str(),
-    "first_responders": _str(),
-    "social_care": _str(),
-    "draft_title": _str(),
-    "guardian_question": _str(),
+    "first_responders": Field(dict),  # {text: ...}: shown, so translated
+    "social_care": Field(dict),
+    "draft_title": Field(dict),
+    "guardian_question": Field(dict),
     "safeguarding_lead": Field(dict),
     "forbidden_terms": _LIST,
     "sources": _LIST,
 }
+SHOWN_NATION_FIELDS = ("first_responders", "social_care", "draft_title", "guardian_question")
 UNKNOWN_NATION = "unknown"  # nations.yml: the neutral wording, right in every nation
 ACTION_FIELDS = {
     "id": _str(),
@@ -129,6 +130,8 @@ INDICATOR_FIELDS = {
     "going_missing": Field(bool),
     "controlling_adult": Field(bool),
     "weight": Field(int),
+    "weight_basis": _str(),
+    "going_missing_basis": _str(),
     "sources": _LIST,
     "note": _str(required=False),
     "last_reviewed": _DATE,
@@ -166,7 +169,16 @@ FLOOR_FIELDS = {
     "concern_at_least": _str(required=False),
     "going_missing_at_least": _str(required=False),
     "sources": _LIST,
+    "basis": _str(),
 }
+BASES = ("source", "design decision")  # where an indicator's weight or flag comes from
+THRESHOLDS = (
+    "concern_levels.strong",
+    "concern_levels.some",
+    "concern_levels.few",
+    "going_missing.high_min_flagged",
+    "going_missing.medium_min_concern",
+)
 FLOOR_CONDITIONS = ("min_indicators", "min_flagged", "min_controlling_adult", "max_age")
 
 
@@ -434,6 +446,12 @@ def _load_nations(
         if set(leads) != set(ROLES) or not named:
             checker.problems.append(f"{where}: 'safeguarding_lead' needs a name for {list(ROLES)}")
         fields = {k: raw[k] for k in NATION_FIELDS if k not in ("forbidden_terms", "sources")}
+        for key in SHOWN_NATION_FIELDS:
+            value = raw[key].get("text") if isinstance(raw[key], dict) else None
+            if not isinstance(value, str) or set(raw[key]) != {"text"}:
+                checker.problems.append(f"{where}: '{key}' should be {{text: ...}}")
+                value = ""
+            fields[key] = value
         terms[nid] = NationTerms(
             id=nid,
             **fields,
@@ -535,6 +553,8 @@ def _load_indicators(
             checker.problems.append(f"{where}: 'weight' should be 1, 2 or 3")
         if ":" in i.id:
             checker.problems.append(f"{where}: ids may not contain ':'")
+        _one_of(checker, where, "weight_basis", i.weight_basis, BASES)
+        _one_of(checker, where, "going_missing_basis", i.going_missing_basis, BASES)
     used = {i.category for i in indicators}
     for c in categories:
         if c.id not in used:
@@ -582,6 +602,18 @@ def _load_pathway(
     return tuple(sorted(steps, key=lambda st: st.order))
 
 
+def _check_basis(checker: _Checker, where: str, basis: str, sources: dict) -> None:
+    """A threshold's or rule's basis: "design decision: ...", or "sources: ..." naming
+    at least one source id from sources.yml."""
+    if basis.startswith("design decision"):
+        return
+    named = [tag for tag in re.findall(r"[A-Z][A-Z0-9-]+", basis) if tag in sources]
+    if not basis.startswith("sources:") or not named:
+        checker.problems.append(
+            f'{where}: \'basis\' must be "design decision: ..." or "sources: ..." naming a source'
+        )
+
+
 def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: dict) -> Rules | None:
     file = "triage.yml"
     try:
@@ -598,6 +630,7 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
         "floor_rules": _LIST,
         "age_in_doubt_sources": _LIST,
         "questions": Field(dict),
+        "about": Field(dict),
     }
     if not checker.entry(file, doc, top):
         return None
@@ -627,11 +660,19 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
             CONCERN_LEVELS,
         )
     checker.cited(f"{file}: age_in_doubt_sources", doc["age_in_doubt_sources"], sources)
+    about = doc["about"]
+    if set(about) != set(THRESHOLDS):
+        checker.problems.append(f"{file}: about: describe exactly these thresholds: {THRESHOLDS}")
+    for name, entry in about.items():
+        aw = f"{file}: about '{name}'"
+        if checker.entry(aw, entry, {"meaning": _str(), "basis": _str()}):
+            _check_basis(checker, aw, entry["basis"], sources)
 
     def make_rule(r: dict[str, Any]) -> FloorRule:
         return FloorRule(
             id=r["id"],
             description=r["description"],
+            basis=r["basis"],
             condition=dict(r["condition"]),
             concern_at_least=r.get("concern_at_least"),
             going_missing_at_least=r.get("going_missing_at_least"),
@@ -642,6 +683,7 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
     for rule in floor_rules:
         rw = f"{file}: floor rule '{rule.id}'"
         checker.cited(rw, list(rule.sources), sources)
+        _check_basis(checker, rw, rule.basis, sources)
         _one_of(checker, rw, "condition", tuple(rule.condition), FLOOR_CONDITIONS)
         for key, value in rule.condition.items():
             if not _positive_int(value):

@@ -161,6 +161,8 @@ class Indicator:
     sources: tuple[str, ...]
     last_reviewed: dt.date
     note: str | None = None
+    weight_basis: str = "design decision"  # or "source"
+    going_missing_basis: str = "design decision"
 
 
 @dataclass(frozen=True)

@@ -235,3 +235,114 @@ def test_floor_rule_must_raise_something(data: Path) -> None:
 def test_high_going_missing_threshold_must_be_above_zero(data: Path) -> None:
     edit(data / "triage.yml", lambda d: d["going_missing"].update(high_min_flagged=0))
     assert any("'high_min_flagged' must be a whole number above 0" in p for p in problems(data))
+
+
+# --- nations, roles, bases and the version (issue 19) -------------------------------
+
+
+def _ni_action(text: str) -> Callable[[dict], None]:
+    def change(d: dict) -> None:
+        d["immediate_actions"].append(
+            {
+                "id": "ni_only",
+                "order": 99,
+                "text": text,
+                "contacts": [],
+                "nations": ["northern_ireland"],
+                "sources": ["MEDWAY"],
+                "last_reviewed": TODAY,
+            }
+        )
+
+    return change
+
+
+def test_english_only_wording_is_refused_in_northern_ireland(data: Path) -> None:
+    edit(data / "immediate_actions.yml", _ni_action("Phone the MASH at the local authority."))
+    found = problems(data)
+    assert any("'ni_only': 'MASH' would be shown in northern_ireland" in p for p in found)
+    assert any("'local authority' would be shown in northern_ireland" in p for p in found)
+
+
+def test_neutral_wording_must_be_right_in_every_nation(data: Path) -> None:
+    def change(d: dict) -> None:
+        d["immediate_actions"][0]["text"] = "Tell your designated safeguarding lead now."
+
+    edit(data / "immediate_actions.yml", change)
+    found = problems(data)
+    assert any(
+        "'call_999': 'designated safeguarding lead' would be shown in wales" in p for p in found
+    )
+    assert any("would be shown in unknown" in p for p in found)
+
+
+def test_a_variant_is_checked_against_its_own_nation(data: Path) -> None:
+    def change(d: dict) -> None:
+        step = next(s for s in d["steps"] if s["id"] == "refer_social_care")
+        step["variants"][1]["text"] = "Refer to children's social care (front door or MASH)."
+
+    edit(data / "pathway.yml", change)
+    found = problems(data)
+    assert any(
+        "'refer_social_care': 'children's social care' would be shown in northern_ireland" in p
+        for p in found
+    )
+
+
+def test_a_police_officer_is_never_told_to_call_the_police(data: Path) -> None:
+    def change(d: dict) -> None:
+        step = next(s for s in d["steps"] if s["id"] == "do_not_alert_controller")
+        step["text"] = "Do not alert the adult; call the police when you are out of earshot."
+
+    edit(data / "pathway.yml", change)
+    found = problems(data)
+    assert any("'call the police' would be shown to the role police" in p for p in found)
+
+
+def test_every_nation_needs_its_route_names(data: Path) -> None:
+    edit(data / "nations.yml", lambda d: d["nations"].pop("wales"))
+    assert any("nations.yml: give exactly these nations" in p for p in problems(data))
+
+
+def test_thresholds_and_floor_rules_need_a_basis(data: Path) -> None:
+    def change(d: dict) -> None:
+        d["about"].pop("concern_levels.some")
+        d["floor_rules"][0]["basis"] = "because"
+
+    edit(data / "triage.yml", change)
+    found = problems(data)
+    assert any("about: describe exactly these thresholds" in p for p in found)
+    assert any("'missing_with_controlling_adult': 'basis' must be" in p for p in found)
+
+
+def test_each_weight_and_flag_says_where_it_comes_from(data: Path) -> None:
+    edit(data / "indicators.yml", lambda d: d["indicators"][0].update(weight_basis="gut"))
+    found = problems(data)
+    assert (
+        "indicators.yml: entry 'arrived_unaccompanied': 'weight_basis' has unknown value 'gut'"
+        in (found)
+    )
+    edit(data / "indicators.yml", lambda d: d["indicators"][0].pop("going_missing_basis"))
+    assert any("missing key 'going_missing_basis'" in p for p in problems(data))
+
+
+def test_a_contact_says_what_was_checked(data: Path) -> None:
+    edit(data / "contacts.yml", lambda d: d["contacts"][0].pop("verified_against"))
+    assert any("'police_emergency': missing key 'verified_against'" in p for p in problems(data))
+
+
+def test_the_version_is_the_content_hash_and_latest_review(data: Path) -> None:
+    first = load_knowledge(data, today=TODAY).version
+    assert first == load_knowledge(data, today=TODAY).version
+    assert first.reviewed == TODAY and len(first.content_hash) == 12
+    assert first.label == f"{TODAY.isoformat()}+{first.content_hash}"
+    edit(data / "contacts.yml", lambda d: d["contacts"][0].update(hours="Always"))
+    assert load_knowledge(data, today=TODAY).version.content_hash != first.content_hash
+
+
+def test_the_nation_terms_and_the_neutral_terms_are_loaded() -> None:
+    kb = load_knowledge(today=TODAY, strict_review=True)
+    assert kb.terms("northern_ireland").out_of_hours == "Regional Emergency Social Work Service"
+    assert kb.contact("ni_resws").phone == "028 9504 9999" and kb.contact("ni_resws").sources
+    assert kb.terms(None) is kb.neutral and "MASH" not in kb.neutral.draft_title
+    assert kb.contact("missing_people").hours is None  # 24/7 no longer confirmed

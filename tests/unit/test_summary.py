@@ -143,3 +143,39 @@ def test_times_are_shown_in_uk_time(kb: Knowledge) -> None:
     result = assess(kb, ctx, {})
     draft = referral_summary(kb, ctx, {}, result, next_steps(kb, ctx, {}, result))
     assert draft.raised_at == "1 July 2026, 10:30"
+
+
+# --- nation terms and the guidance version (issue 19) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nation", "title", "who"),
+    [
+        ("northern_ireland", "HSC TRUST'S GATEWAY", "the Health and Social Care Trust or the PSNI"),
+        ("scotland", "SOCIAL WORK SERVICES", "council social work services or Police Scotland"),
+        ("wales", "LOCAL AUTHORITY'S SOCIAL SERVICES", "the local authority or the police"),
+        ("england", "CHILDREN'S SOCIAL CARE", "the local authority or the police"),
+    ],
+)
+def test_the_draft_is_titled_and_worded_for_the_nation(
+    kb: Knowledge, nation: str, title: str, who: str
+) -> None:
+    ctx = Context(role="teacher", nation=nation, setting="school", age=14)
+    answers = {URGENT: Answer("no"), "travel_debt": Answer("yes"), "no_documents": Answer("yes")}
+    result = assess(kb, ctx, answers)
+    text = referral_summary(
+        kb, ctx, answers, result, next_steps(kb, ctx, answers, result)
+    ).as_text()
+    assert title in text.splitlines()[0].replace("HEALTH AND SOCIAL CARE TRUST", "HSC TRUST")
+    assert f"a First Responder ({who})" in text
+    assert "Devolved decision-making pilot area" in text
+    assert f"Guidance version: {kb.version.label}" in text
+    if nation != "england":
+        assert "children's social care" not in text.lower()
+
+
+def test_the_nspcc_note_asks_about_the_nations_guardian(kb: Knowledge) -> None:
+    ctx = Context(role="health", nation="scotland")
+    note = nspcc_call_note(kb, ctx, ANSWERS, assess(kb, ctx, ANSWERS)).as_text()
+    assert "Guardianship Scotland" in note and "Independent Child Trafficking Guardian" not in note
+    assert f"Guidance version: {kb.version.label}" in note
