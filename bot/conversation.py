@@ -47,6 +47,13 @@ CHECK, CHANGE, DONE, ENDED = "check", "change", "done", "ended"
 EVIDENCE_PREFIX = "evidence:"
 REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
 REF_PATTERN = re.compile(rf"^GH[{REF_ALPHABET}]{{8}}$")
+GUIDANCE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}\+[0-9a-f]{12}$")  # GuidanceVersion.label
+
+
+def _note_guidance(kb: Knowledge, case: Case) -> None:
+    """Record on the case the guidance version it is first handled with."""
+    if case.guidance is None and kb.version is not None:
+        case.guidance = kb.version.label
 
 
 _SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -102,6 +109,8 @@ class Case:
     # Training conversations only (bot/training/mode.py): the scenario being
     # played and how much of its vignette has been shown.
     training: dict[str, Any] | None = None
+    # The guidance version (date+content hash) the case was first handled with.
+    guidance: str | None = None
 
     # --- storage -------------------------------------------------------------------
 
@@ -152,6 +161,8 @@ class Case:
             case.history = list(dict.fromkeys(known))
         case.sharing = _sharing_from(raw.get("sharing"))
         case.training = _training_from(raw.get("training"))
+        if isinstance(raw.get("guidance"), str) and GUIDANCE_PATTERN.match(raw["guidance"]):
+            case.guidance = raw["guidance"]
         pending = raw.get("pending")
         if isinstance(pending, str) and (
             pending in (*CONTEXT_QUESTIONS, *SHARING_QUESTIONS, CHECK, CHANGE, DONE, ENDED)
@@ -707,6 +718,7 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
     """An answer (or something that may be one) to the open question."""
     if case.pending is None:
         return opening(now, case.language)
+    _note_guidance(kb, case)
     # An age in the words is kept, except where a bare number means something else:
     # the number of the answer to change, or any number in a note ("he had 3
     # phones" is not an age).
@@ -760,6 +772,7 @@ def urgent(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = No
             language=case.language,
         )
         replies.append(Reply(_("I'm Golden Hour, a guidance assistant, not an emergency service.")))
+    _note_guidance(kb, case)
     if case.pending == URGENT:
         _record(case, URGENT, "yes")
         replies += _advice(kb, case)

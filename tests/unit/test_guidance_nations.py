@@ -93,3 +93,14 @@ def test_the_opening_advice_before_the_nation_is_known_is_neutral(kb: Knowledge)
     advice = chat.say("affirm", "yes")
     assert kb.neutral.referral_route in advice
     _absent(kb, None, None, advice)
+
+
+def test_the_case_records_the_guidance_version_it_was_made_with(kb: Knowledge) -> None:
+    from bot.conversation import Case
+
+    chat = _started(kb, "teacher", "england")
+    assert chat.case.guidance == kb.version.label
+    kept = Case.from_dict(chat.case.to_dict(), kb)
+    assert kept.guidance == kb.version.label
+    forged = Case.from_dict({**chat.case.to_dict(), "guidance": "<script>"}, kb)
+    assert forged.guidance is None
