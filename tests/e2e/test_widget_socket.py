@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 
@@ -13,7 +14,9 @@ import pytest
 import socketio
 from pypdf import PdfReader
 
+from bot.channels.widget_session import _sign, new_session
 from bot.runtime import knowledge
+from bot.store.crypto import derived_key
 from tests.e2e.harness import Servers, http
 from tests.e2e.widget_client import WidgetClient, button, texts
 
@@ -106,6 +109,37 @@ async def test_a_reload_brings_back_the_same_conversation(widget_servers: Server
         assert widget_servers.tracker(sender_of(credential))["slots"]["case"]["role"] == "teacher"
     finally:
         await again.close()
+
+
+async def test_a_copied_credential_stops_working_after_its_lifetime(
+    widget_servers: Servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server's signing key, as the deployment derives it from its data key, so
+    # the test can make the credential the server would have issued 13 hours ago.
+    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEYS", widget_servers.data_key)
+    key = derived_key("widget-session", "GOLDEN_HOUR_WIDGET_KEY")
+    alice = await new_client(widget_servers)
+    recent, late = await new_client(widget_servers), await new_client(widget_servers)
+    try:
+        alice_id = sender_of((await alice.start_session())["session"])
+        opening = await alice.say("/greet")
+        await alice.say(button(opening, "No"))
+        # Signed an hour ago with that key: still good (the key is the server's).
+        hour_old = new_session(key, now=time.time() - 3600)
+        assert (await recent.start_session(hour_old))["resumed"] is True
+        # Alice's own id, signed 13 hours ago: expired, so a new conversation.
+        issued = int(time.time() - 13 * 3600)
+        copied = f"{alice_id}.{issued}.{_sign(key, alice_id, issued)}"
+        session = await late.start_session(copied)
+        assert session["resumed"] is False
+        assert sender_of(session["session"]) != alice_id
+        await late.wait_for(lambda: "expired" in texts(late.received))
+        replies = await late.say("/greet")
+        assert "immediate danger" in texts(replies).lower()  # a fresh start, not Alice's
+        assert widget_servers.tracker(alice_id)["slots"]["case"]["pending"] == "role"
+    finally:
+        for c in (alice, recent, late):
+            await c.close()
 
 
 async def test_an_origin_not_on_the_allow_list_cannot_connect(widget_servers: Servers) -> None:
