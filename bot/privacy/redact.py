@@ -509,14 +509,19 @@ _AFTER_CUE = _words(": , - = \" ' “ ‘ (")
 # her up". Verbs that places and things also do ("came", "went", "is", "has") are left
 # out.
 _PERSON_VERBS = _words(
-    """told tells telling said says asked asks texted texts texting messaged messaging
-    rang rings phoned phones called calls picks picked collects collected drives drove
-    gave gives bought buys sent sends took takes threatened threatens hit hits hurt hurts
-    beat beats attacked assaulted abused raped touched forced forces paid pays wants
-    wanted keeps kept lives lived stays stayed owns controls controlled brought brings
-    promised promises offered offers introduced groomed sold sells supplies supplied
-    visits visited met meets"""
+    """told tells telling said says asked asks texted texting messaged messaging rang
+    phoned picks picked collects collected drives drove gave bought took threatened
+    threatens lives stays stayed wants met meets brought"""
 )
+# Verbs that are also nouns or adjectives ("Online offers", "Recognise forced
+# marriage"): they count only with a person after them ("Kyle forced her").
+_OBJECT_VERBS = _words(
+    """calls called rings phones texts messages gives sends sent buys takes hit hits
+    hurt hurts beat beats attacked assaulted abused raped touched forced forces paid
+    pays wanted keeps kept lived owns controls controlled brings promised promises
+    offered offers introduced groomed sold sells supplies supplied visits visited"""
+)
+_OBJECTS = _words("her him them me us")
 # Words that may stand between the name and its verb: "Kyle then drove", "Kyle has hit".
 _VERB_ADVERBS = _words(
     """then also often always usually later sometimes never just apparently allegedly
@@ -549,7 +554,10 @@ _NOT_PEOPLE = _words(
     receptionist management neighbours neighbors neighbour neighbor witnesses witness
     taxi cab landlord landlady employer boss owner owners customers clients punters
     buyers dealers dealer gang gangs residents doctors nurses paramedics colleagues
-    one two three four five six seven eight nine ten several god allah"""
+    one two three four five six seven eight nine ten several god allah housing
+    education health probation immigration customs court courts solicitor solicitors
+    lawyer barrister judge magistrates interpreter translator online city united county
+    town rovers athletic wanderers albion"""
 )
 # Relationships that may open a sentence before a name, with no "her" or "his":
 # "Boyfriend Kyle picks her up". Not "contact" or "worker", which also start
@@ -974,7 +982,12 @@ class _Names:
         return None if j < 0 or _has_break(self.after[j]) else j
 
     def is_name_part(self, i: int | None) -> bool:
-        return i is not None and (self.word[i] or bool(_STRICT_INITIAL.fullmatch(self.texts[i])))
+        """A capitalised word or an initial that is not a listed word ("Then Kyle")."""
+        return (
+            i is not None
+            and not self.stop[i]
+            and (self.word[i] or bool(_STRICT_INITIAL.fullmatch(self.texts[i])))
+        )
 
     def not_a_person(self, low: str) -> bool:
         """A listed word, or the plural of one ("Albanians")."""
@@ -985,13 +998,22 @@ class _Names:
         )
 
     def verb_follows(self, end: int) -> bool:
-        """ "Kyle picks", "Kyle then drove", "Kyle has threatened"."""
+        """ "Kyle picks", "Kyle then drove", "Kyle has threatened", "Kyle hit her"."""
         j = self.neighbour(end - 1, 1)
         for _ in range(2):
             if j is None or self.lowers[j] not in _VERB_ADVERBS:
                 break
             j = self.neighbour(j, 1)
-        return j is not None and not self.blocked[j] and self.lowers[j] in _PERSON_VERBS
+        if j is None or self.blocked[j]:
+            return False
+        if self.lowers[j] in _PERSON_VERBS:
+            return True
+        after = self.neighbour(j, 1)
+        return (
+            self.lowers[j] in _OBJECT_VERBS
+            and after is not None
+            and (self.lowers[after] in _OBJECTS or self.is_name_part(after))
+        )
 
     def singles(self) -> Iterator[tuple[int, int]]:
         """A capitalised word standing alone (no capitalised word either side), not a

@@ -6,15 +6,17 @@ is kept ("snap: [username]"): which app matters to the referral. A username is t
 
 * after "@" (not inside an email, and not "@home", "@school", "@11pm": people type "@"
   for "at");
-* after a platform word and a colon, "=", "-", "is", "was" or "as" ("snap: tyler",
-  "his snap is tyler"), unless it is a common word ("snap: referral made");
-* after a platform word and only a space, when it looks like a username: it holds a
-  digit, an underscore or a full stop between letters ("insta kyle.b_01"), so "snap
-  maps" and "insta last week" are kept. Short or ambiguous platform words (sc, ig,
-  fb, tt, user) always need that look.
+* after a platform word and a colon, "=" or "-" ("snap: tyler"), or "is", "was" or
+  "as" when the account is named ("snap name is tyler", "username is tyler"), unless
+  it is a common word ("snap: referral made");
+* after a platform word and only a space or "is" ("his snap is tylerb99"), when it
+  looks like a username: it holds a digit, an underscore or a full stop between
+  letters ("insta kyle.b_01"), so "snap maps", "insta last week" and "her instagram is
+  full of..." are kept. Short or ambiguous platform words (sc, ig, fb, tt, user)
+  always need that look.
 
-Knowingly not caught: a plain-word username after a bare platform word ("snap
-tylerb"), and usernames with no platform word or "@".
+Knowingly not caught: a plain-word username after a bare platform word or "is" ("snap
+tylerb", "his snap is tylerb"), and usernames with no platform word or "@".
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ _PLATFORMS = (
 _WEAK = frozenset({"sc", "ig", "fb", "tt", "user", "handle", "xbox"})
 _CUE = re.compile(
     rf"(?<![\w\[])(?P<cue>{_PLATFORMS})"
-    r"(?:\s{1,3}(?:user\s?name|name|handle|id|account|acc))*"
-    r"(?P<gap>[ \t]{0,3}(?:[:=\-–(]|\bis\b|\bwas\b|\bas\b)?[ \t]{0,3})(?P<at>@?)",
+    r"(?P<account>(?:\s{1,3}(?:user\s?name|name|handle|id|account|acc))*)"
+    r"[ \t]{0,3}(?:(?P<mark>[:=\-–(])|(?P<verb>\b(?:is|was|as)\b))?[ \t]{0,3}(?P<at>@?)",
     re.IGNORECASE,
 )
+# Cues that name the account themselves: "username is tyler" needs no colon.
+_ACCOUNT_CUES = frozenset({"username", "handle", "gamertag"})
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.]{1,29}(?![\w@])")
 
 
@@ -82,9 +86,19 @@ def username_hits(text: str, is_common_word: Callable[[str], bool]) -> Iterator[
         lower = name.lower()
         if _TIME_OR_COUNT.fullmatch(name) or lower in _ACCOUNT_WORDS or is_common_word(lower):
             continue
-        looks = bool(_LOOKS_LIKE_USERNAME.search(name))
-        strong = bool(cue.group("at") or cue.group("gap").strip())
-        weak_cue = re.sub(r"\s", "", cue.group("cue").lower()) in _WEAK
-        if looks or (strong and not weak_cue) or (cue.group("at") and name[:1].isalpha()):
+        if _is_username(cue, name):
             start = cue.end() - len(cue.group("at"))
             yield Hit(*_trimmed(start, text[start : found.end()]), USERNAME)
+
+
+def _is_username(cue: re.Match[str], name: str) -> bool:
+    """Whether ``name`` after this cue is taken: see the module docstring."""
+    if _LOOKS_LIKE_USERNAME.search(name) or (cue.group("at") and name[:1].isalpha()):
+        return True
+    platform = re.sub(r"\s", "", cue.group("cue").lower())
+    if platform in _WEAK:
+        return False
+    # "snap: tyler", "snap name is tyler", "username is tyler"; not "her instagram is
+    # full of messages", where "is" says what the account is like.
+    names_account = bool(cue.group("account")) or platform in _ACCOUNT_CUES
+    return bool(cue.group("mark") or (cue.group("verb") and names_account))

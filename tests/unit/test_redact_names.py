@@ -18,6 +18,8 @@ from bot.privacy.redact import redact
         ("Dritan drives a black Audi.", "[name] drives a black Audi."),
         ("She said Besnik gave her the phone", "She said [name] gave her the phone"),
         ("Mo texted her at 11pm", "[name] texted her at 11pm"),
+        ("Dritan hit her when she refused.", "[name] hit her when she refused."),
+        ("Then Kyle forced her to hold a bag.", "Then [name] forced her to hold a bag."),
         ("Amira's friend Jade told staff", "[name]'s friend [name] told staff"),
         # a first name after "with", "by", "met"...
         ("She was with Kyle last night", "She was with [name] last night"),
@@ -68,7 +70,11 @@ def test_names_the_first_rules_missed(typed: str, expected: str) -> None:
         "She called back later.",
         "Told me she was scared.",
         "Said she owed money.",
+        # a common word starting a sentence, before a verb that is also a noun
+        "Recognise forced marriage as a purpose of trafficking.",
+        "Online offers of work abroad.",
         # services, apps and days after "with" or "by"
+        "She was seen by Housing and with Probation.",
         "She was with Police Scotland by Monday.",
         "She struggles with Maths and English.",
         "Contact by Snapchat and WhatsApp.",

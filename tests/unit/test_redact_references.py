@@ -184,6 +184,8 @@ def test_a_postcode_is_still_a_postcode_and_a_plate_a_plate() -> None:
         ("added him on instagram (user: lil.t)", "added him on instagram (user: [username])"),
         ("IG - princess_xo", "IG - [username]"),
         ("telegram @dave2024 sends her jobs", "telegram [username] sends her jobs"),
+        ("his snap name is tyler", "his snap name is [username]"),
+        ("username is bigdave", "username is [username]"),
     ],
 )
 def test_usernames(typed: str, expected: str) -> None:
@@ -202,6 +204,8 @@ def test_usernames(typed: str, expected: str) -> None:
         "she was @home all weekend",
         "sc: referral made",
         "SC meeting on Tuesday",
+        "her instagram is full of messages from men",
+        "his snap was deleted",
     ],
 )
 def test_words_near_apps_are_kept(text: str) -> None:
