@@ -548,8 +548,7 @@ _NOT_PEOPLE = _words(
     computing english french audi bmw mercedes merc ford vauxhall toyota honda nissan
     volkswagen vw fiat peugeot renault kia hyundai skoda mini range rover tesla volvo
     jaguar lexus corsa fiesta golf polo astra focus prius gumtree vivastreet adultwork
-    brook
-    onlyfans airbnb travelodge premier costa subway nandos dominos someone somebody
+    brook onlyfans airbnb travelodge premier costa subway nandos dominos someone somebody
     anyone anybody everyone everybody nobody noone whoever security reception
     receptionist management neighbours neighbors neighbour neighbor witnesses witness
     taxi cab landlord landlady employer boss owner owners customers clients punters

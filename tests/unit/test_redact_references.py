@@ -80,6 +80,10 @@ def test_nhs_modulus_11_check(digits: str, valid: bool) -> None:
         ("aged 14 943 476 5919", "aged 14 [NHS number]"),
         # a mistyped NHS number after its cue is still hers
         ("NHS no 943 476 5918", "NHS no [NHS number]"),
+        # Scotland's CHI number (it starts with the date of birth) and Northern
+        # Ireland's H&C number are taken after their cues as well
+        ("CHI 0101101234", "CHI [NHS number]"),
+        ("H&C number 320 123 4567", "H&C number [NHS number]"),
     ],
 )
 def test_nhs_numbers(typed: str, expected: str) -> None:
