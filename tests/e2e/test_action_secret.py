@@ -141,3 +141,47 @@ def test_without_a_secret_the_action_server_does_not_start(tmp_path: Path) -> No
     with pytest.raises(RuntimeError, match="exited with 2"):
         servers.start_actions()
     assert "GOLDEN_HOUR_ACTION_SECRET" in servers.action_log.read_text()
+
+
+def action_call(action: str, sender: str, slot: dict | None, intent: str, text: str) -> bytes:
+    return json.dumps(
+        {
+            "next_action": action,
+            "sender_id": sender,
+            "version": "3.6.2",
+            "tracker": {
+                "sender_id": sender,
+                "slots": {"case": slot},
+                "latest_message": {"text": text, "intent": {"name": intent}, "entities": []},
+                "events": [],
+                "paused": False,
+                "followup_action": None,
+                "active_loop": {},
+                "latest_action_name": "action_listen",
+            },
+            "domain": {},
+        }
+    ).encode()
+
+
+def stored_answers(servers: Servers, ref: str) -> int:
+    with sqlite3.connect(servers.workdir / "golden_hour.db") as conn:
+        return conn.execute("SELECT count(*) FROM answers WHERE case_ref = ?", (ref,)).fetchone()[0]
+
+
+def test_even_with_the_secret_a_slot_naming_another_case_cannot_overwrite_it(
+    actions: Servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 3's overwrite, through the real action server: a slot with the
+    victim's ref and no answers, from another conversation, changes nothing."""
+    secret = {HEADER: actions.action_secret}
+    slot = victims_sealed_slot(actions, monkeypatch)
+    slot["ref"] = "GHWXYZ2345"
+    call = action_call("action_why", "victim-conversation", slot, "why", "why")
+    assert post(actions, call, secret)[0] == 200
+    assert stored_answers(actions, "GHWXYZ2345") == 1
+    forged = {**slot, "answers": {}, "history": []}
+    call = action_call("action_answer", "attacker-local", forged, "affirm", "yes")
+    status, body = post(actions, call, secret)
+    assert status == 200 and "could not save" in body
+    assert stored_answers(actions, "GHWXYZ2345") == 1
