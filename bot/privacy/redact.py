@@ -59,7 +59,7 @@ the project's package registry.) A name is:
   and Besnik". Not when the word is a listed place, nationality (or its plural),
   language, faith, school subject, car make, brand, service or a word for people who
   are not named ("Someone told me", "Taxi drove her", "Security rang"), nor before a
-  group noun ("with Skegness lads").
+  group noun ("with Skegness lads"). The word lists are in bot/privacy/name_cues.py.
 
 Knowingly not caught: a single first name with no cue ("Tom came in", "we think Kyle is
 involved"); names typed in lower case after a relationship ("her boyfriend tyler") or
@@ -94,6 +94,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from bot.nlp.build import PATTERN_DIR, load_patterns
+from bot.privacy import name_cues
 from bot.privacy.kinds import (
     ADDRESS,
     DATE_OF_BIRTH,
@@ -503,80 +504,6 @@ _MONTHS = _words(
     "january february march april may june july august september october november december"
 )
 _AFTER_CUE = _words(": , - = \" ' “ ‘ (")
-# ---- one first name with a cue on either side (rule 3) --------------------------------
-
-# What a person does, read after a lone capitalised word: "Amira told me", "Kyle picks
-# her up". Verbs that places and things also do ("came", "went", "is", "has") are left
-# out.
-_PERSON_VERBS = _words(
-    """told tells telling said says asked asks texted texting messaged messaging rang
-    phoned picks picked collects collected drives drove gave bought took threatened
-    threatens lives stays stayed wants met meets brought"""
-)
-# Verbs that are also nouns or adjectives ("Online offers", "Recognise forced
-# marriage"): they count only with a person after them ("Kyle forced her").
-_OBJECT_VERBS = _words(
-    """calls called rings phones texts messages gives sends sent buys takes hit hits
-    hurt hurts beat beats attacked assaulted abused raped touched forced forces paid
-    pays wanted keeps kept lived owns controls controlled brings promised promises
-    offered offers introduced groomed sold sells supplies supplied visits visited"""
-)
-_OBJECTS = _words("her him them me us")
-# Words that may stand between the name and its verb: "Kyle then drove", "Kyle has hit".
-_VERB_ADVERBS = _words(
-    """then also often always usually later sometimes never just apparently allegedly
-    reportedly regularly still once even has had have will would could"""
-)
-# Read before a lone capitalised word: "with Kyle", "picked up by Dritan", "met Tyler".
-# Not "to", "from" or "in", which come before places.
-_PERSON_BEFORE = _words("with by met meets meeting told asked texted texting messaged phoned rang")
-# A capitalised word before one of these describes a group, it does not name a person:
-# "with Skegness lads", "owned by Leeds men".
-_GROUP_NOUNS = _words(
-    """lads boys girls men women people staff kids family families gang gangs youths
-    adults friends workers drivers guys group groups crew lot mob community"""
-)
-# Capitalised words a person verb may follow, or "with" precede, that are not names:
-# nationalities, faiths and languages the project's patterns do not list, school
-# subjects, car makes and brands, and words for people who are not named.
-_NOT_PEOPLE = _words(
-    """thai filipino filipina kosovan kosovar hungarian czech latvian estonian serbian
-    croatian bosnian turkish kurd kurds greek italian spanish german dutch russian
-    brazilian jamaican caribbean asian european african arab arabic black white mixed
-    muslim muslims christian christians catholic sikh hindu jewish buddhist traveller
-    travellers gypsy romani maths math science art pe history geography music drama
-    computing english french audi bmw mercedes merc ford vauxhall toyota honda nissan
-    volkswagen vw fiat peugeot renault kia hyundai skoda mini range rover tesla volvo
-    jaguar lexus corsa fiesta golf polo astra focus prius gumtree vivastreet adultwork
-    brook onlyfans airbnb travelodge premier costa subway nandos dominos someone somebody
-    anyone anybody everyone everybody nobody noone whoever security reception
-    receptionist management neighbours neighbors neighbour neighbor witnesses witness
-    taxi cab landlord landlady employer boss owner owners customers clients punters
-    buyers dealers dealer gang gangs residents doctors nurses paramedics colleagues
-    one two three four five six seven eight nine ten several god allah housing
-    education health probation immigration customs court courts solicitor solicitors
-    lawyer barrister judge magistrates interpreter translator online city united county
-    town rovers athletic wanderers albion"""
-)
-# Relationships that may open a sentence before a name, with no "her" or "his":
-# "Boyfriend Kyle picks her up". Not "contact" or "worker", which also start
-# instructions ("Contact Brook").
-_RELATIONS_OPENING = _words(
-    """boyfriend girlfriend bf gf partner fiance fiancé husband wife uncle aunt auntie
-    aunty cousin brother sister stepdad stepmum stepbrother stepsister friend mate
-    neighbour neighbor landlord landlady"""
-)
-# Before "called", a word for a person makes the next word a name even in lower case:
-# "a man called dritan" (not "she called back", "called police").
-_PERSON_NOUNS = _words(
-    """man men woman women boy boys girl girls guy guys lad lads bloke someone somebody
-    person friend male female adult teenager"""
-)
-# Lower-case words after a naming cue that are not a name: "his name is not known".
-_NOT_LOWER_NAMES = _words(
-    """back again out round over off up down police me him her them us different same
-    given known blank missing needed required correct wrong spelt spelled"""
-)
 
 _HYPHENS = _words("- ‐ ‑")
 # "]" ends a placeholder: a word after one is treated as starting a sentence, so a
@@ -934,7 +861,7 @@ class _Names:
             return self.lowers[cue] != "by"
         if label == "CALLED":
             before = self.neighbour(cue, -1)
-            return before is not None and self.lowers[before] in _PERSON_NOUNS
+            return before is not None and self.lowers[before] in name_cues.PERSON_NOUNS
         return False
 
     def lower_case_name(self, i: int) -> tuple[int, int] | None:
@@ -944,7 +871,7 @@ class _Names:
         text, low = self.texts[i], self.lowers[i]
         if len(text) < 2 or not (text.isalpha() and text.islower()):
             return None
-        if low in _NEVER or low in _NOT_LOWER_NAMES or self.is_common(low):
+        if low in _NEVER or low in name_cues.NOT_LOWER_NAMES or self.is_common(low):
             return None
         return i, i + 1
 
@@ -955,7 +882,7 @@ class _Names:
         """ "Boyfriend Kyle picks her up": a relationship starting a sentence."""
         return (
             end - start == 1
-            and self.lowers[start] in _RELATIONS_OPENING
+            and self.lowers[start] in name_cues.RELATIONS_OPENING
             and self.starts_sentence(start)
         )
 
@@ -992,7 +919,7 @@ class _Names:
         """A listed word, or the plural of one ("Albanians")."""
         forms = (low, low[:-1]) if low.endswith("s") else (low,)
         return any(
-            form in _NOT_PEOPLE or form in _STARTERS or form in self.pipe.stop_words
+            form in name_cues.NOT_PEOPLE or form in _STARTERS or form in self.pipe.stop_words
             for form in forms
         )
 
@@ -1000,18 +927,18 @@ class _Names:
         """ "Kyle picks", "Kyle then drove", "Kyle has threatened", "Kyle hit her"."""
         j = self.neighbour(end - 1, 1)
         for _ in range(2):
-            if j is None or self.lowers[j] not in _VERB_ADVERBS:
+            if j is None or self.lowers[j] not in name_cues.VERB_ADVERBS:
                 break
             j = self.neighbour(j, 1)
         if j is None or self.blocked[j]:
             return False
-        if self.lowers[j] in _PERSON_VERBS:
+        if self.lowers[j] in name_cues.PERSON_VERBS:
             return True
         after = self.neighbour(j, 1)
         return (
-            self.lowers[j] in _OBJECT_VERBS
+            self.lowers[j] in name_cues.OBJECT_VERBS
             and after is not None
-            and (self.lowers[after] in _OBJECTS or self.is_name_part(after))
+            and (self.lowers[after] in name_cues.OBJECTS or self.is_name_part(after))
         )
 
     def singles(self) -> Iterator[tuple[int, int]]:
@@ -1033,12 +960,12 @@ class _Names:
                 or self.has_stop(i, end)
                 or self.has_head(i, end)
                 or any(self.not_a_person(low) for low in self.lowers[i:end])
-                or (after is not None and self.lowers[after] in _GROUP_NOUNS)
+                or (after is not None and self.lowers[after] in name_cues.GROUP_NOUNS)
             ):
                 i = end
                 continue
             cue_before = before is not None and (
-                self.lowers[before] in _PERSON_BEFORE
+                self.lowers[before] in name_cues.PERSON_BEFORE
                 or (
                     self.lowers[before] in {"and", "&"}
                     and last_taken is not None
