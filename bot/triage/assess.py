@@ -132,7 +132,10 @@ MISSING_WORDS = {
     "immediate": N_("Immediate: act now, before the child can be moved or go missing."),
     "high": N_("High: there are signs the child may go missing or be moved."),
     "medium": N_("Medium: no direct sign yet, but the concern means the child could be moved."),
-    "low": N_("Low so far, on the answers given: keep watching and record what you see."),
+    "low": N_(
+        "Low: no going-missing signs reported so far. This is not a finding that the child "
+        "is safe: keep watching and record what you see."
+    ),
 }
 CONCERN_WORDS = {
     "strong": N_("Strong: several indicators of trafficking or exploitation."),

@@ -179,3 +179,12 @@ def test_the_nspcc_note_asks_about_the_nations_guardian(kb: Knowledge) -> None:
     note = nspcc_call_note(kb, ctx, ANSWERS, assess(kb, ctx, ANSWERS)).as_text()
     assert "Guardianship Scotland" in note and "Independent Child Trafficking Guardian" not in note
     assert f"Guidance version: {kb.version.label}" in note
+
+
+def test_low_going_missing_risk_never_reads_as_reassurance() -> None:
+    # Content audit 2026-12, harm review: "Low so far" could read as reassurance.
+    from bot.triage.assess import MISSING_WORDS
+
+    low = MISSING_WORDS["low"]
+    assert "no going-missing signs reported" in low
+    assert "not a finding that the child is safe" in low
