@@ -55,6 +55,7 @@ from bot.channels.widget_text import widget_texts
 from bot.config import settings
 from bot.i18n import _, ngettext, use
 from bot.logs import pseudonym
+from bot.store.resume import caller_metadata
 from bot.training.ids import clean_group, group_of
 
 log = logging.getLogger("golden_hour.channels.widget")
@@ -279,13 +280,17 @@ class WidgetInput(SocketIOInput):
             # is the second look, so a misconfigured engine.io cannot open the door.
             if not self._origin_ok(environ.get("HTTP_ORIGIN"), environ):
                 return False
-            await sio.save_session(sid, {})
+            # Who is calling, beyond the conversation id (which a caller can renew at
+            # will): a keyed digest of the client's address, for the resume-code
+            # limit per caller (bot/store/resume.py).
+            await sio.save_session(sid, {"address": pseudonym(_client_address(environ))})
             return True
 
         async def bind(sid: str, checked: Checked) -> None:
-            await sio.save_session(
-                sid, {"sender": checked.sender, "expires_at": checked.expires_at}
-            )
+            session = await sio.get_session(sid)
+            session = dict(session) if isinstance(session, dict) else {}
+            session.update(sender=checked.sender, expires_at=checked.expires_at)
+            await sio.save_session(sid, session)
 
         async def issue(sid: str, *, training: bool, group: Any) -> str:
             """A new conversation for this socket; its credential."""
@@ -380,6 +385,7 @@ class WidgetInput(SocketIOInput):
             agent = _agent(bp)
             intents = agent.domain.intents if agent and agent.domain else ()
             cleaned = inbound.neutralise_payload(inbound.clean_text(text), intents)
+            address = (await sio.get_session(sid)).get("address")
             result = await safety_net.run_turn(
                 on_new_message,
                 cleaned,
@@ -388,6 +394,7 @@ class WidgetInput(SocketIOInput):
                 safety_text=self.safety_text,
                 timeout_s=self.turn_timeout_s,
                 collector=KindCollector(),
+                metadata=caller_metadata("widget", address) if address else None,
             )
             language = await _language(agent, sender)
             for message in result.messages:
@@ -446,6 +453,14 @@ class WidgetInput(SocketIOInput):
             bp.ctx.app = app
 
         return bp
+
+
+def _client_address(environ: dict[str, Any]) -> str:
+    """The client's address as Sanic sees it: behind a reverse proxy, only when
+    Sanic is told about the proxy (SANIC_PROXIES_COUNT or SANIC_REAL_IP_HEADER)."""
+    request = environ.get("sanic.request")
+    address = getattr(request, "remote_addr", "") or getattr(request, "ip", "")
+    return str(address or environ.get("REMOTE_ADDR") or "unknown")
 
 
 def _page(texts: dict[str, str], *, training: bool = False) -> bytes:

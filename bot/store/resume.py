@@ -192,6 +192,24 @@ class ResumeStore:
         return case if isinstance(case, dict) else None
 
 
+# A channel that knows the caller beyond the conversation id (the widget: the
+# client's address, as a keyed digest) puts it in the message's metadata under
+# this key; the resume action passes it on as ``callers``.
+CALLER_METADATA_KEY = "golden_hour_caller"
+_CALLER = re.compile(r"[a-z]{1,16}:[0-9a-f]{8,32}")
+
+
+def caller_metadata(channel: str, digest: str) -> dict[str, str]:
+    """The metadata a channel attaches to a user message to name its caller."""
+    return {CALLER_METADATA_KEY: f"{channel}:{digest}"}
+
+
+def callers_from_metadata(metadata: object) -> list[str]:
+    """The caller identities in a message's metadata (none if absent or malformed)."""
+    value = metadata.get(CALLER_METADATA_KEY) if isinstance(metadata, dict) else None
+    return [value] if isinstance(value, str) and _CALLER.fullmatch(value) else []
+
+
 def _keys(who: str, callers: Sequence[str]) -> list[str]:
     """The rows a failure is counted under: the conversation, then each identity."""
     return [who, *(f"{_CALLER_PREFIX}{c}"[:64] for c in callers if c)]

@@ -18,6 +18,8 @@ from bot.store.resume import (
     CODE_LENGTH,
     MAX_FAILURES,
     ResumeStore,
+    caller_metadata,
+    callers_from_metadata,
     find_code,
     resume_codes,
 )
@@ -137,3 +139,11 @@ def test_pause_and_resume_in_the_conversation(store: ResumeStore) -> None:
     assert "Where in the UK" in back.replies[-1].text
     failed = talk.resumed(kb, None, Case(pending="role"))
     assert "not valid or has expired" in failed.replies[0].text
+
+
+def test_a_channel_names_its_caller_in_the_message_metadata() -> None:
+    metadata = caller_metadata("widget", "a1b2c3d4e5f6")
+    assert callers_from_metadata(metadata) == ["widget:a1b2c3d4e5f6"]
+    for junk in (None, {}, {"golden_hour_caller": 7}, {"golden_hour_caller": "x" * 80},
+                 {"golden_hour_caller": "widget:192.0.2.1"}, "widget:a1b2c3d4"):  # fmt: skip
+        assert callers_from_metadata(junk) == []

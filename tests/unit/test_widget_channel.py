@@ -16,6 +16,8 @@ import pytest
 from bot.channels.lockout import Lockout
 from bot.channels.widget import WidgetInput
 from bot.config import settings
+from bot.logs import pseudonym
+from bot.store.resume import callers_from_metadata
 from tests.e2e.widget_client import WidgetClient, texts
 from tests.sanic_server import Agent, request, serve
 
@@ -237,3 +239,26 @@ def test_the_lockout_keeps_a_bounded_record() -> None:
     clock.now += 61
     assert not lockout.under_attack
     assert lockout.retry_after("addr-999") is None
+
+
+# --- the caller beyond the conversation id (resume-code limits, finding 7) -------------------
+
+
+async def test_each_message_names_its_caller_by_a_digest_of_the_address_never_the_address(
+    server: tuple[str, WidgetInput, Agent],
+) -> None:
+    base, _channel, agent = server
+    first, second = await client(base), await client(base)
+    try:
+        await first.start_session()
+        await second.start_session()
+        await first.say("one")
+        await second.say("two")
+    finally:
+        await first.close()
+        await second.close()
+    callers = [callers_from_metadata(m.metadata) for m in agent.received]
+    # Two conversations from one address: the same caller, by digest only.
+    assert callers[0] == callers[1] == [f"widget:{pseudonym('127.0.0.1')}"]
+    assert all("127.0.0.1" not in str(m.metadata) for m in agent.received)
+    assert agent.received[0].sender_id != agent.received[1].sender_id
