@@ -46,10 +46,6 @@ def note_failure(source: str) -> None:
         bucket.append(source)
 
 
-def failed_this_turn(source: str) -> bool:
-    return source in (_turn_errors.get() or ())
-
-
 class _TurnErrorFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:

@@ -45,6 +45,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +175,9 @@ class _Health:
 
 _health = _Health()
 READ, WRITE = "read", "write"
+# Conversations whose read failed in this asyncio task (one per turn or request):
+# Rasa then goes on with a fresh tracker, which must not be saved over them.
+_unread: ContextVar[frozenset[str]] = ContextVar("golden_hour_unread", default=frozenset())
 
 
 def _failed(operation: str, kind: str, exc: BaseException) -> TrackerStoreUnavailable:
@@ -223,6 +227,7 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
         try:
             tracker = await super().retrieve(sender_id)
         except Exception as exc:
+            _unread.set(_unread.get() | {sender_id})
             raise _failed("retrieve", READ, exc) from None
         _health.note(READ, ok=True)
         return tracker
@@ -231,6 +236,7 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
         try:
             tracker = await super().retrieve_full_tracker(conversation_id)
         except Exception as exc:
+            _unread.set(_unread.get() | {conversation_id})
             raise _failed("retrieve", READ, exc) from None
         _health.note(READ, ok=True)
         return tracker
@@ -244,9 +250,9 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
         return found
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if safety_net.failed_this_turn(safety_net.TRACKER_STORE):
-            # The conversation was not read this turn, so this tracker is one Rasa
-            # started afresh: never write it over the stored conversation.
+        if tracker.sender_id in _unread.get():
+            # The conversation was not read in this turn, so this tracker is one
+            # Rasa started afresh: never write it over the stored conversation.
             raise TrackerStoreUnavailable("tracker store unavailable (save skipped)")
         try:
             await super().save(tracker)

@@ -198,6 +198,26 @@ async def test_outside_a_turn_a_failure_is_still_logged_and_raised(stores: Store
     assert await stores.rasa.retrieve(SENDER) is None  # Rasa's wrapper goes on
 
 
+async def test_a_fresh_tracker_is_never_saved_over_a_conversation_that_was_not_read(
+    stores: Stores,
+) -> None:
+    """Outside a channel turn too (Rasa's HTTP API): the read failed under the lock,
+    Rasa went on with an empty tracker, the lock is gone by the save."""
+    before = await started(stores)
+    lock = hold_exclusive_lock(stores.path)
+    try:
+        tracker = await stores.rasa.get_or_create_tracker(SENDER, append_action_listen=False)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    # Longer than the stored one, so Rasa's "events not yet stored" would be its tail.
+    while len(tracker.events) <= len(before) + 2:
+        tracker.update(UserUttered("/greet", {"name": "greet", "confidence": 1.0}))
+        tracker.update(BotUttered(GREETING, {}, {"gh_kind": "question"}))
+    await stores.rasa.save(tracker)
+    assert stores.stored() == before
+
+
 async def test_health_is_unknown_for_another_tracker_store() -> None:
     class Other:
         tracker_store = object()
