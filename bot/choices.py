@@ -102,8 +102,9 @@ SHARE_WITH = (
     Option("safeguarding_lead", N_("My safeguarding lead"), ("lead", "dsl", "safeguarding lead")),
     Option(
         "childrens_social_care",
-        N_("Children's social care"),
-        ("social care", "mash", "social services"),
+        # Neutral: right in every nation (NI's Gateway is an HSC Trust's social services).
+        N_("Social services or social work"),
+        ("social care", "mash", "social services", "social work", "gateway"),
     ),
     Option("police", N_("The police"), ("police",)),
     Option("all", N_("All of these"), ("all", "everyone", "all of them")),

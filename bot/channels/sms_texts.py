@@ -15,14 +15,16 @@ def help_text(kb: Knowledge) -> str:
     """HELP / INFO: what this number is, the emergency contacts, and the keywords."""
     police = kb.contact("police_emergency")
     nspcc = kb.contact("nspcc_helpline")
-    local = local_numbers([kb.contact("children_social_care"), kb.contact("emergency_duty_team")])
+    # The nation is not known here, so the route is named in words right in every
+    # nation, as in the safety message (bot/advice.py).
+    local = local_numbers([c for c in kb.contacts.values() if c.local])
     return _(
         "Golden Hour gives advice by text to professionals worried that a child may be "
         "trafficked or exploited. It is not an emergency service. If a child is in "
-        "immediate danger, call {police}. Tell children's social care at the local "
-        "authority (out of hours, its emergency duty team){local}. For advice, call the "
-        "NSPCC Helpline on {nspcc}. Reply STOP to stop texts from this number, START to "
-        "get them again."
+        "immediate danger, call {police}. Tell social services or social work for the "
+        "area where the child is, and the police (out of hours, the out-of-hours social "
+        "work service){local}. For advice, call the NSPCC Helpline on {nspcc}. Reply STOP "
+        "to stop texts from this number, START to get them again."
     ).format(police=police.how_to_reach(), local=local, nspcc=nspcc.how_to_reach())
 
 

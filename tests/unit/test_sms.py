@@ -990,3 +990,17 @@ def test_the_open_question_survives_a_turn_that_got_no_reply() -> None:
     assert is_stale(2, choices_digest(ROLES), now_open)
     assert not is_stale(None, choices_digest(ROLES), now_open)  # words are not numbers
     assert not is_stale(2, None, now_open)  # nothing recorded yet: as before
+
+
+def test_the_help_text_names_no_nations_own_terms() -> None:
+    """HELP is answered before the nation is known: its route must be right in every
+    nation (Northern Ireland has no local authority children's social care)."""
+    from bot.channels.sms_texts import help_text
+    from bot.runtime import knowledge
+
+    kb = knowledge()
+    text = help_text(kb).lower()
+    assert kb.contact("police_emergency").phone in text
+    for nation in kb.nations.values():
+        for term in nation.forbidden:
+            assert term.lower() not in text, (nation.id, term)
