@@ -111,12 +111,16 @@ class ActionResume(GoldenHourAction):
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
         from bot.logs import pseudonym
-        from bot.store.resume import find_code
+        from bot.store.resume import callers_from_metadata, find_code
 
         code = find_code(event_from(tracker).text)
         restored = None
         if code is not None:
-            raw = _resume_store().take(code, pseudonym(tracker.sender_id), now())
+            # The channel may name the caller too (the widget: a digest of the client's
+            # address), so a guesser who changes conversation id is still limited.
+            metadata = (tracker.latest_message or {}).get("metadata")
+            callers = callers_from_metadata(metadata)
+            raw = _resume_store().take(code, pseudonym(tracker.sender_id), now(), callers=callers)
             restored = Case.from_dict(open_case(raw), kb) if raw is not None else None
             if restored is not None:
                 took_resume_code(restored.ref)

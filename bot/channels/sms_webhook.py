@@ -133,7 +133,7 @@ def read_webhook(
     if not signature_ok(auth_token, url, form, signature):
         return Refusal(403, "signature")
     for name, values in form.items():
-        known = name in DOCUMENTED_FIELDS or name in extra_fields or _MEDIA_FIELD.match(name)
+        known = name in DOCUMENTED_FIELDS or name in extra_fields or _MEDIA_FIELD.fullmatch(name)
         if not known:
             return Refusal(400, "field", field=name[:40])
         if len(values) != 1:
@@ -146,7 +146,7 @@ def read_webhook(
     if "Body" not in one:
         return Refusal(400, "body")
     number = one.get("From", "").strip()
-    if not _E164.match(number):
+    if not _E164.fullmatch(number):
         return Refusal(400, "from")
     try:
         media = int(one.get("NumMedia") or 0)

@@ -24,12 +24,12 @@ def clean_group(group: object) -> str | None:
     if not isinstance(group, str):
         return None
     group = group.strip().lower()
-    return group if _GROUP.match(group) else None
+    return group if _GROUP.fullmatch(group) else None
 
 
 def group_of(sender_id: str) -> str | None:
     """The trainer's group code carried in a training conversation id, if any."""
-    match = _GROUPED.match(sender_id)
+    match = _GROUPED.fullmatch(sender_id)
     return match.group(1) if match else None
 
 

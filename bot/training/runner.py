@@ -81,14 +81,17 @@ class HttpTransport:
     url: str = DEFAULT_URL
     token: str | None = None
     timeout_s: float = 60
+    # The REST channel's bearer token (GOLDEN_HOUR_REST_TOKEN), needed when the
+    # server listens beyond loopback.
+    rest_token: str | None = field(default_factory=lambda: os.environ.get("GOLDEN_HOUR_REST_TOKEN"))
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"}
+        if self.rest_token and path.startswith("/webhooks/rest/"):
+            headers["Authorization"] = f"Bearer {self.rest_token}"
         request = urllib.request.Request(
-            self.url.rstrip("/") + path,
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
+            self.url.rstrip("/") + path, data=data, method=method, headers=headers
         )
         where = f"{method} {path.split('?')[0]}"
         try:
