@@ -12,6 +12,7 @@ from tests.postgres import Postgres
 from tests.redis_server import Redis
 
 ENDPOINTS = "deploy/endpoints.production.yml"
+CREDENTIALS = "deploy/credentials.production.yml"
 
 
 def production_env(pg: Postgres, redis: Redis) -> dict[str, str]:
@@ -44,6 +45,8 @@ def second_rasa(first: Servers, workdir: Path) -> Servers:
         auth_token=first.auth_token,
         action_port=first.action_port,
         endpoints=first.endpoints,
+        credentials=first.credentials,
+        rest_token=first.rest_token,
         extra_env=first.extra_env,
         data_key=first.data_key,
         action_secret=first.action_secret,

@@ -78,6 +78,10 @@ class Servers:
     action_port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
     endpoints: str = "endpoints.yml"
+    credentials: str = "credentials.yml"
+    # The REST channel's bearer token (GOLDEN_HOUR_REST_TOKEN); sent with every
+    # REST request when set, as a trusted integration would.
+    rest_token: str | None = None
     # A throwaway key for notes and drafts at rest, as a deployment would set one.
     data_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
     # The secret Rasa sends with every action call (bot/action_secret.py).
@@ -110,8 +114,16 @@ class Servers:
             GOLDEN_HOUR_LOG_LEVEL="INFO",
             LOG_LEVEL="INFO",  # Rasa's own level: the one production runs at
         )
+        if self.rest_token:
+            env["GOLDEN_HOUR_REST_TOKEN"] = self.rest_token
         env.update(self.extra_env)
         return env
+
+    def rest_headers(self, content_type: str | None = None) -> dict[str, str]:
+        headers = {"Content-Type": content_type} if content_type else {}
+        if self.rest_token:
+            headers["Authorization"] = f"Bearer {self.rest_token}"
+        return headers
 
     def _spawn(self, name: str, args: list[str], log: Path) -> None:
         handle = log.open("ab")
@@ -135,14 +147,14 @@ class Servers:
             str(VENV_BIN / "rasa"), "run",
             "--model", str(current_model()),
             "--endpoints", self.endpoints,
-            "--credentials", "credentials.yml",
+            "--credentials", self.credentials,
             "--interface", "127.0.0.1",
             "--port", str(self.rasa_port),
         ]  # fmt: skip
         if self.auth_token:
             args += ["--enable-api", "--auth-token", self.auth_token]
         self._spawn("rasa", args, self.rasa_log)
-        self._wait(f"{self.base}/webhooks/rest/", "rasa", timeout=180)
+        self._wait(f"{self.base}/webhooks/rest/", "rasa", timeout=180, headers=self.rest_headers())
 
     def stop_rasa(self) -> None:
         self._stop("rasa")
@@ -168,14 +180,16 @@ class Servers:
             proc.kill()
             proc.wait()
 
-    def _wait(self, url: str, name: str, timeout: float = 60) -> None:
+    def _wait(
+        self, url: str, name: str, timeout: float = 60, headers: dict[str, str] | None = None
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             proc = self._procs[name]
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.workdir}")
             try:
-                status, _ = http("GET", url, timeout=2)
+                status, _ = http("GET", url, headers=headers, timeout=2)
             except OSError:
                 status = None  # not listening yet
             if status == 200:
@@ -193,12 +207,12 @@ class Servers:
             "POST",
             f"{self.base}/webhooks/rest/webhook",
             body,
-            {"Content-Type": content_type},
+            self.rest_headers(content_type),
         )
         return Reply(status, json.loads(raw) if raw else [])
 
     def health(self) -> tuple[int, dict]:
-        status, raw = http("GET", f"{self.base}/webhooks/rest/health")
+        status, raw = http("GET", f"{self.base}/webhooks/rest/health", headers=self.rest_headers())
         return status, json.loads(raw)
 
     def tracker(self, sender: str) -> dict:

@@ -5,6 +5,8 @@ packages."""
 
 from __future__ import annotations
 
+import json
+import secrets
 import socket
 import uuid
 from collections.abc import Iterator
@@ -13,9 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.store.cases import CaseStore
-from tests.e2e.harness import Servers
+from tests.e2e.harness import Servers, http
 from tests.postgres import Postgres
-from tests.production import ENDPOINTS, production_env, second_rasa, tracker_url
+from tests.production import CREDENTIALS, ENDPOINTS, production_env, second_rasa, tracker_url
 from tests.redis_server import Redis, start_redis
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +38,11 @@ def production(
 ) -> Iterator[tuple[Servers, str, str]]:
     env = production_env(postgres, redis)
     servers = Servers(
-        workdir=tmp_path_factory.mktemp("production"), endpoints=ENDPOINTS, extra_env=env
+        workdir=tmp_path_factory.mktemp("production"),
+        endpoints=ENDPOINTS,
+        credentials=CREDENTIALS,
+        rest_token=secrets.token_urlsafe(32),
+        extra_env=env,
     ).start()
     yield servers, tracker_url(env), env["GOLDEN_HOUR_DATABASE_URL"]
     servers.stop()
@@ -181,3 +187,20 @@ def test_two_messages_at_once_on_one_server_keep_both_turns(
         assert texts == {'/inform{"choice": "role.police"}', "/why"}
         assert users[3] - users[2] > 1  # the first turn's actions ran before the second
         assert server.tracker(sender)["slots"]["case"]["role"] == "police"
+
+
+def test_the_production_credentials_close_rest_to_callers_without_the_token(
+    production: tuple[Servers, str, str],
+) -> None:
+    servers, _, _ = production
+    body = json.dumps({"sender": f"prod-{uuid.uuid4().hex[:8]}", "message": "hello"}).encode()
+    status, _ = http("POST", f"{servers.base}/webhooks/rest/webhook", body)
+    assert status == 401
+    status, _ = http(
+        "POST",
+        f"{servers.base}/webhooks/rest/webhook",
+        body,
+        {"Authorization": "Bearer not-the-token"},
+    )
+    assert status == 401
+    assert servers.post_raw(body).status == 200  # the harness sends the real token
