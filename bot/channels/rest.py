@@ -81,12 +81,29 @@ class SafeRestInput(InputChannel):
         async def _decide_door(app: Any, _loop: Any) -> None:
             self.open_door(app)
 
+        def refused(request: Request) -> HTTPResponse | None:
+            """The answer for a request the door does not let through, else None.
+            Every REST route is behind the door, the probes included."""
+            door = self.door or self.open_door(request.app)
+            refusal = rest_door.admit(door, request.headers.get("authorization"))
+            if refusal is None:
+                return None
+            log.info("REST request refused", extra={"channel": "rest", "reason": refusal.reason})
+            headers = {"WWW-Authenticate": 'Bearer realm="golden-hour-rest"'}
+            return response.json(
+                {"error": refusal.reason, "message": refusal.message},
+                status=refusal.status,
+                headers=headers if refusal.status == 401 else None,
+            )
+
         @bp.route("/", methods=["GET"])
-        async def alive(_request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        async def alive(request: Request) -> HTTPResponse:
+            return refused(request) or response.json({"status": "ok"})
 
         @bp.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
+            if (refusal := refused(request)) is not None:
+                return refusal
             agent = getattr(request.app.ctx, "agent", None)
             model_ready = bool(agent and agent.is_ready())
             actions_ok = await _action_server_ok(agent, cfg.health_timeout_s)
@@ -100,16 +117,8 @@ class SafeRestInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            door = self.door or self.open_door(request.app)
-            refused = rest_door.admit(door, request.headers.get("authorization"))
-            if refused is not None:
-                log.info("REST post refused", extra={"channel": "rest", "reason": refused.reason})
-                headers = {"WWW-Authenticate": 'Bearer realm="golden-hour-rest"'}
-                return response.json(
-                    {"error": refused.reason, "message": refused.message},
-                    status=refused.status,
-                    headers=headers if refused.status == 401 else None,
-                )
+            if (refusal := refused(request)) is not None:
+                return refusal
             try:
                 body = request.json
             except Exception:

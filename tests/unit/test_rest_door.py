@@ -153,13 +153,25 @@ async def test_beyond_loopback_without_a_token_every_post_is_refused_and_the_log
         for _ in range(3):
             status, body, _ = await post(base, "caseworker-ben", "why")
             assert status == 503 and body["error"] == "rest_closed"
-        # Probes still work: they touch no conversation.
-        status, _body, _ = await request("GET", f"{base}/webhooks/rest/")
-        assert status == 200
+        # Every REST route is behind the door, the probes included.
+        for path in ("/webhooks/rest/", "/webhooks/rest/health"):
+            status, body, _ = await request("GET", f"{base}{path}")
+            assert status == 503 and body["error"] == "rest_closed"
     assert agent.received == []
     warnings = [r for r in rest_log.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1  # once, at start
     assert warnings[0].rest_door == "closed" and "0.0.0.0" in warnings[0].why
+
+
+@pytest.mark.usefixtures("rest_token")
+async def test_with_a_token_the_probes_need_it_too() -> None:
+    async with serve([SafeRestInput()], Agent()) as base:
+        for path in ("/webhooks/rest/", "/webhooks/rest/health"):
+            status, body, _ = await request("GET", f"{base}{path}")
+            assert status == 401 and body["error"] == "rest_token"
+            bearer = {"Authorization": f"Bearer {TOKEN}"}
+            status, _body, _ = await request("GET", f"{base}{path}", None, bearer)
+            assert status != 401
 
 
 @pytest.mark.usefixtures("rest_token")
