@@ -58,6 +58,16 @@ def tracker_url() -> URL | None:
     return URL.create("sqlite", database=path) if path and Path(path).exists() else None
 
 
+def tracker_engine(url: URL) -> Engine:
+    """An engine on Rasa's tracker database, in the PostgreSQL schema Rasa's SQL
+    tracker store uses when its POSTGRESQL_SCHEMA variable is set."""
+    schema = os.environ.get("POSTGRESQL_SCHEMA")
+    if schema and url.get_backend_name() == "postgresql":
+        options = {"options": f"-csearch_path={schema}"}
+        return create_engine(url, future=True, connect_args=options)
+    return create_engine(url, future=True)
+
+
 # Rasa's SQL tracker store table, as much of it as retention needs.
 _events = table("events", column("sender_id"), column("timestamp"))
 
@@ -95,7 +105,7 @@ def purge(
     counts["training_sessions"] = TrainingStore(store).delete_older_than(cutoff)
     counts["channel_modes"] = ModeStore(store).delete_older_than(cutoff)
     if tracker is None and (url := tracker_url()) is not None:
-        tracker = create_engine(url, future=True)
+        tracker = tracker_engine(url)
     counts["conversation_events"] = purge_conversations(tracker, cutoff) if tracker else 0
     return counts
 

@@ -26,6 +26,7 @@ PRODUCTION_VARS = ("HOST", "PORT", "DB_NAME", "USER", "PASSWORD")
 def no_tracker_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("URL", "DB", *PRODUCTION_VARS):
         monkeypatch.delenv(f"GOLDEN_HOUR_TRACKER_{name}", raising=False)
+    monkeypatch.delenv("POSTGRESQL_SCHEMA", raising=False)
 
 
 def conversation(sender: str, at: dt.datetime) -> DialogueStateTracker:
@@ -41,14 +42,21 @@ def conversation(sender: str, at: dt.datetime) -> DialogueStateTracker:
     )
 
 
+@pytest.mark.parametrize("schema", [None, "conversations"])
 async def test_production_settings_purge_rasas_conversations_on_postgresql(
+    schema: str | None,
     postgres: Postgres,
     data_key: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    name = postgres.new_database().rsplit("/", 1)[1]
+    url = postgres.new_database()
+    name = url.rsplit("/", 1)[1]
+    if schema:  # Rasa's POSTGRESQL_SCHEMA: its tables in a schema of their own
+        with create_engine(url, future=True).begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)
     # Rasa's own tracker store, set up as deploy/endpoints.production.yml does.
     store = ScrubbingSQLTrackerStore(
         domain=DOMAIN,
@@ -78,10 +86,10 @@ async def test_production_settings_purge_rasas_conversations_on_postgresql(
     assert retention.main(["--days", "30"]) == 0
 
     assert "conversation_events 6" in capsys.readouterr().out
-    url = f"postgresql+psycopg2://golden@127.0.0.1:{postgres.port}/{name}"
     tracker = create_engine(url, future=True)
+    events = f"{schema}.events" if schema else "events"
     with tracker.connect() as conn:
-        left = conn.execute(text("SELECT sender_id, count(*) FROM events GROUP BY 1")).all()
+        left = conn.execute(text(f"SELECT sender_id, count(*) FROM {events} GROUP BY 1")).all()
     tracker.dispose()
     assert left == [("recent", 3)]  # the aged conversations' events are gone, whole
 
