@@ -16,9 +16,11 @@ when an event is written (``scrub_event``):
   the immediate-action advice, ...). Every other kind loses its text: the draft
   (it quotes notes and the sharing answers), the answer check, the resume code,
   the assessment (it lists the answers), the debrief, plain "text" replies (some
-  echo what was typed) and any kind not listed. Nothing reads those texts back
-  from a stored tracker: Rasa's policies use action names, the channels use the
-  buttons, and a practice debrief needs only the advice of earlier turns;
+  echo what was typed) and any kind not listed. What reads a stored tracker
+  needs none of those texts: Rasa's policies use action names, the channels use
+  the buttons, a practice debrief reads the advice of earlier turns (kept) and
+  this turn's draft from the live replies, and a debrief of a stored
+  conversation (bot/training/runner.py) must rebuild the draft from the case;
 - the ``case`` slot keeps its sealed values; a note or sharing answer that is
   somehow not sealed is dropped.
 
