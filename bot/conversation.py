@@ -426,7 +426,8 @@ def _assessment(kb: Knowledge, case: Case) -> Reply:
     return Reply(_("What your answers show:") + "\n" + "\n".join(lines), kind="assessment")
 
 
-def _summary(kb: Knowledge, case: Case) -> list[Reply]:
+def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
+    """The assessment, the DRAFT summary and the signposts for the case as it stands."""
     ctx = case.context()
     answers = case.engine_answers()
     result = assess(kb, ctx, answers)
@@ -659,7 +660,7 @@ def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
             case.pending = "why_not"
             return ask(kb, case)
         case.pending = DONE
-        return _summary(kb, case)
+        return summary_replies(kb, case)
     # why_not: a button's reason, or the user's own words as written
     option = choices.match("why_not", "", event.choice) if event.choice else None
     if option is not None:
@@ -669,7 +670,7 @@ def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     else:
         return _not_understood(kb, case)
     case.pending = DONE
-    return told + _summary(kb, case)
+    return told + summary_replies(kb, case)
 
 
 # --- entry points (one per Rasa action) -----------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot import conversation as talk
 from bot.advice import fill_contacts
 from bot.i18n import N_, _, use
 from bot.knowledge import Knowledge
@@ -284,6 +285,13 @@ def _contacts_in(kb: Knowledge, lines: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _draft_from_case(case: dict[str, Any], kb: Knowledge) -> str:
+    """The draft the case's answers give: Rasa's tracker does not keep the draft's
+    text (it quotes the notes), so a finished conversation's draft is made again."""
+    replies = talk.summary_replies(kb, talk.Case.from_dict(case, kb))
+    return next((r.text for r in replies if r.kind == "summary"), "")
+
+
 def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
     """What happened in a conversation, from Rasa's tracker (GET
     /conversations/{sender}/tracker with its events)."""
@@ -323,6 +331,8 @@ def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
                 assessment = text
             elif text.startswith(_(SIGNPOSTS_HEADER)):
                 signposting = text
+        if not draft and case.get("pending") == "done":
+            draft = _draft_from_case(case, kb)
         missing_prefix, concern_prefix = (
             _("Going-missing risk: {words}"),
             _("Trafficking concern: {words}"),

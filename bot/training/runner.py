@@ -46,6 +46,7 @@ from typing import Any, Protocol
 from bot import choices
 from bot.i18n import _
 from bot.knowledge import Knowledge
+from bot.replies import KIND_KEY
 from bot.training.debrief import Debrief, PlayedCase, debrief, debrief_text, played_from_tracker
 from bot.training.scenarios import Scenario, ScenarioError, load_scenarios
 
@@ -168,7 +169,17 @@ class OfflineTransport:
         messages = [
             {"text": r.text, "buttons": [c.__dict__ for c in r.choices]} for r in turn.replies
         ]
-        events += [{"event": "bot", **m} for m in messages]
+        # Bot events in the shape Rasa stores them: buttons under data, the reply's
+        # kind in the metadata (bot/replies.py).
+        events += [
+            {
+                "event": "bot",
+                "text": m["text"],
+                "data": {"buttons": m["buttons"]},
+                "metadata": {KIND_KEY: r.kind},
+            }
+            for m, r in zip(messages, turn.replies, strict=True)
+        ]
         return messages
 
     def tracker(self, sender: str, *, events: bool) -> dict[str, Any]:

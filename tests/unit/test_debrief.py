@@ -171,6 +171,22 @@ def test_what_happened_is_read_from_the_conversations_tracker(
     assert played.turns == len(users)
 
 
+def test_a_tracker_stored_without_the_drafts_text_reads_the_same(
+    kb: Knowledge, port: Scenario
+) -> None:
+    """Rasa's tracker store keeps no draft text (bot/channels/tracker_store.py): the
+    debrief makes the same draft again from the case."""
+    from bot.channels.tracker_store import scrub_event
+
+    transport = OfflineTransport(kb)
+    play(port, transport, kb, sender="stored")
+    tracker = transport.tracker("stored", events=True)
+    full = played_from_tracker(tracker, kb)
+    stored = dict(tracker, events=[scrub_event(e) for e in tracker["events"]])
+    assert not any("DRAFT" in (e.get("text") or "") for e in stored["events"])
+    assert played_from_tracker(stored, kb) == full
+
+
 def test_a_low_concern_play_reads_as_no_advice(kb: Knowledge, low: Scenario) -> None:
     transport = OfflineTransport(kb)
     play(low, transport, kb, sender="calm")
