@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from bot.store.cases import CaseStore
 from bot.store.db import engine, naive_utc
 from bot.store.modes import ModeStore
+from bot.store.opt_outs import SmsSeenStore
 from bot.store.resume import resume_codes, resume_failures
 from bot.store.training import TrainingStore
 
@@ -104,6 +105,7 @@ def purge(
         ).rowcount
     counts["training_sessions"] = TrainingStore(store).delete_older_than(cutoff)
     counts["channel_modes"] = ModeStore(store).delete_older_than(cutoff)
+    counts.update(SmsSeenStore(store).delete_older_than(cutoff))
     if tracker is None and (url := tracker_url()) is not None:
         tracker = tracker_engine(url)
     counts["conversation_events"] = purge_conversations(tracker, cutoff) if tracker else 0

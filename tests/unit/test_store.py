@@ -306,6 +306,20 @@ def test_a_teams_users_training_mode_is_kept_and_purged(store: CaseStore) -> Non
     assert modes.training_sender("teams-b") is None
 
 
+def test_retention_purges_the_sms_replay_records(store: CaseStore) -> None:
+    from bot.store.opt_outs import SmsSeenStore, seen_key
+
+    seen = SmsSeenStore(store.engine)
+    old, new = [seen_key("sid", "SM-old")], [seen_key("sid", "SM-new")]
+    assert seen.first_time(old, NOW - dt.timedelta(days=40))
+    assert seen.first_time(new, NOW)
+    seen.show("sender-old", "choices", NOW - dt.timedelta(days=40))
+    counts = purge(NOW, days=30)
+    assert (counts["sms_seen"], counts["sms_shown"]) == (1, 1)
+    assert seen.first_time(old, NOW)  # forgotten after the retention period
+    assert not seen.first_time(new, NOW)  # still remembered within it
+
+
 # --- a case belongs to its conversation (security findings, 3) ------------------------
 
 
