@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels import inbound, rest_door, root_route, safety_net
+from bot.channels import inbound, rest_door, root_route, safety_net, tracker_store
 from bot.config import settings
 
 log = logging.getLogger("golden_hour.channels.rest")
@@ -107,11 +107,13 @@ class SafeRestInput(InputChannel):
             agent = getattr(request.app.ctx, "agent", None)
             model_ready = bool(agent and agent.is_ready())
             actions_ok = await _action_server_ok(agent, cfg.health_timeout_s)
-            healthy = model_ready and actions_ok
+            tracker = await _tracker_store_state(agent, cfg.health_timeout_s)
+            healthy = model_ready and actions_ok and tracker != "failing"
             body = {
                 "status": "ok" if healthy else "degraded",
                 "model_loaded": model_ready,
                 "action_server": "ok" if actions_ok else "unreachable",
+                "tracker_store": tracker,
             }
             return response.json(body, status=200 if healthy else 503)
 
@@ -153,6 +155,15 @@ class SafeRestInput(InputChannel):
             return response.json(result.messages, status=503 if result.outcome == "error" else 200)
 
         return bp
+
+
+async def _tracker_store_state(agent: Any, timeout_s: float) -> str:
+    """The conversation store's state for the health check; a probe that waits on a
+    locked database longer than the timeout counts as failing."""
+    try:
+        return await asyncio.wait_for(tracker_store.health(agent), timeout_s)
+    except asyncio.TimeoutError:
+        return "failing"
 
 
 async def _action_server_ok(agent: Any, timeout_s: float) -> bool:

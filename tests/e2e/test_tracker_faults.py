@@ -99,13 +99,16 @@ def test_read_only(servers: Servers) -> None:
     try:
         reply = servers.send(sender, NATION)
         again = servers.send(sender, NATION)
+        during = servers.health()
     finally:
         subprocess.run(["chattr", "-i", str(path)], check=True)
     assert_safety_message_only(reply)  # the answer was not kept: the user is told
     assert_safety_message_only(again)
     assert_logged_as_failed(servers, sender, "save")
+    assert during[0] == 503 and during[1]["tracker_store"] == "failing"  # the health check says so
     assert stored(servers, sender) == before
     assert NEXT_QUESTION in servers.send(sender, NATION).text
+    assert servers.health()[1]["tracker_store"] == "ok"  # and recovers with the next save
 
 
 def test_deleted(servers: Servers) -> None:
