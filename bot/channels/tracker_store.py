@@ -182,6 +182,15 @@ READ, WRITE = "read", "write"
 _unread: ContextVar[frozenset[str]] = ContextVar("golden_hour_unread", default=frozenset())
 
 
+def _read_back(sender_id: str) -> None:
+    """A read worked: this conversation is no longer unread in this task (a read that
+    failed before the turn, such as a channel's look at the language, must not
+    stop the turn from being kept once the turn's own read has worked)."""
+    _health.note(READ, ok=True)
+    if sender_id in _unread.get():
+        _unread.set(_unread.get() - {sender_id})
+
+
 def _failed(operation: str, kind: str, exc: BaseException) -> TrackerStoreUnavailable:
     _health.note(kind, ok=False)
     safety_net.note_failure(safety_net.TRACKER_STORE)
@@ -231,7 +240,7 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
         except Exception as exc:
             _unread.set(_unread.get() | {sender_id})
             raise _failed("retrieve", READ, exc) from None
-        _health.note(READ, ok=True)
+        _read_back(sender_id)
         return tracker
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
@@ -240,7 +249,7 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
         except Exception as exc:
             _unread.set(_unread.get() | {conversation_id})
             raise _failed("retrieve", READ, exc) from None
-        _health.note(READ, ok=True)
+        _read_back(conversation_id)
         return tracker
 
     async def keys(self) -> Iterable[str]:
@@ -254,8 +263,9 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.sender_id in _unread.get():
             # The conversation was not read in this turn, so this tracker is one
-            # Rasa started afresh: never write it over the stored conversation.
-            raise TrackerStoreUnavailable("tracker store unavailable (save skipped)")
+            # Rasa started afresh: never write it over the stored conversation. The
+            # turn is not kept, so the user must be told (the safety net).
+            raise _failed("save skipped", WRITE, TrackerStoreUnavailable("unread"))
         try:
             await super().save(tracker)
         except Exception as exc:

@@ -224,3 +224,45 @@ async def test_health_is_unknown_for_another_tracker_store() -> None:
 
     assert await tracker_store.health(Other()) == "unknown"
     assert await tracker_store.health(None) == "unknown"
+
+
+async def test_a_read_that_failed_before_the_turn_does_not_stop_the_turn_being_kept(
+    stores: Stores,
+) -> None:
+    """SMS and Teams read the conversation before the turn (its language); if that
+    read failed and the turn's own read then works, the turn is kept, not silently
+    dropped."""
+    before = await started(stores)
+    lock = hold_exclusive_lock(stores.path)
+    try:
+        await stores.rasa.retrieve(SENDER)  # fails under the lock; Rasa's wrapper goes on
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    result = await turn(stores)
+    assert result.outcome == "ok" and [m["text"] for m in result.messages] == [CARRY_ON]
+    assert len(stores.stored()) > len(before)  # the turn was kept
+
+
+async def test_a_save_refused_because_the_turn_could_not_read_tells_the_user(
+    stores: Stores,
+) -> None:
+    await started(stores)
+
+    async def read_fails_then_lock_lifts(message) -> None:
+        lock = hold_exclusive_lock(stores.path)
+        try:
+            tracker = await stores.rasa.get_or_create_tracker(
+                message.sender_id, append_action_listen=False
+            )
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        tracker.update(BotUttered(GREETING, {}, {"gh_kind": "question"}))
+        await message.output_channel.send_text_message(message.sender_id, GREETING)
+        await stores.rasa.save(tracker)  # refused: never over the stored conversation
+
+    result = await safety_net.run_turn(
+        read_fails_then_lock_lifts, "typed", SENDER, "rest", safety_text=SAFETY, timeout_s=10
+    )
+    answered_with_safety_only(result)
