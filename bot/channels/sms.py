@@ -478,7 +478,10 @@ class SmsInput(InputChannel):
         send the question that is open now (as Rasa's tracker has it)."""
         log.info("sms number for an older question", extra={"conversation": pseudonym(sender)})
         with use(state.language):
-            question = render_turn([now_open.message]) if now_open.message else ""
+            # A question's words are kept in Rasa's tracker; a draft's or a check's are
+            # not, and "[not kept]" must never be sent: then the choices alone.
+            shown = dict(now_open.message or {}, text=now_open.wording)
+            question = render_turn([shown]) if now_open.message else ""
             body = "\n\n".join(t for t in (question_moved_on_text(), question) if t)
             sent = await self._send(message, sender, split(body, self.config.max_segments))
         if sent:

@@ -19,6 +19,9 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.tracker_store import KEPT_TEXT_KINDS
+from bot.replies import KIND_KEY
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -30,14 +33,23 @@ class Prompt:
 
     @property
     def digest(self) -> str:
-        return choices_digest(self.choices)
+        return choices_digest(self.choices, self.wording)
+
+    @property
+    def wording(self) -> str:
+        """The question's words, when Rasa's tracker keeps them (its own reviewed
+        questions): every yes / no question has the same buttons, so the buttons
+        alone cannot tell one from the next."""
+        if not self.message or self.message.get("kind") not in KEPT_TEXT_KINDS:
+            return ""
+        return str(self.message.get("text") or "")
 
 
-def choices_digest(choices: Sequence[dict[str, Any]]) -> str:
-    """Stands for a list of choices: the payloads in order (the titles change with
-    the language, the meaning of "2" does not). The same for every empty list."""
+def choices_digest(choices: Sequence[dict[str, Any]], wording: str = "") -> str:
+    """Stands for a question: its payloads in order (the titles change with the
+    language, the meaning of "2" does not) and its words where they are kept."""
     payloads = [str(c.get("payload", "")) for c in choices]
-    return hashlib.sha256(json.dumps(payloads).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([payloads, wording]).encode()).hexdigest()
 
 
 def _buttons(raw: Any) -> tuple[dict[str, str], ...]:
@@ -62,7 +74,13 @@ def asking(messages: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
 def sent_prompt(messages: Sequence[dict[str, Any]]) -> Prompt:
     """The question a turn's replies (as the channel collected them) put on screen."""
     message = asking(messages)
-    return Prompt(_buttons(message.get("buttons")) if message else (), message)
+    if message is None:
+        return Prompt()
+    choices = _buttons(message.get("buttons"))
+    kind = str(message.get("kind") or "text")
+    return Prompt(
+        choices, {"text": message.get("text") or "", "buttons": list(choices), "kind": kind}
+    )
 
 
 def current_prompt(tracker: Any) -> Prompt:
@@ -76,12 +94,10 @@ def current_prompt(tracker: Any) -> Prompt:
         if isinstance(event, UserUttered) and turn:
             break
         if isinstance(event, BotUttered):
-            turn.insert(0, {"text": event.text or "", "buttons": event.data.get("buttons")})
-    message = asking(turn)
-    if message is None:
-        return Prompt()
-    choices = _buttons(message.get("buttons"))
-    return Prompt(choices, {"text": message["text"], "buttons": list(choices)})
+            kind = str((event.metadata or {}).get(KIND_KEY) or "text")
+            said = {"text": event.text or "", "buttons": event.data.get("buttons"), "kind": kind}
+            turn.insert(0, said)
+    return sent_prompt(turn)
 
 
 def is_stale(number: int | None, shown: str | None, now_open: Prompt) -> bool:

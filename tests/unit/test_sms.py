@@ -591,7 +591,11 @@ class Rasa:
             UserUttered(message.text),
             SlotSet("case", {"ref": "GHABCDEFGH", "language": "en_GB"}),
             *[
-                BotUttered(m.get("text"), data={"buttons": m.get("buttons")})
+                BotUttered(
+                    m.get("text"),
+                    data={"buttons": m.get("buttons")},
+                    metadata={"gh_kind": m.get("kind")},
+                )
                 for m in message.output_channel.messages
             ],
         ]
@@ -922,7 +926,7 @@ async def test_a_number_for_a_question_never_sent_is_not_recorded(channel) -> No
         if message.text == "/deny":
             await asyncio.sleep(0.5)  # longer than the turn's timeout
             await message.output_channel.send_text_with_buttons(
-                message.sender_id, "What is your role?", ROLES
+                message.sender_id, "What is your role?", ROLES, gh_kind="question"
             )
             return
         await Rasa.reply(rasa, message)
@@ -931,7 +935,7 @@ async def test_a_number_for_a_question_never_sent_is_not_recorded(channel) -> No
     await say(sms, rasa, "hello")
     await say(sms, rasa, "2")
     assert outbox.bodies[-1] == sms.safety_text
-    await asyncio.sleep(0.6)  # the turn finishes; Rasa's tracker now asks the role
+    await asyncio.sleep(1.5)  # the turn finishes; Rasa's tracker now asks the role
     await say(sms, rasa, "3")
     assert rasa.texts == ["hello", "/deny"]  # the "3" reached nothing
     assert outbox.bodies[-1].startswith("Your reply was not recorded")
@@ -950,7 +954,7 @@ async def test_a_number_after_a_typed_question_never_sent_is_not_a_note(channel)
         if message.text == "/affirm":
             await asyncio.sleep(0.5)
             await message.output_channel.send_text_message(
-                message.sender_id, "How do you know? Tell me in your own words."
+                message.sender_id, "How do you know? Tell me in your own words.", gh_kind="question"
             )
             return
         await Rasa.reply(rasa, message)
@@ -958,7 +962,7 @@ async def test_a_number_after_a_typed_question_never_sent_is_not_a_note(channel)
     rasa.reply = hang_then_ask_for_words
     await say(sms, rasa, "hello")
     await say(sms, rasa, "1")
-    await asyncio.sleep(0.6)
+    await asyncio.sleep(1.5)
     await say(sms, rasa, "2")
     assert rasa.texts == ["hello", "/affirm"]
     assert outbox.bodies[-1].endswith("How do you know? Tell me in your own words.")
@@ -973,21 +977,28 @@ async def test_a_number_for_the_question_on_screen_is_still_its_choice(channel) 
     assert not any("not recorded" in body for body in outbox.bodies)
 
 
+QUESTION = {"gh_kind": "question"}
+KIND = {"kind": "question"}
+
+
 def test_the_open_question_survives_a_turn_that_got_no_reply() -> None:
     from bot.channels.sms_prompt import choices_digest, current_prompt, is_stale
 
     events = [
         UserUttered("hello"),
         BotUttered("Hello", data={"buttons": [{"title": "Cymraeg", "payload": "/cy"}]}),
-        BotUttered("Is a child in danger?", data={"buttons": YES_NO}),
+        BotUttered("Is a child in danger?", data={"buttons": YES_NO}, metadata=QUESTION),
         UserUttered("/deny"),  # the action server was down: no reply
     ]
     tracker = DialogueStateTracker.from_events("s", events)
     now_open = current_prompt(tracker)
-    assert now_open.message == {"text": "Is a child in danger?", "buttons": YES_NO}
-    assert now_open.digest == choices_digest(YES_NO)
-    assert not is_stale(2, choices_digest(YES_NO), now_open)
+    assert now_open.message == {"text": "Is a child in danger?", "buttons": YES_NO, **KIND}
+    asked = choices_digest(YES_NO, "Is a child in danger?")
+    assert now_open.digest == asked
+    assert not is_stale(2, asked, now_open)
     assert is_stale(2, choices_digest(ROLES), now_open)
+    # Another yes / no question has the same buttons: it is still another question.
+    assert is_stale(2, choices_digest(YES_NO, "Does the child have a phone?"), now_open)
     assert not is_stale(None, choices_digest(ROLES), now_open)  # words are not numbers
     assert not is_stale(2, None, now_open)  # nothing recorded yet: as before
 
@@ -1004,3 +1015,18 @@ def test_the_help_text_names_no_nations_own_terms() -> None:
     for nation in kb.nations.values():
         for term in nation.forbidden:
             assert term.lower() not in text, (nation.id, term)
+
+
+def test_a_check_whose_words_are_not_kept_is_shown_again_without_them() -> None:
+    """Rasa's tracker keeps no text of a check or a draft: the prompt read back from
+    it still identifies the list, and "[not kept]" is never shown."""
+    from bot.channels.sms_prompt import current_prompt, sent_prompt
+
+    sent = [{"text": "1. Role: Teacher\nIs this right?", "buttons": YES_NO, "kind": "check"}]
+    stored = [
+        UserUttered("/affirm"),
+        BotUttered("[not kept]", data={"buttons": YES_NO}, metadata={"gh_kind": "check"}),
+    ]
+    now_open = current_prompt(DialogueStateTracker.from_events("s", stored))
+    assert now_open.digest == sent_prompt(sent).digest  # the same list on both sides
+    assert now_open.wording == ""
