@@ -7,8 +7,9 @@ Configured in credentials.yml as ``bot.channels.rest.SafeRestInput``; it serves
 
 Who may post is decided by bot/channels/rest_door.py: a bearer token
 (GOLDEN_HOUR_REST_TOKEN), or, without one, only a server that listens on loopback.
-``GET /webhooks/rest/`` and ``/health`` stay open for probes: they touch no
-conversation. ``require_token: true`` in the credentials (the production file)
+Every REST route is behind that door, ``GET /webhooks/rest/`` and ``/health``
+included: a probe sends the token too (a load balancer can also watch the
+widget's page, which needs none). ``require_token: true`` in the credentials (the production file)
 refuses every post while no token is set, wherever the server listens.
 """
 

@@ -10,8 +10,11 @@ the same or another conversation brings the case back at the question it was on.
 - Entry is rate-limited per caller first: after 5 wrong codes in 15 minutes from
   one conversation every further try from it is refused for the rest of that
   window. A channel that knows more about who is calling than the conversation id
-  (a client address, say) passes it as ``callers``; each of those may make
-  CALLER_FAILURES wrong tries in the window.
+  (a client address, say) passes it as ``callers``; past CALLER_FAILURES wrong
+  tries from one of those in the window, each conversation from it that has
+  already got a code wrong is refused. A new conversation's first code is still
+  checked: an address is often shared (an office network, a proxy), so one person
+  guessing must not refuse a colleague's valid code.
 - Across all conversations the limit only slows guessing, it never locks everyone
   out: past GOLDEN_HOUR_RESUME_GLOBAL_FAILURES wrong codes in 15 minutes (default
   100) a caller that has already got a code wrong in the window is refused, so each
@@ -152,10 +155,11 @@ class ResumeStore:
             everyone = self._everyone(conn, since)
         if mine.get(who, 0) >= MAX_FAILURES:
             return True
+        tried = mine.get(who, 0) > 0
+        # A guessing address, or a guessing wave: one try per conversation.
         if any(mine.get(key, 0) >= CALLER_FAILURES for key in keys[1:]):
-            return True
-        # Under a guessing wave: one try per caller in the window.
-        return everyone >= _global_limit() and any(mine.values())
+            return tried
+        return everyone >= _global_limit() and tried
 
     def take(
         self, code: str, who: str, now: dt.datetime, callers: Sequence[str] = ()
