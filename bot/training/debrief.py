@@ -288,7 +288,15 @@ def _contacts_in(kb: Knowledge, lines: list[str]) -> list[str]:
 def _draft_from_case(case: dict[str, Any], kb: Knowledge) -> str:
     """The draft the case's answers give: Rasa's tracker does not keep the draft's
     text (it quotes the notes), so a finished conversation's draft is made again."""
-    replies = talk.summary_replies(kb, talk.Case.from_dict(case, kb))
+    # The notes and sharing answers in a stored slot are sealed, and the debrief
+    # needs none of them: the levels, signposts and steps follow from the answers.
+    answers = case.get("answers") if isinstance(case.get("answers"), dict) else {}
+    wordless = dict(
+        case,
+        answers={q: dict(a, note=None) if isinstance(a, dict) else a for q, a in answers.items()},
+        sharing={},
+    )
+    replies = talk.summary_replies(kb, talk.Case.from_dict(wordless, kb))
     return next((r.text for r in replies if r.kind == "summary"), "")
 
 
