@@ -91,7 +91,20 @@ def test_locked(servers: Servers) -> None:
     assert NEXT_QUESTION in servers.send(sender, NATION).text  # and it carries on
 
 
+def immutable_supported(folder: Path) -> bool:
+    """chattr +i needs root and a filesystem with the flag (not every tmpfs)."""
+    probe = folder / "chattr-probe"
+    probe.write_bytes(b"")
+    made = subprocess.run(["chattr", "+i", str(probe)], capture_output=True).returncode == 0
+    if made:
+        subprocess.run(["chattr", "-i", str(probe)], check=True)
+    probe.unlink()
+    return made
+
+
 def test_read_only(servers: Servers) -> None:
+    if not immutable_supported(servers.workdir):
+        pytest.skip("this filesystem or user cannot make a file immutable (chattr +i)")
     sender, before = at_nation(servers)
     path = database(servers)
     # Immutable: even root cannot write it (a 0444 mode does not stop root).
