@@ -47,7 +47,9 @@ def _step_applies(
     role = ctx.role or "other"
     if step.roles and role not in step.roles:
         return False
-    nation = ctx.nation or "england"  # the wording for England, Wales and NI is the default
+    # An unknown nation takes England's checklist: the conversation asks the nation
+    # before any draft, and a referral route must always be there.
+    nation = ctx.nation or "england"
     if step.nations and nation not in step.nations:
         return False
     if CONCERN_LEVELS.index(result.concern) < CONCERN_LEVELS.index(step.min_concern):
