@@ -8,6 +8,10 @@ from typing import Any
 
 KIND_KEY = "gh_kind"
 PROGRESS_KEY = "gh_progress"
+# A draft's structured form (bot/triage/summary.py Draft.as_document), beside its
+# text, for channels that render documents. Never kept by the tracker store, which
+# keeps only a bot message's kind and progress (bot/channels/tracker_store.py).
+DOCUMENT_KEY = "gh_document"
 
 
 @dataclass(frozen=True)
@@ -26,15 +30,24 @@ class Reply:
     # The honest "N more questions" line, when the reply is a question; channels
     # that show progress apart from the message (the web widget) use it.
     progress: str = ""
+    # The structured form of a draft, when the text is one (Draft.as_document);
+    # taken from the text itself when it carries it (summary.DraftText).
+    document: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.document is None and isinstance(getattr(self.text, "document", None), dict):
+            object.__setattr__(self, "document", self.text.document)  # type: ignore[attr-defined]
 
     def as_rasa_message(self) -> dict[str, Any]:
         """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``."""
         # ``gh_kind`` travels as message metadata: Rasa hands it to the output
         # channel, so the widget, Teams and SMS can render a summary or a question
         # their own way (bot/channels/collect.py).
-        message: dict[str, Any] = {"text": self.text, KIND_KEY: self.kind}
+        message: dict[str, Any] = {"text": str(self.text), KIND_KEY: self.kind}
         if self.progress:
             message[PROGRESS_KEY] = self.progress
+        if self.document is not None:
+            message[DOCUMENT_KEY] = self.document
         if self.choices:
             message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
         return message

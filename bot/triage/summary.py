@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from babel.dates import format_datetime, get_timezone
 
@@ -95,6 +96,37 @@ class SharingRecord:
     reason_not_told: str | None = None
 
 
+class DraftText(str):
+    """The draft's plain text, exactly as every channel shows it, carrying the same
+    draft as a document (``Draft.as_document``) for the channels that render
+    headings and lists (the web widget, the PDF). A ``str``, so every caller that
+    only wants the text is unchanged."""
+
+    document: dict[str, Any]
+
+    def __new__(cls, text: str, document: dict[str, Any]) -> DraftText:
+        made = super().__new__(cls, text)
+        made.document = document
+        return made
+
+
+def document_line(line: str) -> dict[str, Any]:
+    """One line of a section as a document item: a task ("[ ] ..."), a list item
+    ("- ...") or a plain line; notes written under it ("\n    Notes: ...") are
+    kept as its own field. Only the draft's own markers are read (as_text writes
+    them), never what the professional typed."""
+    text, _sep, note = line.partition("\n    ")
+    if text.startswith("[ ] "):
+        item = {"style": "task", "text": text[4:]}
+    elif text.startswith("- "):
+        item = {"style": "bullet", "text": text[2:]}
+    else:
+        item = {"style": "line", "text": text}
+    if note:
+        item["note"] = note
+    return item
+
+
 @dataclass(frozen=True)
 class Draft:
     kind: str
@@ -111,7 +143,22 @@ class Draft:
         ]
         for section in self.sections:
             out += ["", section.heading, "-" * len(section.heading), *section.lines]
-        return "\n".join(out)
+        return DraftText("\n".join(out), self.as_document())
+
+    def as_document(self) -> dict[str, Any]:
+        """The same draft as plain data (JSON-safe): title, banner, when the concern
+        was raised, and each section's heading and items, for a page or a PDF."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "banner": _(self.banner),
+            "raised_label": _("Concern raised"),
+            "raised_at": self.raised_at,
+            "sections": [
+                {"heading": s.heading, "items": [document_line(line) for line in s.lines]}
+                for s in self.sections
+            ],
+        }
 
     def as_markdown(self) -> str:
         out = [

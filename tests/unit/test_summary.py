@@ -188,3 +188,46 @@ def test_low_going_missing_risk_never_reads_as_reassurance() -> None:
     low = MISSING_WORDS["low"]
     assert "no going-missing signs reported" in low
     assert "not a finding that the child is safe" in low
+
+
+def test_the_draft_is_also_a_document_with_the_same_words(kb: Knowledge, draft) -> None:
+    """The text every channel shows is unchanged; beside it, the same draft as plain
+    data (headings, list items, tasks, notes) for the widget and the PDF."""
+    from bot.replies import DOCUMENT_KEY, Reply
+    from bot.triage.summary import DraftText
+
+    text = draft.as_text()
+    assert isinstance(text, DraftText)
+    doc = text.document
+    json.dumps(doc)  # JSON-safe: it travels as message metadata
+    assert doc["title"] == draft.title and doc["raised_at"] == draft.raised_at
+    assert [s["heading"] for s in doc["sections"]] == [s.heading for s in draft.sections]
+    items = [i for s in doc["sections"] for i in s["items"]]
+    steps = next(s for s in doc["sections"] if s["heading"] == "Next steps")["items"]
+    assert steps and all(i["style"] == "task" and not i["text"].startswith("[ ]") for i in steps)
+    noted = [i for i in items if "note" in i]
+    assert noted and "Missed 3 appointments" in noted[0]["note"]
+    # Every word of the document is in the text (nothing added, nothing lost).
+    for item in items:
+        assert item["text"] in text
+    message = Reply(text, kind="summary").as_rasa_message()
+    assert message[DOCUMENT_KEY] == doc
+    assert type(message["text"]) is str and message["text"] == text
+    assert DOCUMENT_KEY not in Reply("plain", kind="text").as_rasa_message()
+
+
+def test_a_document_line_reads_only_the_drafts_own_marks() -> None:
+    from bot.triage.summary import document_line
+
+    assert document_line("[ ] Call the MASH") == {"style": "task", "text": "Call the MASH"}
+    assert document_line("- [Online] Asked for photos") == {
+        "style": "bullet",
+        "text": "[Online] Asked for photos",
+    }
+    assert document_line("Nation: Wales")["style"] == "line"
+    noted = document_line("- Question - answer: yes\n    Notes: - [ ] typed by the user")
+    assert noted == {
+        "style": "bullet",
+        "text": "Question - answer: yes",
+        "note": "Notes: - [ ] typed by the user",
+    }
