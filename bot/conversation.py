@@ -426,6 +426,15 @@ def _assessment(kb: Knowledge, case: Case) -> Reply:
     return Reply(_("What your answers show:") + "\n" + "\n".join(lines), kind="assessment")
 
 
+def _family_kept_out(kb: Knowledge, case: Case) -> bool:
+    """Whether a step that keeps the family out (forced marriage, exploitation by the
+    family) applies to the case as it stands."""
+    ctx, answers = case.context(), case.engine_answers()
+    kept_out = {s.id for s in kb.pathway if s.keeps_family_out}
+    steps = next_steps(kb, ctx, answers, assess(kb, ctx, answers))
+    return any(step.id in kept_out for step in steps)
+
+
 def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
     """The assessment, the DRAFT summary and the signposts for the case as it stands."""
     ctx = case.context()
@@ -653,6 +662,16 @@ def _answer_sharing(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
         if event.intent not in ("affirm", "deny"):
             return _not_understood(kb, case)
         case.sharing[key] = event.intent == "affirm"
+        if key == "child_told" and _family_kept_out(kb, case):
+            # Not asked: the family must not be told (the next steps say why).
+            case.sharing["carer_told"] = False
+            if case.sharing["child_told"]:
+                risk = next(o for o in choices.WHY_NOT_TOLD if o.value == "raise_risk")
+                case.sharing["why_not"] = risk.label
+                case.pending = DONE
+                return summary_replies(kb, case)
+            case.pending = "why_not"
+            return ask(kb, case)
         if key == "child_told":
             case.pending = "carer_told"
             return ask(kb, case)

@@ -160,6 +160,7 @@ PATHWAY_FIELDS = {
     "if_indicators": _OPT_LIST,
     "if_age_in_doubt": Field(bool, required=False),
     "warning": Field(bool, required=False),
+    "keeps_family_out": Field(bool, required=False),
     **_FILTERS,
 }
 FLOOR_FIELDS = {

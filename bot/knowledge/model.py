@@ -189,6 +189,10 @@ class PathwayStep:
     if_age_in_doubt: bool = False
     # One of the warnings professionals most often miss.
     warning: bool = False
+    # When this step applies the family must not be told (forced marriage,
+    # exploitation by the family): the conversation does not ask whether a parent
+    # or carer has been told, which would make telling them sound like the default.
+    keeps_family_out: bool = False
     variants: tuple[Variant, ...] = ()
 
     def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:

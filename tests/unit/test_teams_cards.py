@@ -45,14 +45,15 @@ def every_answer_yes_draft() -> str:
             run.step(Event("inform", choice="evidence.observed"))
         else:
             run.step(Event("affirm"))
-    for event in (
-        Event("affirm"),
-        Event("inform", choice="share_with.safeguarding_lead"),
-        Event("affirm"),
-    ):
-        run.step(event)
-    turn = talk.handle(kb, run.case, Event("affirm"), NOW)
-    return next(r.text for r in turn.replies if r.kind == "summary")
+    run.step(Event("affirm"))  # the answers are right
+    run.step(Event("inform", choice="share_with.safeguarding_lead"))
+    # The child was told; the carer question is not asked when the family must not
+    # be told (every answer yes includes forced marriage).
+    while True:
+        turn = talk.handle(kb, run.case, Event("affirm"), NOW)
+        run.case = turn.case
+        if run.case.pending == talk.DONE:
+            return next(r.text for r in turn.replies if r.kind == "summary")
 
 
 QUESTION = _message(
