@@ -572,7 +572,11 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
             replies.append(Reply(_("When you are ready, I will help you write the referral.")))
         replies += _move_on(kb, case)
         return replies
-    rose = MISSING_LEVELS.index(after.going_missing) > MISSING_LEVELS.index(before.going_missing)
+    # Only a "yes" can bring the mid-way advice: "not sure" is an unknown (a gap in
+    # the draft), and the engine never raises a level on it.
+    rose = value == "yes" and (
+        MISSING_LEVELS.index(after.going_missing) > MISSING_LEVELS.index(before.going_missing)
+    )
     if rose and after.going_missing == "immediate":
         # Going-missing risk found mid-way: advice first, then back to the questions.
         replies.append(Reply(_("What you have said means the child may go missing soon.")))

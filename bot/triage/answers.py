@@ -8,8 +8,12 @@ from dataclasses import dataclass
 
 YES, NO, NOT_SURE, SKIP = "yes", "no", "not_sure", "skip"
 VALUES = (YES, NO, NOT_SURE, SKIP)
-# "Not sure" counts as a concern, in full (precaution over precision).
-CONCERN_VALUES = frozenset({YES, NOT_SURE})
+# Only "yes" is a concern. "Not sure" is an unknown: it never raises a level by
+# itself and becomes a gap in the draft. It still opens a category at its screen
+# (the unknown is worth a closer look), and "not sure" to the opening urgent question
+# still counts as urgent: a professional must not wait to be certain (assess.py).
+CONCERN_VALUES = frozenset({YES})
+OPENING_VALUES = frozenset({YES, NOT_SURE})
 
 # Evidence grading for a "yes": how it is known, and when.
 HOW_KNOWN = ("observed", "disclosed", "reported", "suspected")
@@ -41,7 +45,18 @@ class Answer:
 
     @property
     def is_concern(self) -> bool:
+        """Counts towards a level: a "yes"."""
         return self.value in CONCERN_VALUES
+
+    @property
+    def is_unknown(self) -> bool:
+        """A "not sure": a gap for the draft, never a concern by itself."""
+        return self.value == NOT_SURE
+
+    @property
+    def opens(self) -> bool:
+        """At a screening question: whether its category's questions follow."""
+        return self.value in OPENING_VALUES
 
 
 Answers = Mapping[str, Answer]

@@ -53,7 +53,8 @@ def _at_least(levels: tuple[str, ...], current: str, floor: str | None) -> str:
 
 
 def concerning(kb: Knowledge, answers: Answers) -> list[Indicator]:
-    """Indicators answered yes or not sure, in the order they were answered."""
+    """Indicators answered yes, in the order they were answered ("not sure" is an
+    unknown, listed as a gap in the draft, never a concern by itself)."""
     return [
         kb.indicators[qid] for qid, a in answers.items() if qid in kb.indicators and a.is_concern
     ]
@@ -95,7 +96,8 @@ def assess(kb: Knowledge, ctx: Context, answers: Answers) -> Assessment:
             concern = level
             break
 
-    urgent = URGENT in answers and answers[URGENT].is_concern
+    # The one exception: "not sure" to the opening question counts as urgent.
+    urgent = URGENT in answers and answers[URGENT].opens
     flagged = [i for i in found if i.going_missing]
     if urgent:
         missing = "immediate"

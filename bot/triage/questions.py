@@ -76,7 +76,7 @@ def _plan(kb: Knowledge, ctx: Context, answers: Answers) -> tuple[list[str], lis
         if sid not in answers:
             certain.append(sid)
             maybe.extend(inds)
-        elif answers[sid].is_concern:
+        elif answers[sid].opens:
             certain.extend(inds)
     return certain, maybe
 
@@ -89,7 +89,7 @@ def next_question(kb: Knowledge, ctx: Context, answers: Answers) -> Question | N
         sid = screen_id(category)
         if sid not in answers:
             return question_for(kb, sid)
-        if not answers[sid].is_concern:
+        if not answers[sid].opens:
             continue
         for indicator in indicator_order(kb, category):
             if indicator.id not in answers:

@@ -23,7 +23,7 @@ from bot import choices
 from bot.advice import format_contact
 from bot.i18n import N_, _
 from bot.knowledge import Knowledge
-from bot.triage.answers import FACT_HOW, NOT_SURE, Answers, Context
+from bot.triage.answers import FACT_HOW, NO, NOT_SURE, URGENT, YES, Answers, Context
 from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS, Assessment, concerning
 from bot.triage.questions import all_question_ids, question_for
 from bot.triage.steps import NextStep
@@ -210,15 +210,13 @@ def _answer_line(kb: Knowledge, answers: Answers, indicator_id: str) -> str:
 def _concern_lines(kb: Knowledge, answers: Answers) -> list[str]:
     found = concerning(kb, answers)
     if not found:
-        return [_("No indicator answered yes or not sure so far.")]
+        return [_("No indicator answered yes so far.")]
     facts = [i for i in found if answers[i.id].how in FACT_HOW]
-    unsure = [i for i in found if answers[i.id].value == NOT_SURE]
-    other = [i for i in found if i not in facts and i not in unsure]
+    other = [i for i in found if i not in facts]
     lines: list[str] = []
     for heading, group in (
         (_("Facts (seen by you or told to you by the child):"), facts),
         (_("Reported by others, suspected, or source not given:"), other),
-        (_("Not sure (counted as a concern):"), unsure),
     ):
         if group:
             lines.append(heading)
@@ -226,6 +224,18 @@ def _concern_lines(kb: Knowledge, answers: Answers) -> list[str]:
                 category = kb.categories[ind.category].title
                 lines.append(f"- [{_(category)}] " + _answer_line(kb, answers, ind.id))
     return lines
+
+
+def gap_lines(kb: Knowledge, answers: Answers, unanswered: tuple[str, ...] = ()) -> list[str]:
+    """What is not known yet: every question answered "not sure" (an unknown, never
+    counted as a concern), then every question still open that could change the
+    assessment or the route, each as "Not known: <the question>"."""
+    unsure = [qid for qid, a in answers.items() if a.value == NOT_SURE and qid != URGENT]
+    ids = list(dict.fromkeys([*unsure, *(q for q in unanswered if q not in answers)]))
+    return [
+        "- " + _("Not known: {question}").format(question=_(question_for(kb, qid).text))
+        for qid in ids
+    ]
 
 
 def _grab_sheet() -> Section:
@@ -298,6 +308,16 @@ def _contact_lines(kb: Knowledge, steps: list[NextStep]) -> list[str]:
     return [format_contact(kb, cid) for cid in ids]
 
 
+def _urgent_word(answers: Answers) -> str:
+    """The answer to the opening question as the draft states it."""
+    value = answers[URGENT].value if URGENT in answers else None
+    return {
+        YES: _("yes"),
+        NO: _("no"),
+        NOT_SURE: _("not sure (treated as yes)"),
+    }.get(value or "", _("not said"))
+
+
 def referral_summary(
     kb: Knowledge,
     ctx: Context,
@@ -309,14 +329,14 @@ def referral_summary(
     actions_taken: tuple[ActionTaken, ...] = (),
     sharing: SharingRecord | None = None,
     locale: str = "en_GB",
+    unanswered: tuple[str, ...] = (),
 ) -> Draft:
     """The draft referral to children's social care (and notes that can feed an NRM
-    referral by a First Responder)."""
+    referral by a First Responder). ``unanswered``: the questions still open that
+    matter, listed with the "not sure" answers as gaps (a draft asked for early)."""
     urgency = [
         _("Going-missing risk: {words}").format(words=_(MISSING_WORDS[result.going_missing])),
-        _("Immediate danger or may go missing soon: {x}").format(
-            x=_("yes") if result.urgent else _("not said")
-        ),
+        _("Immediate danger or may go missing soon: {x}").format(x=_urgent_word(answers)),
         _("Where the child is now and who they are with: {x}").format(x=gap()),
     ]
     urgency += [f"- {_(d.question)}" for d in result.missing_drivers]
@@ -357,6 +377,11 @@ def referral_summary(
         Section(_("Referral details"), tuple(referral)),
         Section(_("The child"), tuple(child)),
         Section(_("The concern and the indicators observed"), tuple(concern)),
+    ]
+    gaps = gap_lines(kb, answers, unanswered)
+    if gaps:
+        sections.append(Section(_("Not known yet"), tuple(gaps)))
+    sections += [
         Section(_("Actions already taken"), tuple(taken)),
         Section(_("Who has been told"), tuple(_sharing_lines(sharing))),
         Section(_("Next steps"), tuple(_step_lines(kb, ctx, steps))),

@@ -169,3 +169,61 @@ def test_continue_typed_at_a_question_does_not_end_the_conversation(servers: Ser
     reply = servers.send(sender, "stop")
     assert "stopped here" in reply.text
     assert pending(servers, sender) == "ended"
+
+
+def test_not_sure_answers_for_a_settled_child_never_bring_act_now(servers: Servers) -> None:
+    """Issue 18: "not sure" is an unknown, not a concern. A settled child (no immediate
+    danger) whose going-missing and controlling-adult signs are all "not sure" (once a
+    floor rule to "immediate") gets no "Act now", ends at the lowest level with its
+    wording, and the draft lists each "not sure" as a gap."""
+    kb = knowledge()
+    unsure_categories = {"going_missing", "control"}
+    sender = f"unsure-{uuid.uuid4().hex[:8]}"
+    reply = servers.send(sender, "hello")
+    seen = [reply.text]
+    reply = servers.send(sender, press(reply, "/deny"))
+    reply = servers.send(sender, press(reply, "Teacher or school staff"))
+    reply = servers.send(sender, press(reply, "England"))
+    reply = servers.send(sender, press(reply, "School or college"))
+    seen.append(reply.text)
+    turns = 5
+    typed = False
+    while (state := pending(servers, sender)) != "check":
+        category = (
+            state.removeprefix("screen:")
+            if state.startswith("screen:")
+            else kb.indicators[state].category
+        )
+        if category in unsure_categories:
+            # typed and pressed in turn: both are read as "not sure"
+            reply = servers.send(sender, "not sure" if typed else press(reply, "Not sure"))
+            typed = not typed
+        else:
+            reply = servers.send(sender, press(reply, "/deny"))
+        seen.append(reply.text)
+        turns += 1
+        assert turns < 60
+    case = servers.tracker(sender)["slots"]["case"]
+    unsure = [q for q, a in case["answers"].items() if a["value"] == "not_sure"]
+    assert len(unsure) > 4
+    reply = servers.send(sender, press(reply, "Yes, carry on"))
+    seen.append(reply.text)
+    assert "Going-missing risk: Low" in reply.text
+    # the lowest level's own wording (triage/assess.py CONCERN_WORDS["few"])
+    assert "Few indicators so far" in reply.text
+    assert "keep watching, record what you see and tell your safeguarding lead" in reply.text
+    reply = servers.send(sender, press(reply, "All of these"))
+    reply = servers.send(sender, press(reply, "/affirm"))  # child told
+    summary = servers.send(sender, press(reply, "/affirm"))  # carer told
+    seen.append(summary.text)
+    assert not any("Act now" in text for text in seen)
+    assert servers.tracker(sender)["slots"]["case"]["advised"] is False
+    assert "Immediate danger or may go missing soon: no" in summary.text
+    gaps = summary.text.split("Not known yet", 1)[1]
+    for qid in unsure:
+        question = (
+            kb.categories[qid.removeprefix("screen:")].screening.question
+            if qid.startswith("screen:")
+            else kb.indicators[qid].question
+        )
+        assert f"Not known: {question}" in gaps

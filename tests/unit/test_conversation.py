@@ -569,3 +569,70 @@ def test_a_sentence_read_as_no_or_skip_is_still_kept_as_the_note(
     chat.say(intent, "no")  # a short reply adds nothing
     assert chat.case.answers[first]["note"] is None
     assert not chat.case.pending.startswith("evidence:")
+
+
+# --- issue 18: "not sure" is an unknown, not a concern ----------------------------------
+
+
+def finish_sharing(chat: Chat) -> str:
+    """From the check to the draft: answers right, share with all, both told."""
+    chat.say("affirm")
+    chat.say("inform", choice="share_with.all")
+    chat.say("affirm")
+    chat.say("affirm")
+    return "\n".join(r.text for r in chat.last)
+
+
+def test_not_sure_answers_never_bring_act_now_and_end_at_the_lowest_level(
+    kb: Knowledge,
+) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.answer_all(lambda qid: "unsure")
+    everything = "\n".join(r.text for r in chat.log)
+    assert "Act now" not in everything
+    assert not chat.case.advised
+    chat.say("affirm")  # the check: answers right
+    assessment = chat.last[0].text
+    assert "Going-missing risk: Low" in assessment
+    assert "Few indicators so far" in assessment
+    assert "tell your safeguarding lead" in assessment
+    chat.say("inform", choice="share_with.all")
+    chat.say("affirm")
+    chat.say("affirm")
+    draft = chat.last[0].text
+    gaps = draft.split("Not known yet", 1)[1]
+    screen = kb.categories["going_missing"].screening.question
+    assert f"- Not known: {screen}" in gaps
+    unsure = [q for q, a in chat.case.answers.items() if a["value"] == "not_sure"]
+    assert len(unsure) > 10 and gaps.count("- Not known: ") >= len(unsure)
+    assert "(counted as a concern)" not in draft
+
+
+def test_not_sure_to_a_going_missing_sign_is_not_an_interrupt(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")  # the going-missing screen opens its questions
+    flagged = chat.case.pending
+    assert kb.indicators[flagged].going_missing
+    text = chat.say("unsure")
+    assert "Act now" not in text and "could go missing" not in text
+    chat.case.pending = flagged  # the same sign, answered yes: the advice comes at once
+    assert "Act now" in chat.say("affirm")
+
+
+def test_not_sure_to_the_opening_question_still_gives_the_advice(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    assert "Act now" in chat.say("unsure")
+
+
+def test_the_draft_says_no_when_they_said_no_to_immediate_danger(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.answer_all(lambda qid: "deny")
+    draft = finish_sharing(chat)
+    assert "Immediate danger or may go missing soon: no" in draft
+    assert "not said" not in draft

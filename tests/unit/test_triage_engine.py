@@ -110,10 +110,30 @@ def test_nothing_found_is_few_indicators_never_no_risk(kb: Knowledge) -> None:
     assert (result.concern, result.going_missing, result.score) == ("few", "low", 0)
 
 
-def test_not_sure_counts_as_a_concern(kb: Knowledge) -> None:
-    a = assess(kb, TEACHER, {URGENT: NO, "travel_debt": yes()})
-    b = assess(kb, TEACHER, {URGENT: NO, "travel_debt": Answer("not_sure")})
-    assert a.score == b.score > 0 and a.concern == b.concern
+def test_not_sure_is_an_unknown_not_a_concern(kb: Knowledge) -> None:
+    # Issue 18: "not sure" never raises a level by itself (it is a gap in the draft).
+    nothing = assess(kb, TEACHER, {URGENT: NO})
+    unsure = {URGENT: NO, **{i: Answer("not_sure") for i in kb.indicators}}
+    result = assess(kb, TEACHER, unsure)
+    assert (result.score, result.concern, result.going_missing) == (0, "few", "low")
+    assert (result.concern, result.going_missing) == (nothing.concern, nothing.going_missing)
+    assert result.floor_rules == () and result.concern_drivers == ()
+    assert assess(kb, TEACHER, {URGENT: NO, "travel_debt": yes()}).score > 0
+
+
+def test_not_sure_never_fires_a_floor_rule(kb: Knowledge) -> None:
+    # A going-missing sign and a controlling adult, or a child under 13, "not sure".
+    flagged = next(i.id for i in kb.indicators.values() if i.going_missing)
+    adult = next(i.id for i in kb.indicators.values() if i.controlling_adult and i.id != flagged)
+    young = dataclasses.replace(TEACHER, age=9)
+    unsure = {URGENT: NO, flagged: Answer("not_sure"), adult: Answer("not_sure")}
+    assert assess(kb, young, unsure).going_missing == "low"
+    assert assess(kb, young, {**unsure, flagged: yes(), adult: yes()}).going_missing == "immediate"
+
+
+def test_a_not_sure_screen_still_opens_its_category(kb: Knowledge) -> None:
+    answers = {URGENT: NO, screen_id("going_missing"): Answer("not_sure")}
+    assert next_question(kb, TEACHER, answers).category == "going_missing"
 
 
 def test_urgent_yes_or_not_sure_is_immediate(kb: Knowledge) -> None:

@@ -47,10 +47,20 @@ def test_adding_a_yes_never_lowers_a_level(ctx, answers, question) -> None:
 
 
 @fast
-@given(contexts, answer_sets, st.sampled_from(FLAGGED), st.sampled_from(["yes", "not_sure"]))
-def test_any_going_missing_red_flag_is_immediate_or_high(ctx, answers, flag, value) -> None:
-    result = assess(KB, ctx, {**answers, flag: Answer(value)})
+@given(contexts, answer_sets, st.sampled_from(FLAGGED))
+def test_any_going_missing_red_flag_is_immediate_or_high(ctx, answers, flag) -> None:
+    result = assess(KB, ctx, {**answers, flag: Answer("yes")})
     assert result.going_missing in ("immediate", "high")
+
+
+@fast
+@given(contexts, answer_sets, st.sampled_from(INDICATOR_IDS))
+def test_a_not_sure_never_raises_a_level(ctx, answers, question) -> None:
+    # Issue 18: "not sure" is an unknown; only the opening question is an exception.
+    without = {q: a for q, a in answers.items() if q != question}
+    before = assess(KB, ctx, without)
+    after = assess(KB, ctx, {**without, question: Answer("not_sure")})
+    assert rank(after) == rank(before) and after.score == before.score
 
 
 @fast
