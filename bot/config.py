@@ -37,6 +37,12 @@ class Settings:
     trainer_lockout_window_s: float = 15 * 60
     # Widget credentials last this long from issue, then the user gets a new session
     widget_session_hours: float = 12
+    # Who runs this deployment, how to reach them, and where feedback goes: shown on
+    # the widget's "Who runs this service", privacy, accessibility and feedback
+    # pages (bot/channels/widget_pages.py). Unset: the pages say it is a demonstration.
+    operator_name: str | None = None
+    operator_contact: str | None = None
+    feedback_address: str | None = None
 
 
 def _int(name: str, default: int) -> int:
@@ -66,4 +72,7 @@ def settings() -> Settings:
         trainer_failures_global=_int("GOLDEN_HOUR_TRAINER_GLOBAL_FAILURES", 50),
         trainer_lockout_window_s=_float("GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS", 15 * 60),
         widget_session_hours=_float("GOLDEN_HOUR_WIDGET_SESSION_HOURS", 12),
+        operator_name=os.environ.get("GOLDEN_HOUR_OPERATOR_NAME", "").strip() or None,
+        operator_contact=os.environ.get("GOLDEN_HOUR_OPERATOR_CONTACT", "").strip() or None,
+        feedback_address=os.environ.get("GOLDEN_HOUR_FEEDBACK", "").strip() or None,
     )

@@ -15,8 +15,14 @@ files, served by the same Rasa process.
 
 Events, browser to server: ``session_request {session?}``, ``user_uttered
 {message}``, ``draft_request {format: "pdf"|"text"}``. Server to browser:
-``session_confirm {session, resumed, texts}``, ``bot_uttered {text, buttons?,
-kind, progress?, language}``, ``draft {format, filename, text|pdf_base64}``.
+``session_confirm {session, resumed, texts, links}``, ``bot_uttered {text,
+buttons?, kind, progress?, language, document?}``, ``draft {format, filename,
+text|pdf_base64}``. ``links`` are the sourced contacts' numbers and addresses
+(bot/channels/widget_text.py), which the page turns into tel:, mailto: and web
+links wherever they appear; ``document`` is a draft's structured form.
+
+The pages a public service must have (who runs it, privacy, accessibility,
+feedback) are served at ``/webhooks/widget/<page>`` (bot/channels/widget_pages.py).
 """
 
 from __future__ import annotations
@@ -45,16 +51,18 @@ from bot.channels import inbound, safety_net
 from bot.channels.collect import KindCollector
 from bot.channels.lockout import Lockout
 from bot.channels.state import conversation_state, latest_draft
+from bot.channels.widget_pages import footer_html, govuk_css, page_language, render_page
 from bot.channels.widget_session import (
     Checked,
     check_session,
     new_session,
     origin_allowed,
 )
-from bot.channels.widget_text import widget_texts
+from bot.channels.widget_text import contact_links, widget_texts
 from bot.config import settings
 from bot.i18n import _, ngettext, use
 from bot.logs import pseudonym
+from bot.replies import DOCUMENT_KEY
 from bot.store.resume import caller_metadata
 from bot.training.ids import clean_group, group_of
 
@@ -95,6 +103,51 @@ def _session_key() -> bytes:
         return secrets.token_bytes(32)
 
 
+class DocumentCollector(KindCollector):
+    """The shared collector, also keeping a draft's structured form (the
+    ``gh_document`` metadata) for the widget, which renders it as a document."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, text, **kwargs)
+        self._keep_document(kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
+        self._keep_document(kwargs)
+
+    def _keep_document(self, kwargs: dict[str, Any]) -> None:
+        document = kwargs.get(DOCUMENT_KEY)
+        if isinstance(document, dict) and self.messages:
+            self.messages[-1]["document"] = document
+
+
+class DocumentCache:
+    """The latest draft document of each conversation, in this process's memory
+    only, so "Download PDF" can be built from the same structure the page shows.
+    It is used only while the stored draft's text is the same; entries go with
+    the session's lifetime and the oldest go first beyond ``size``."""
+
+    def __init__(self, lifetime_s: float, size: int = 500) -> None:
+        self.lifetime_s = lifetime_s
+        self.size = size
+        self._items: dict[str, tuple[float, str, dict[str, Any]]] = {}
+
+    def put(self, sender: str, text: str, document: dict[str, Any], now: float) -> None:
+        self._items.pop(sender, None)
+        self._items[sender] = (now, text, document)
+        while len(self._items) > self.size:
+            self._items.pop(next(iter(self._items)))
+
+    def get(self, sender: str, text: str, now: float) -> dict[str, Any] | None:
+        item = self._items.get(sender)
+        if item is None or now - item[0] > self.lifetime_s:
+            self._items.pop(sender, None)
+            return None
+        return item[2] if item[1] == text else None
+
+
 def _own_origin(environ: dict[str, Any]) -> str | None:
     host = environ.get("HTTP_HOST")
     if not host:
@@ -130,16 +183,24 @@ class WidgetInput(SocketIOInput):
         self.safety_text = safety_net.install()
         self.key = _session_key()
         self.texts = widget_texts()
+        from bot.runtime import knowledge
+
+        self.links = contact_links(knowledge())
         self.files = {
             name: (path.read_bytes(), ctype)
             for name, (path, ctype) in STATIC.items()
             if path.is_file()
         }
+        # GOV.UK Frontend for the service's pages, with the system's fonts.
+        govuk = govuk_css()
+        if govuk is not None:
+            self.files["govuk-frontend.min.css"] = (govuk, "text/css; charset=utf-8")
         missing = sorted(set(STATIC) - set(self.files))
         if missing:
             log.error("widget files missing; run the set-up", extra={"missing": missing})
         cfg = settings()
         self.session_lifetime_s = cfg.widget_session_hours * 3600
+        self.documents = DocumentCache(self.session_lifetime_s)
         # Seconds since the epoch; tests move it on to expire credentials.
         self.clock: Callable[[], float] = time.time
         self.trainer_lockout = Lockout(
@@ -149,6 +210,24 @@ class WidgetInput(SocketIOInput):
         )
         self.page = _page(self.texts["en_GB"])
         self.training_page = _page(self.texts["en_GB"], training=True)
+
+    def info_page(self, name: str, asked_language: str | None) -> bytes | None:
+        """One of the public-service pages (who runs it, privacy, accessibility,
+        feedback), or None for any other name."""
+        from bot.store.resume import _ttl
+        from bot.store.retention import retention_days
+
+        language = page_language(asked_language)
+        page = render_page(
+            name,
+            settings(),
+            language,
+            emergency=self.texts[language]["emergency"],
+            retention_days=retention_days(),
+            resume_days=_ttl().days,
+            links=[(link["text"], link["href"]) for link in self.links],
+        )
+        return page.encode("utf-8") if page is not None else None
 
     def check(self, credential: object) -> Checked:
         return check_session(
@@ -194,6 +273,11 @@ class WidgetInput(SocketIOInput):
                 )
             if name == "trainer":
                 return await trainer(request)
+            info = self.info_page(name, request.args.get("lang"))
+            if info is not None:
+                return response.raw(
+                    info, content_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+                )
             if name not in self.files:
                 return response.text("Not found", status=404)
             body, ctype = self.files[name]
@@ -335,7 +419,12 @@ class WidgetInput(SocketIOInput):
             await emit(
                 sid,
                 "session_confirm",
-                {"session": credential, "resumed": resumed, "texts": self.texts},
+                {
+                    "session": credential,
+                    "resumed": resumed,
+                    "texts": self.texts,
+                    "links": self.links,
+                },
             )
             if checked.expired:
                 await tell_expired(sid, checked.earlier)
@@ -359,7 +448,12 @@ class WidgetInput(SocketIOInput):
             await emit(
                 sid,
                 "session_confirm",
-                {"session": credential, "resumed": False, "texts": self.texts},
+                {
+                    "session": credential,
+                    "resumed": False,
+                    "texts": self.texts,
+                    "links": self.links,
+                },
             )
             await tell_expired(sid, sender)
             return None, True
@@ -393,11 +487,15 @@ class WidgetInput(SocketIOInput):
                 self.name(),
                 safety_text=self.safety_text,
                 timeout_s=self.turn_timeout_s,
-                collector=KindCollector(),
+                collector=DocumentCollector(),
                 metadata=caller_metadata("widget", address) if address else None,
             )
             language = await _language(agent, sender)
             for message in result.messages:
+                if isinstance(message.get("document"), dict):
+                    self.documents.put(
+                        sender, str(message.get("text") or ""), message["document"], self.clock()
+                    )
                 await emit(sid, "bot_uttered", _for_browser(message, language))
 
         @sio.on("draft_request")
@@ -429,15 +527,29 @@ class WidgetInput(SocketIOInput):
                 draft = {"format": "text", "filename": name + ".txt", "text": text}
                 await emit(sid, "draft", draft)
                 return
-            from bot.export import draft_pdf
+            from bot.export import Meta, PdfLink, draft_pdf
+            from bot.runtime import knowledge
+            from bot.triage.summary import guidance_label
 
+            links = [PdfLink(link["text"], link["href"]) for link in self.links]
+            meta = Meta(
+                case_ref=None if training else state.case_ref,
+                date=time.strftime("%Y-%m-%d", time.gmtime(self.clock())),
+                guidance=guidance_label(knowledge()),
+                language=state.language,
+            )
             with use(state.language):
                 if training:
                     pdf = draft_pdf(
-                        text, banner=_("TRAINING - fictional scenario"), title=_("Debrief")
+                        text,
+                        banner=_("TRAINING - fictional scenario"),
+                        title=_("Debrief"),
+                        meta=meta,
+                        links=links,
                     )
                 else:
-                    pdf = draft_pdf(text)
+                    document = self.documents.get(sender, text, self.clock())
+                    pdf = draft_pdf(text, document=document, meta=meta, links=links)
             await emit(
                 sid,
                 "draft",
@@ -470,6 +582,7 @@ def _page(texts: dict[str, str], *, training: bool = False) -> bytes:
         return b""
     notice = html.escape(f"{texts['needs_script']} {texts['emergency']}")
     page = PAGE.read_text(encoding="utf-8").replace("{{noscript}}", notice)
+    page = page.replace("{{footer}}", footer_html())
     if training:
         page = page.replace('data-mode="page"', 'data-mode="page" data-training="1"')
     return page.encode("utf-8")
@@ -525,4 +638,6 @@ def _for_browser(message: dict[str, Any], language: str) -> dict[str, Any]:
         ]
     if message.get("progress"):
         out["progress"] = str(message["progress"])
+    if isinstance(message.get("document"), dict):
+        out["document"] = message["document"]
     return out

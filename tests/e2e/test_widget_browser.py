@@ -3,14 +3,18 @@
 and action server. Plays the urgent path and a whole conversation, by mouse and by
 keyboard only; checks accessibility with axe-core (from the npm registry), that
 nothing the bot or the user sends runs as HTML, the page-reload persistence, the
-embedded widget on another site, text at 200% and reduced motion. Screenshots go
-to results/screenshots/."""
+embedded widget on another site, text at 200% and reduced motion; a layout that
+holds (only the conversation scrolls) at desktop and phone sizes and at 200 % text;
+every phone number a tel: link; the draft as a document with the focus on its
+heading; the service's own pages reachable by keyboard. Screenshots and the
+measured figures go to results/screenshots/."""
 
 from __future__ import annotations
 
 import http.server
 import io
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -171,6 +175,113 @@ def axe(page: Page) -> list[dict]:
     return result
 
 
+def play_to_draft(page: Page) -> None:
+    """From the opening to the draft, with a note that tries to be HTML."""
+    press(page, "No")
+    press(page, "Teacher or school staff")
+    press(page, "England")
+    press(page, "School or college")
+    for _ in range(3):
+        press(page, "Yes")
+        if "How do you know?" in page.locator(".gh-msg").last.inner_text():
+            break
+    else:
+        raise AssertionError("no evidence question after three yes answers")
+    type_message(page, f"I saw it myself {XSS}")
+    while page.locator(".gh-kind-summary").count() == 0:
+        for title in ("No", "Yes, carry on", "All of these", "Not had the chance yet"):
+            if choice(page, title).count():
+                press(page, title)
+                break
+        else:
+            raise AssertionError(f"no known choice: {page.locator('.gh-msg').last.inner_text()}")
+
+
+def boxes(page: Page) -> dict:
+    """Where the fixed parts are, and how tall the page is, as the browser lays it out."""
+    return page.evaluate(
+        """() => {
+            const box = (s) => { const r = document.querySelector(s).getBoundingClientRect();
+                return {top: Math.round(r.top), bottom: Math.round(r.bottom)}; };
+            const send = document.querySelector('.gh-send');
+            return {viewport: window.innerHeight, width: window.innerWidth,
+                pageHeight: document.documentElement.scrollHeight,
+                pageWidth: document.documentElement.scrollWidth, scrollY: window.scrollY,
+                header: box('.gh-header'), emergency: box('.gh-emergency'),
+                input: box('#gh-input'), send: box('.gh-send'),
+                sendFits: send.scrollWidth <= send.clientWidth + 1,
+                log: box('.gh-log'), logScroll: document.querySelector('.gh-log').scrollTop};
+        }"""
+    )
+
+
+def fixed_parts_in_view(figures: dict) -> bool:
+    height = figures["viewport"]
+    return (
+        all(
+            figures[part]["top"] >= 0 and figures[part]["bottom"] <= height
+            for part in ("header", "emergency", "input", "send")
+        )
+        and figures["scrollY"] == 0
+    )
+
+
+PHONE_PATTERN = r"(?<![\d+])(?:\+?\d[\d ]{1,14}\d)(?!\d)"
+
+
+def numbers_outside_tel_links(page: Page, numbers: list[str]) -> list[str]:
+    """Every shown occurrence of a contact's phone number that is not inside a tel:
+    link (text nodes of the whole page, hidden parts excepted)."""
+    return page.evaluate(
+        r"""(numbers) => {
+            const sorted = [...numbers].sort((a, b) => b.length - a.length);
+            const esc = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            const re = new RegExp('(?<![\\d+])(' + sorted.map(esc).join('|') + ')(?!\\d)', 'g');
+            const out = [];
+            const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const node = walk.currentNode;
+                if (node.parentElement.closest('script, noscript, [hidden]')) continue;
+                const link = node.parentElement.closest('a[href^="tel:"]');
+                for (const m of node.textContent.matchAll(re)) {
+                    const digits = m[1].replace(/[^\d+]/g, '');
+                    if (!link || link.getAttribute('href') !== 'tel:' + digits) out.push(m[1]);
+                }
+            }
+            return out;
+        }""",
+        numbers,
+    )
+
+
+def contact_numbers() -> list[str]:
+    """The phone numbers the sourced contacts give, the text relay ones included."""
+    out = set()
+    for c in knowledge().contacts.values():
+        if c.phone:
+            out.add(c.phone)
+        out.update(re.findall(PHONE_PATTERN, c.accessible or ""))
+    return sorted(out)
+
+
+def scroll_every_way(page: Page) -> None:
+    """Mouse wheel over the conversation, up and down; then the keyboard in it and
+    on the page itself."""
+    box = page.locator(".gh-log").bounding_box()
+    assert box
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for delta in [-400] * 10 + [400] * 20:
+        page.mouse.wheel(0, delta)
+    page.wait_for_timeout(300)
+    page.locator(".gh-log").focus()
+    for key in ("Home", "PageDown", "PageDown", "End", "PageUp", "Space", "ArrowDown"):
+        page.keyboard.press(key)
+    page.evaluate("() => document.activeElement.blur()")
+    for key in ("End", "PageDown", "Space", "ArrowDown"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+
+
 def in_viewport(page: Page, selector: str) -> bool:
     box = page.locator(selector).bounding_box()
     size = page.viewport_size
@@ -224,7 +335,7 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
             if choice(page, title).count():
                 if title == "Yes, carry on":
                     check = page.locator(".gh-kind-check").last
-                    expect(check.locator("h3")).to_contain_text("Check your answers")
+                    expect(check.locator("h2")).to_contain_text("Check your answers")
                     assert check.locator("li").count() >= 5
                     assert axe(page) == []
                     page.screenshot(path=str(SHOTS / "widget-check-answers.png"))
@@ -233,7 +344,7 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
         else:
             raise AssertionError(f"no known choice: {page.locator('.gh-msg').last.inner_text()}")
 
-    summary = page.locator(".gh-kind-summary pre").last
+    summary = page.locator(".gh-kind-summary .gh-draft").last
     text = summary.inner_text()
     assert "DRAFT" in text
     assert "<img src=x" in text  # shown as the letters typed...
@@ -243,14 +354,36 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
 
     page.get_by_role("button", name="Copy summary").click()
     expect(page.locator(".gh-notice")).to_have_text("Summary copied")
-    assert page.evaluate("() => navigator.clipboard.readText()") == text
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    # The plain text, every section the page shows in it, and the note as typed.
+    headings = summary.locator("h4").all_inner_texts()
+    assert len(headings) >= 6
+    for heading in headings:
+        assert heading in copied
+    assert f"I saw it myself {XSS}" in copied
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     path = Path(download.value.path())
     assert path.read_bytes().startswith(b"%PDF")
-    assert "DRAFT" in PdfReader(io.BytesIO(path.read_bytes())).pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    first = reader.pages[0].extract_text()
+    assert "DRAFT" in first
     assert download.value.suggested_filename.endswith(".pdf")
+    # Built from the same structure as the page: bookmarks for its sections, the
+    # language set, the case reference and guidance version in the header, links.
+    sections = [i.title for group in reader.outline if isinstance(group, list) for i in group]
+    assert sections == headings
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    ref = download.value.suggested_filename.removeprefix("golden-hour-draft-").removesuffix(".pdf")
+    assert f"Case reference: {ref}" in first and "Guidance version:" in first
+    uris = {
+        a.get_object()["/A"]["/URI"]
+        for p in reader.pages
+        for a in p.get("/Annots", [])
+        if "/A" in a.get_object()
+    }
+    assert "tel:999" in uris
     page.screenshot(path=str(SHOTS / "widget-summary.png"), full_page=True)
 
 
@@ -359,6 +492,10 @@ def test_training_mode_to_the_debrief(context: BrowserContext, web: Servers) -> 
     page.goto(f"{web.base}/webhooks/widget/training?group=browser")
     expect(page.locator(".gh-training-banner")).to_contain_text("TRAINING", timeout=60_000)
     expect(choice(page, scenario.title)).to_be_enabled(timeout=60_000)
+    # Each scenario is listed once: as its button, not again as a numbered line.
+    picker = page.locator(".gh-msg", has=choice(page, scenario.title)).last
+    assert picker.inner_text().count(scenario.title) == 1
+    page.screenshot(path=str(SHOTS / "widget-training-opening.png"))
     press(page, scenario.title)
     expect(page.locator(".gh-kind-vignette").last).to_contain_text(scenario.vignette[0].text[:40])
     press(page, "Ask: find out more")
@@ -371,11 +508,170 @@ def test_training_mode_to_the_debrief(context: BrowserContext, web: Servers) -> 
         if pending == "done":
             break
         type_message(page, message_for(scenario, pending, typed=False))
-    debrief = page.locator(".gh-kind-debrief pre").last
+    debrief = page.locator(".gh-kind-debrief .gh-draft").last
     expect(debrief).to_contain_text("Score: 100/100")
+    # The debrief arrives as a document with the focus on its heading.
+    expect(page.locator(":focus")).to_have_class(re.compile("gh-summary-heading"))
+    expect(page.locator(":focus")).to_have_text("Debrief")
     assert axe(page) == []
+    page.get_by_role("button", name="Copy debrief").click()
+    expect(page.locator(".gh-notice")).to_have_text("Debrief copied")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download debrief (PDF)").click()
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert "TRAINING" in pdf.pages[0].extract_text()
     page.screenshot(path=str(SHOTS / "widget-training-debrief.png"))
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.locator(".gh-kind-debrief .gh-summary-heading").last.focus()
+    page.screenshot(path=str(SHOTS / "widget-training-debrief-phone.png"))
+
+
+SIZES = {
+    "desktop": ({"width": 1280, "height": 800}, "100%"),
+    "phone": ({"width": 375, "height": 700}, "100%"),
+    "phone-200-percent-text": ({"width": 375, "height": 700}, "200%"),
+    "desktop-200-percent-text": ({"width": 1280, "height": 800}, "200%"),
+}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_layout_holds_to_the_draft(browser: Browser, web: Servers, size: str) -> None:
+    """The header, the 999 bar and the input stay in view after a long conversation,
+    however it is scrolled; only the conversation scrolls. The draft arrives as a
+    document, with the focus on its heading; every phone number is a tel: link."""
+    viewport, text_size = SIZES[size]
+    ctx = browser.new_context(
+        viewport=viewport, permissions=["clipboard-read", "clipboard-write"], bypass_csp=True
+    )
+    try:
+        page = open_widget(ctx, web)
+        page.evaluate(f"() => {{ document.documentElement.style.fontSize = '{text_size}'; }}")
+        opening = boxes(page)
+        assert fixed_parts_in_view(opening), opening
+        page.screenshot(path=str(SHOTS / f"widget-opening-{size}.png"))
+        play_to_draft(page)
+        # Where the focus went when the draft arrived (checked after the layout).
+        focused_then = page.evaluate(
+            "() => [document.activeElement.className, document.activeElement.textContent]"
+        )
+        heading_in_view = in_viewport(page, ".gh-kind-summary .gh-summary-heading")
+        at_draft = boxes(page)
+        scroll_every_way(page)
+        after = boxes(page)
+        (SHOTS / f"layout-{size}.json").write_text(
+            json.dumps({"opening": opening, "at_draft": at_draft, "after_scrolling": after}),
+            encoding="utf-8",
+        )
+        for figures in (at_draft, after):
+            assert fixed_parts_in_view(figures), figures
+            assert figures["pageHeight"] <= figures["viewport"] + 1, figures
+            assert figures["pageWidth"] <= figures["width"] + 1, figures
+            assert figures["sendFits"], figures
+        assert after["logScroll"] != at_draft["logScroll"] or at_draft["logScroll"] > 0
+
+        # The draft's heading had the focus, in view, with Copy and the downloads under it.
+        assert focused_then == ["gh-summary-heading", "Draft referral summary"], focused_then
+        assert heading_in_view
+        page.locator(".gh-kind-summary .gh-summary-heading").last.focus()
+        page.keyboard.press("Tab")
+        expect(page.locator(":focus")).to_have_text("Copy summary")
+        summary = page.locator(".gh-kind-summary").last
+        # Headings in order: h1 the service, h2 the draft, h3 its title, h4 its sections.
+        assert summary.locator("h2.gh-summary-heading").count() == 1
+        assert summary.locator(".gh-draft h3").count() == 1
+        assert summary.locator(".gh-draft h4").count() >= 6
+        assert summary.locator(".gh-draft li").count() >= 5
+        assert summary.locator("pre, [aria-label]:not([role])").count() == 0
+        page.locator(".gh-kind-summary .gh-summary-heading").last.focus()
+        page.evaluate(
+            "() => { const h = document.querySelector('.gh-kind-summary .gh-summary-heading');"
+            " const log = document.querySelector('.gh-log');"
+            " log.scrollTop += h.getBoundingClientRect().top"
+            " - log.getBoundingClientRect().top - 8; }"
+        )
+        page.screenshot(path=str(SHOTS / f"widget-draft-{size}.png"))
+
+        # Every phone number shown (999, 101, the helplines, text relay) is a tel: link.
+        numbers = contact_numbers()
+        assert {"999", "101", "18000", "18001 101"} <= set(numbers)
+        shown = page.locator("body").inner_text()
+        assert "999" in shown and knowledge().contact("nspcc_helpline").phone in shown
+        assert numbers_outside_tel_links(page, numbers) == []
+        assert page.locator('.gh-emergency a[href="tel:999"]').count() == 1
+        web_link = page.locator('a.gh-link-web[href^="https://"]').first
+        assert web_link.get_attribute("target") == "_blank"
+        assert axe(page) == []
+    finally:
+        ctx.close()
+
+
+def test_nothing_overflows_at_320_pixels(browser: Browser, web: Servers) -> None:
+    ctx = browser.new_context(viewport={"width": 320, "height": 568}, bypass_csp=True)
+    try:
+        page = open_widget(ctx, web)
+        press(page, "No")
+        figures = boxes(page)
+        assert figures["pageWidth"] <= 321, figures
+        assert fixed_parts_in_view(figures), figures
+        assert figures["sendFits"], figures
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('.gh-widget *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .map(e => e.className || e.tagName).slice(0, 5)"""
+        )
+        assert overflowing == []
+        assert axe(page) == []
+        page.screenshot(path=str(SHOTS / "widget-320.png"))
+        # On a small screen the footer's links are behind one button, by keyboard too.
+        tab_to(page, "About this service")
+        page.keyboard.press("Enter")
+        tab_to(page, "Privacy", presses=5)
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text("Privacy notice")
+    finally:
+        ctx.close()
+
+
+PAGES = {
+    "Who runs this service": "Who runs this service",
+    "Privacy": "Privacy notice",
+    "Accessibility": "Accessibility statement",
+    "Feedback": "Feedback",
+}
+
+
+def tab_to(page: Page, name: str, presses: int = 80) -> None:
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with Tab")
+
+
+def test_the_service_pages_by_keyboard_from_every_page(
+    context: BrowserContext, web: Servers
+) -> None:
+    page = open_widget(context, web)
+    for link, heading in PAGES.items():
+        page.goto(f"{web.base}/webhooks/widget/")
+        expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
+        tab_to(page, link)
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text(heading)
+        assert axe(page) == []
+        # From this page, every other page by keyboard too.
+        for other, other_heading in PAGES.items():
+            here = page.url
+            tab_to(page, other)
+            page.keyboard.press("Enter")
+            expect(page.locator("h1")).to_have_text(other_heading)
+            page.goto(here)
+    privacy = context.new_page()
+    privacy.goto(f"{web.base}/webhooks/widget/privacy")
+    text = privacy.locator("main").inner_text()
+    assert "30 days" in text  # the retention period, from the configuration
+    assert "demonstration" in text
+    assert "never the words you typed" in text
+    page.goto(f"{web.base}/webhooks/widget/accessibility?lang=cy")
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    assert axe(page) == []

@@ -9,7 +9,9 @@
  * Rules kept throughout: text from the bot or the user is only ever set with
  * textContent, never as HTML; the emergency line sits outside the scrolling
  * conversation so it never scrolls away; new messages are announced through the
- * conversation's live region (role="log").
+ * conversation's live region (role="log"). Phone numbers and addresses become
+ * links only from the server's sourced contacts list (session_confirm "links"):
+ * none is written in this script.
  */
 (function () {
   "use strict";
@@ -81,6 +83,10 @@
     this.socket = null;
     this.waiting = 0;
     this.focusChoices = false;
+    this.links = [];
+    this.linkPattern = null;
+    // Headings inside messages sit one level under the widget's title.
+    this.level = mode === "page" ? 2 : 3;
     this.build();
   }
 
@@ -102,6 +108,7 @@
     const titles = el("div", { className: "gh-titles" });
     titles.append(heading, this.subtitle);
     this.langButton = el("button", { type: "button", className: "gh-lang", disabled: "" });
+    this.langButton.setAttribute("aria-disabled", "true");
     this.langButton.addEventListener("click", () => this.send("/switch_language", null));
     header.append(titles, this.langButton);
     if (this.mode === "panel") {
@@ -140,6 +147,11 @@
 
     root.append(header, this.emergency, this.trainingBanner, this.progress, this.log, this.typing, this.notice, form);
     if (this.mode === "panel") {
+      // Embedded in another site: the service's own pages, from the panel's foot.
+      this.footer = el("nav", { className: "gh-panel-footer" });
+      root.append(this.footer);
+    }
+    if (this.mode === "panel") {
       root.addEventListener("keydown", (event) => {
         if (event.key === "Escape") this.close();
       });
@@ -157,7 +169,8 @@
     this.root.setAttribute("lang", lang === "cy" ? "cy" : "en-GB");
     this.heading.textContent = this.t("title");
     this.subtitle.textContent = this.t("subtitle");
-    this.emergency.textContent = this.t("emergency");
+    this.emergency.replaceChildren();
+    this.linkify(this.emergency, this.t("emergency"));
     this.trainingBanner.textContent = this.t("training_banner");
     this.langButton.textContent = this.t("switch_language");
     this.langButton.setAttribute("aria-label", this.t("switch_language_label"));
@@ -169,6 +182,78 @@
     this.log.setAttribute("aria-label", this.t("title"));
     if (this.closeButton) this.closeButton.setAttribute("aria-label", this.t("close"));
     if (this.launcher) this.launcher.textContent = this.t("open");
+    this.applyFooter(lang);
+  };
+
+  // The footer's links to the service's pages: the full page's (served with it) and
+  // the panel's own; their words and language follow the conversation's.
+  Widget.prototype.applyFooter = function (lang) {
+    const pages = ["about", "privacy", "accessibility", "feedback"];
+    const suffix = lang === "cy" ? "?lang=cy" : "";
+    if (this.footer && !this.footer.childElementCount) {
+      const list = el("ul");
+      for (const page of pages) {
+        const a = el("a", { href: base + PATH + "/" + page, "data-gh-page": page, target: "_blank", rel: "noopener" });
+        const li = el("li");
+        li.append(a);
+        list.append(li);
+      }
+      this.footer.append(list);
+    }
+    const nav = this.footer || document.querySelector(".gh-page-footer nav");
+    if (!nav) return;
+    nav.setAttribute("aria-label", this.t("footer_label"));
+    for (const node of nav.querySelectorAll("[data-gh-text]")) node.textContent = this.t(node.getAttribute("data-gh-text"));
+    nav.setAttribute("lang", lang === "cy" ? "cy" : "en-GB");
+    for (const a of nav.querySelectorAll("a[data-gh-page]")) {
+      const page = a.getAttribute("data-gh-page");
+      a.textContent = this.t("page_" + page);
+      a.setAttribute("href", base + PATH + "/" + page + suffix);
+      if (this.footer) a.append(el("span", { className: "gh-visually-hidden" }, " " + this.t("new_tab")));
+    }
+  };
+
+  // --- contacts as links ----------------------------------------------------------------
+  Widget.prototype.setLinks = function (links) {
+    this.links = (Array.isArray(links) ? links : []).filter(
+      (l) => l && typeof l.text === "string" && l.text && typeof l.href === "string" && /^(tel:|mailto:|https:\/\/)/.test(l.href)
+    );
+    this.links.sort((a, b) => b.text.length - a.text.length);
+    const escape = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    this.linkPattern = this.links.length
+      ? new RegExp("(?<![\\w+/.@-])(" + this.links.map((l) => escape(l.text)).join("|") + ")(?![\\w/@-])", "g")
+      : null;
+    this.linkByText = new Map(this.links.map((l) => [l.text, l]));
+  };
+
+  // Appends text to a node, with every known contact number or address as a link
+  // (tel:, mailto: or the web address). Text only ever goes in as text.
+  Widget.prototype.linkify = function (node, text) {
+    if (!this.linkPattern) {
+      node.append(document.createTextNode(text));
+      return node;
+    }
+    let last = 0;
+    this.linkPattern.lastIndex = 0;
+    let match;
+    while ((match = this.linkPattern.exec(text)) !== null) {
+      if (match.index > last) node.append(document.createTextNode(text.slice(last, match.index)));
+      const link = this.linkByText.get(match[1]);
+      const a = el("a", { href: link.href, className: "gh-link gh-link-" + link.kind }, match[1]);
+      if (link.kind === "web") {
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener noreferrer");
+        a.append(el("span", { className: "gh-visually-hidden" }, " " + this.t("new_tab")));
+      }
+      node.append(a);
+      last = match.index + match[1].length;
+    }
+    if (last < text.length) node.append(document.createTextNode(text.slice(last)));
+    return node;
+  };
+
+  Widget.prototype.para = function (text, className) {
+    return this.linkify(el("p", className ? { className: className } : {}), text);
   };
 
   // --- connection -------------------------------------------------------------------
@@ -193,6 +278,7 @@
     if (!data || typeof data.session !== "string") return;
     const fresh = !data.resumed || data.session !== this.state.session;
     this.allTexts = data.texts || this.allTexts;
+    if (Array.isArray(data.links)) this.setLinks(data.links);
     if (fresh) {
       this.state = { session: data.session, transcript: [], language: this.state.language };
       this.log.replaceChildren();
@@ -201,6 +287,7 @@
     saveState(this.state);
     this.notice.textContent = "";
     this.langButton.removeAttribute("disabled");
+    this.langButton.removeAttribute("aria-disabled");
     this.input.removeAttribute("disabled");
     this.sendButton.removeAttribute("disabled");
     // Opened before the session was ready, the panel could not focus the (then
@@ -228,10 +315,12 @@
   // --- rendering ----------------------------------------------------------------------
   Widget.prototype.restore = function () {
     this.restored = true;
+    this.restoring = true;
     this.log.setAttribute("aria-busy", "true");
     const items = this.state.transcript;
     items.forEach((item, index) => this.render(item, index === items.length - 1));
     this.log.removeAttribute("aria-busy");
+    this.restoring = false;
     this.scrollDown();
   };
 
@@ -254,6 +343,7 @@
       progress: typeof message.progress === "string" ? message.progress : "",
       language: this.state.language,
     };
+    if (message.document && typeof message.document === "object") item.document = message.document;
     this.remember(item);
     this.render(item, true);
     this.setWaiting(false);
@@ -274,19 +364,27 @@
       li.append(el("p", { className: "gh-tag" }, tag));
       text = text.slice(tag.length + 1);
     }
+    // The language button in the header does what a greeting's "Cymraeg" choice
+    // would, so the choice is not shown (it would be greyed out after the next message).
+    const buttons = (item.buttons || []).filter((b) => String(b.payload) !== "/switch_language");
+    // A list that only repeats the choices ("1. title" for text channels) is shown once, as the buttons.
+    const listed = new Set(buttons.map((b, i) => i + 1 + ". " + String(b.title)));
+    let documentHeading = null;
     if (item.kind === "summary" || item.kind === "debrief") {
-      li.append(this.renderSummary(text, item.kind));
+      const box = this.renderSummary(text, item.kind, item.document);
+      documentHeading = box.querySelector(".gh-summary-heading");
+      li.append(box);
     } else if (item.kind === "check") {
       li.append(this.renderCheck(text));
     } else {
       for (const line of text.split("\n")) {
-        if (line.trim()) li.append(el("p", {}, line));
+        if (line.trim() && !listed.has(line.trim())) li.append(this.para(line));
       }
     }
-    if (item.who === "bot" && item.buttons.length) {
+    if (item.who === "bot" && buttons.length) {
       this.disableChoices();
       const group = el("div", { className: "gh-choices", role: "group", "aria-label": text.split("\n")[0] });
-      for (const button of item.buttons) {
+      for (const button of buttons) {
         const b = el("button", { type: "button", className: "gh-choice" }, String(button.title));
         b.addEventListener("click", () => {
           this.focusChoices = true;
@@ -301,36 +399,121 @@
       this.progress.textContent = item.progress || "";
     }
     this.log.append(li);
-    if (latest && item.buttons && item.buttons.length && this.focusChoices) {
+    if (latest && documentHeading && !this.restoring) {
+      // The draft (or debrief) has arrived: focus its heading, with "Copy" and the
+      // downloads right under it.
+      this.focusChoices = false;
+      this.pendingFocus = documentHeading;
+    } else if (latest && buttons.length && this.focusChoices && !this.pendingFocus) {
       this.focusChoices = false;
       li.querySelector(".gh-choice").focus();
     }
   };
 
+  Widget.prototype.h = function (offset, attrs, text) {
+    return el("h" + Math.min(6, this.level + offset), attrs, text);
+  };
+
   Widget.prototype.renderCheck = function (text) {
     const lines = text.split("\n");
     const box = el("div", { className: "gh-check" });
-    box.append(el("h3", { className: "gh-check-heading" }, lines[0]));
+    box.append(this.h(0, { className: "gh-check-heading" }, lines[0]));
     const list = el("ul", { className: "gh-check-list" });
     for (const line of lines.slice(1)) {
-      if (line.trim()) list.append(el("li", {}, line));
+      if (line.trim()) list.append(this.linkify(el("li"), line));
     }
     box.append(list);
     return box;
   };
 
-  Widget.prototype.renderSummary = function (text, kind) {
+  // A draft from its structured form (bot/triage/summary.py Draft.as_document):
+  // sections with headings, lists and task lists.
+  Widget.prototype.renderDocument = function (doc) {
+    const body = el("div", { className: "gh-doc-body" });
+    body.append(this.h(1, { className: "gh-doc-title" }, String(doc.title || "")));
+    if (doc.banner) body.append(this.para(String(doc.banner), "gh-doc-banner"));
+    if (doc.raised_at) {
+      const dl = el("dl", { className: "gh-doc-facts" });
+      dl.append(el("dt", {}, String(doc.raised_label || this.t("raised_label"))), el("dd", {}, String(doc.raised_at)));
+      body.append(dl);
+    }
+    for (const section of Array.isArray(doc.sections) ? doc.sections : []) {
+      const part = el("section", { className: "gh-doc-section" });
+      part.append(this.h(2, {}, String(section.heading || "")));
+      let list = null;
+      for (const item of Array.isArray(section.items) ? section.items : []) {
+        const style = item.style === "task" || item.style === "bullet" ? item.style : "line";
+        let node;
+        if (style === "line") {
+          list = null;
+          node = this.para(String(item.text || ""));
+          part.append(node);
+        } else {
+          if (!list || list.dataset.style !== style) {
+            list = el("ul", { className: "gh-doc-list gh-doc-" + style });
+            list.dataset.style = style;
+            part.append(list);
+          }
+          node = this.linkify(el("li"), String(item.text || ""));
+          list.append(node);
+        }
+        if (item.note) node.append(this.para(String(item.note), "gh-doc-note"));
+      }
+      body.append(part);
+    }
+    return body;
+  };
+
+  // A draft or debrief that came as text only: paragraphs, with its own list
+  // marks ("- ") as lists and underlined lines as headings. Shown, never run.
+  Widget.prototype.renderText = function (text) {
+    const body = el("div", { className: "gh-doc-body" });
+    const lines = text.split("\n");
+    let list = null;
+    let item = null;
+    lines.forEach((line, i) => {
+      const next = lines[i + 1] || "";
+      if (/^-+$/.test(line.trim())) return;
+      if (line.trim() && /^-+$/.test(next.trim()) && next.trim().length === line.trim().length) {
+        body.append(this.h(1, {}, line.trim()));
+        list = null;
+        return;
+      }
+      if (!line.trim()) {
+        list = null;
+        item = null;
+        return;
+      }
+      if (line.startsWith("- ")) {
+        if (!list) {
+          list = el("ul", { className: "gh-doc-list" });
+          body.append(list);
+        }
+        item = this.linkify(el("li"), line.slice(2));
+        list.append(item);
+      } else if (/^\s/.test(line) && item) {
+        item.append(this.para(line.trim(), "gh-doc-note"));
+      } else {
+        list = null;
+        item = null;
+        body.append(this.para(line));
+      }
+    });
+    return body;
+  };
+
+  Widget.prototype.renderSummary = function (text, kind, doc) {
     const debrief = kind === "debrief";
-    const box = el("div", { className: "gh-summary" });
+    const box = el("section", { className: "gh-summary" });
     const id = "gh-draft-" + Math.random().toString(36).slice(2);
     const heading = debrief ? this.t("debrief_heading") : this.t("draft_heading");
-    box.append(el("h3", { className: "gh-summary-heading", id: id }, heading));
-    const pre = el("pre", { className: "gh-draft", tabindex: "0", "aria-labelledby": id }, text);
+    box.setAttribute("aria-labelledby", id);
+    box.append(this.h(0, { className: "gh-summary-heading", id: id, tabindex: "-1" }, heading));
     const tools = el("div", { className: "gh-tools" });
     const copy = el("button", { type: "button", className: "gh-tool gh-copy" }, this.t("copy"));
     // A copied practice draft or debrief carries the banner, so it is never taken for a real one.
     const copied = this.training ? this.t("training_banner") + "\n" + text : text;
-    copy.addEventListener("click", () => this.copy(copied));
+    copy.addEventListener("click", () => this.copy(copied, debrief ? "debrief_copied" : "copied"));
     const pdf = el("button", { type: "button", className: "gh-tool gh-pdf" }, this.t("download_pdf"));
     pdf.addEventListener("click", () => this.socket.emit("draft_request", { format: "pdf" }));
     const txt = el("button", { type: "button", className: "gh-tool gh-txt" }, this.t("download_text"));
@@ -343,7 +526,10 @@
     // In training the downloads are the debrief's; the practice draft is only copied.
     if (this.training && !debrief) tools.append(copy);
     else tools.append(copy, pdf, txt);
-    box.append(pre, tools);
+    // The document itself: from its structured form when the reply carries one.
+    const body = doc && Array.isArray(doc.sections) ? this.renderDocument(doc) : this.renderText(text);
+    body.classList.add("gh-draft");
+    box.append(tools, body);
     return box;
   };
 
@@ -351,10 +537,26 @@
     for (const b of this.log.querySelectorAll(".gh-choice")) b.setAttribute("disabled", "");
   };
 
+  // Brings the newest message into view, inside the log only (scrollIntoView could
+  // also scroll the page or an embedding site). A draft just arrived is scrolled to
+  // its heading, which takes the focus.
   Widget.prototype.scrollDown = function () {
     const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    const last = this.log.lastElementChild;
-    if (last) last.scrollIntoView({ block: "nearest", behavior: reduce ? "auto" : "smooth" });
+    const behavior = reduce ? "auto" : "smooth";
+    const target = this.pendingFocus;
+    if (target) {
+      this.pendingFocus = null;
+      // The message's top (its training tag too), so nothing of it is cut off.
+      const box = target.closest(".gh-msg") || target;
+      const top = box.getBoundingClientRect().top - this.log.getBoundingClientRect().top + this.log.scrollTop;
+      this.log.scrollTo({ top: Math.max(0, top - 8), behavior: "auto" });
+      target.focus({ preventScroll: true });
+      // The rest of this turn's messages come in below without moving the view.
+      this.holdScroll = true;
+      return;
+    }
+    if (this.holdScroll) return;
+    this.log.scrollTo({ top: this.log.scrollHeight, behavior: behavior });
   };
 
   Widget.prototype.setWaiting = function (on, reset) {
@@ -382,6 +584,7 @@
       this.offline();
       return;
     }
+    this.holdScroll = false;
     if (shown) {
       const item = { who: "user", text: shown, kind: "text", buttons: [], language: this.state.language };
       this.remember(item);
@@ -393,8 +596,8 @@
     this.socket.emit("user_uttered", { message: message });
   };
 
-  Widget.prototype.copy = function (text) {
-    const done = () => { this.notice.textContent = this.t("copied"); };
+  Widget.prototype.copy = function (text, copiedKey) {
+    const done = () => { this.notice.textContent = this.t(copiedKey || "copied"); };
     const failed = () => { this.notice.textContent = this.t("copy_failed"); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, failed);
