@@ -135,6 +135,9 @@ INDICATOR_FIELDS = {
     "sources": _LIST,
     "note": _str(required=False),
     "last_reviewed": _DATE,
+    # Short patterns in the reader's pattern language (bot/reader/phrases.py) that
+    # state this indicator in a professional's words; reviewed with the entry.
+    "phrases": _OPT_LIST,
 }
 WHO = (
     "you",
@@ -512,6 +515,22 @@ def _load_actions(
     return tuple(sorted(actions, key=lambda a: a.order))
 
 
+def _check_phrases(checker: _Checker, where: str, phrases: tuple[Any, ...]) -> None:
+    """Each phrase must be well formed in the reader's pattern language, and listed once."""
+    from bot.reader.phrases import phrase_problem  # pure; imported here to keep the
+    # loader's import light (bot.reader imports the knowledge model)
+
+    seen: set[str] = set()
+    for phrase in phrases:
+        problem = phrase_problem(phrase)
+        if problem:
+            checker.problems.append(f"{where}: phrases: {problem}")
+        elif phrase in seen:
+            checker.problems.append(f"{where}: phrases: '{phrase}' is listed twice")
+        else:
+            seen.add(phrase)
+
+
 def _load_indicators(
     checker: _Checker, data_dir: Path, sources: dict
 ) -> tuple[dict[str, Category], dict[str, Indicator]]:
@@ -542,10 +561,15 @@ def _load_indicators(
     category_map = {c.id: c for c in categories}
 
     indicators = _build(
-        checker, file, entries, INDICATOR_FIELDS, lambda r: Indicator(**_tuples(r, "sources"))
+        checker,
+        file,
+        entries,
+        INDICATOR_FIELDS,
+        lambda r: Indicator(**_tuples(r, "sources", "phrases")),
     )
     for i in indicators:
         where = f"{file}: entry '{i.id}'"
+        _check_phrases(checker, where, i.phrases)
         checker.cited(where, list(i.sources), sources)
         checker.reviewed(where, i.last_reviewed)
         if i.category not in category_map:

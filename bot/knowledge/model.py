@@ -163,6 +163,9 @@ class Indicator:
     note: str | None = None
     weight_basis: str = "design decision"  # or "source"
     going_missing_basis: str = "design decision"
+    # How a professional may state it in their own words: patterns for the reader
+    # (bot/reader/phrases.py), reviewed with the entry.
+    phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,77 @@
+"""Present danger: does the text say the child is in danger, or is missing or about
+to go missing, now? The rule and its word lists are in bot/reader/data/danger.yml.
+
+A missed danger costs more than a false alarm, so the phrases are generous; what
+keeps past ("went missing last year"), resolved ("she's safe now"), negated ("no
+immediate danger") and hypothetical ("if she goes missing") statements out is the
+cancelling rule, applied to the clause the phrase is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from bot.reader.data import load
+from bot.reader.match import Hit, PhraseMatcher
+from bot.reader.text import Word
+
+NEGATION_WINDOW = 5
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> PhraseMatcher:
+    data = load("danger")
+    keys = ("current", "needs_time", "soon", "past", "resolved", "negation")
+    return PhraseMatcher({k: data[k] for k in keys})
+
+
+def _hypothetical(words: Sequence[Word], hit: Hit) -> bool:
+    cues = load("danger")["hypothetical"]
+    clause = words[hit.start].clause
+    before = [w.text for w in words[: hit.start] if w.clause == clause]
+    joined = " " + " ".join(before) + " "
+    return any(f" {cue} " in joined for cue in cues)
+
+
+def _negated(
+    words: Sequence[Word], hit: Hit, negations: list[Hit], window: int = NEGATION_WINDOW
+) -> bool:
+    clause = words[hit.start].clause
+    return any(
+        n.end <= hit.start and hit.start - n.end <= window and words[n.start].clause == clause
+        for n in negations
+    )
+
+
+def present_danger(words: Sequence[Word]) -> bool:
+    """True when a danger phrase stands uncancelled (see danger.yml for the rule)."""
+    hits = _matcher().hits(words)
+    by_kind: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.label, []).append(hit)
+    soon_sentences = {words[h.start].sentence for h in by_kind.get("soon", [])}
+    past_clauses = {words[h.start].clause for h in by_kind.get("past", [])}
+    negations = by_kind.get("negation", [])
+    # "hasn't come back" is no resolution: a resolved phrase right after a negation
+    # does not count.
+    resolved = [r for r in by_kind.get("resolved", []) if not _negated(words, r, negations, 2)]
+    for hit in by_kind.get("current", []) + by_kind.get("needs_time", []):
+        sentence, clause = words[hit.start].sentence, words[hit.start].clause
+        has_soon = sentence in soon_sentences
+        if hit.label == "needs_time" and not has_soon:
+            continue
+        if clause in past_clauses or _negated(words, hit, negations):
+            continue
+        if _hypothetical(words, hit) and not has_soon:
+            continue
+        if any(r.start >= hit.start and not _overlaps(r, hit) for r in resolved):
+            continue
+        if any(_overlaps(r, hit) for r in resolved):
+            continue
+        return True
+    return False
+
+
+def _overlaps(a: Hit, b: Hit) -> bool:
+    return a.start < b.end and b.start < a.end

@@ -1,0 +1,104 @@
+"""Indicators of the bank stated in free text, from each indicator's reviewed
+``phrases`` (bot/knowledge/data/indicators.yml), with their value and how the
+professional knows.
+
+- value: "yes", or "no" when a negation (context.yml `negation`: "not", "no sign
+  of", "denies", ...) ends at most 5 words before the phrase in the same clause.
+  A negation that only says the professional does not know ("I don't know if", "not
+  sure whether") takes nothing, so the question is still asked. So does a phrase
+  after a condition word in its clause ("if", "whether") or in a question.
+  Tense does not matter here: "went missing last year" is a missing episode.
+- how: the evidence cue (context.yml `evidence`) nearest before the phrase in its
+  sentence, else the nearest after it in the sentence, else the last one earlier in
+  the message (a report goes on: "Mum said he's out all night. Has two phones.");
+  none: None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from bot.knowledge.model import Knowledge
+from bot.reader.data import load
+from bot.reader.match import Hit, PhraseMatcher, longest_first, span_text
+from bot.reader.model import IndicatorFact
+from bot.reader.text import Word
+
+NEGATION_WINDOW = 5
+
+
+@lru_cache(maxsize=4)
+def _indicator_matcher(table: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher:
+    return PhraseMatcher(dict(table))
+
+
+def phrase_table(kb: Knowledge) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((i.id, i.phrases) for i in kb.indicators.values() if i.phrases)
+
+
+@lru_cache(maxsize=1)
+def _cue_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    data = load("context")
+    return PhraseMatcher(data["evidence"]), PhraseMatcher({"neg": data["negation"]})
+
+
+def _value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str | None:
+    clause = words[hit.start].clause
+    data = load("context")
+    before = [w.text for w in words[: hit.start] if w.clause == clause]
+    joined = " " + " ".join(before) + " "
+    if any(f" {cue} " in joined for cue in data["hypothetical"]):
+        return None
+    sentence = words[hit.start].sentence
+    last = max(i for i, w in enumerate(words) if w.sentence == sentence)
+    if words[last].text == "?":
+        return None
+    for neg in negations:
+        if neg.end <= hit.start and hit.start - neg.end <= NEGATION_WINDOW:
+            if words[neg.start].clause != clause:
+                continue
+            following = {w.text for w in words[neg.end : hit.start]}
+            if following & set(data["unknown_after_negation"]):
+                return None
+            return "no"
+    return "yes"
+
+
+def _how(words: Sequence[Word], hit: Hit, cues: list[Hit]) -> str | None:
+    sentence = words[hit.start].sentence
+    same = [c for c in cues if words[c.start].sentence == sentence]
+    before = [c for c in same if c.end <= hit.start]
+    if before:
+        return before[-1].label
+    after = [c for c in same if c.start >= hit.end]
+    if after:
+        return after[0].label
+    earlier = [c for c in cues if c.end <= hit.start]
+    return earlier[-1].label if earlier else None
+
+
+def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[IndicatorFact, ...]:
+    """One fact per indicator stated; a "yes" anywhere wins over a "no"."""
+    table = phrase_table(kb)
+    if not table or not words:
+        return ()
+    evidence, negation = _cue_matchers()
+    cues = longest_first(evidence.hits(words))
+    negations = negation.hits(words)
+    facts: dict[str, IndicatorFact] = {}
+    for hit in _indicator_matcher(table).hits(words):
+        value = _value(words, hit, negations)
+        if value is None:
+            continue
+        known = facts.get(hit.label)
+        if known is not None and (known.value == "yes" or value == "no"):
+            continue
+        facts[hit.label] = IndicatorFact(
+            id=hit.label,
+            value=value,  # type: ignore[arg-type]
+            how=_how(words, hit, cues),
+            words=span_text(text, words, hit.start, hit.end),
+        )
+    order = {ident: n for n, (ident, _) in enumerate(table)}
+    return tuple(sorted(facts.values(), key=lambda f: order[f.id]))
