@@ -73,6 +73,15 @@ class ActionStop(GoldenHourAction):
         return talk.stop(kb, case, event_from(tracker), now())
 
 
+class ActionDraft(GoldenHourAction):
+    """ "Draft", "summary", "finish", "I have to go": the draft so far, then carry on."""
+
+    action_name = "action_draft"
+
+    def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        return talk.draft(kb, case, event_from(tracker), now())
+
+
 class ActionRedirect(GoldenHourAction):
     action_name = "action_redirect"
 

@@ -7,8 +7,9 @@ Order: opening (who we are, not an emergency service, least data) and the urgent
 question; three quick context choices (role, nation, setting); the engine's
 questions one at a time, with "how do you know?" after a yes; check your answers;
 the assessment in plain words; the information-sharing record; the draft summary,
-next steps and signposting. "urgent", "back", "why", "help", "stop", "start
-again" and a language switch work at any point.
+next steps and signposting. "urgent", "draft" (the draft so far, then carry on),
+"back", "why", "help", "stop", "start again" and a language switch work at any
+point.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
 from bot.nlp.answer_lexicon import answer_intent
+from bot.nlp.draft_cues import DRAFT_PAYLOAD, says_draft
 from bot.nlp.stop_cues import says_stop
 from bot.privacy.redact import redact
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
 from bot.triage.answers import URGENT, VALUES
 from bot.triage.assess import explain
-from bot.triage.questions import question_for
+from bot.triage.questions import open_questions, question_for
 from bot.triage.steps import immediate_texts
 from bot.triage.summary import SharingRecord, referral_summary
 
@@ -258,7 +260,7 @@ def _buttons(group: str) -> tuple[Choice, ...]:
     )
 
 
-def _yes_no(skippable: bool) -> tuple[Choice, ...]:
+def _yes_no(skippable: bool, draft: bool = False) -> tuple[Choice, ...]:
     buttons = [
         Choice(_("Yes"), "/affirm"),
         Choice(_("No"), "/deny"),
@@ -267,7 +269,19 @@ def _yes_no(skippable: bool) -> tuple[Choice, ...]:
     if skippable:
         buttons.append(Choice(_("Skip"), "/skip"))
     buttons.append(Choice(_("Why are you asking?"), "/why"))
+    if draft:
+        buttons.append(_draft_button())
     return tuple(buttons)
+
+
+def _draft_button() -> Choice:
+    return Choice(_("Draft now"), DRAFT_PAYLOAD)
+
+
+def _context_known(case: Case) -> bool:
+    """Whether the quick context choices are made: from then on the questions offer
+    the draft so far ("Draft now")."""
+    return all(getattr(case, key) is not None for key in CONTEXT_QUESTIONS)
 
 
 def intro() -> Reply:
@@ -307,10 +321,11 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
         }[pending]
         return [Reply(text, _buttons(pending), kind="question")]
     if pending and pending.startswith(EVIDENCE_PREFIX):
+        draft = (_draft_button(),) if _context_known(case) else ()
         return [
             Reply(
                 _("How do you know? You can also type a note in your own words."),
-                (*_buttons("evidence"), Choice(_("Skip"), "/skip")),
+                (*_buttons("evidence"), Choice(_("Skip"), "/skip"), *draft),
                 kind="question",
             )
         ]
@@ -357,7 +372,8 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
     progress = _progress(kb, case) if q.id != URGENT else ""
     if progress:
         text = f"{text}\n({progress})"
-    return [Reply(text, _yes_no(q.skippable), kind="question", progress=progress)]
+    draft = q.id != URGENT and _context_known(case)
+    return [Reply(text, _yes_no(q.skippable, draft), kind="question", progress=progress)]
 
 
 def _advice(kb: Knowledge, case: Case) -> list[Reply]:
@@ -435,8 +451,8 @@ def _family_kept_out(kb: Knowledge, case: Case) -> bool:
     return any(step.id in kept_out for step in steps)
 
 
-def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
-    """The assessment, the DRAFT summary and the signposts for the case as it stands."""
+def _draft_and_signposts(kb: Knowledge, case: Case, unanswered: tuple[str, ...]) -> list[Reply]:
+    """The DRAFT summary of the case as it stands (with its gaps) and the signposts."""
     ctx = case.context()
     answers = case.engine_answers()
     result = assess(kb, ctx, answers)
@@ -449,7 +465,14 @@ def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
         reason_not_told=s.get("why_not"),
     )
     draft = referral_summary(
-        kb, ctx, answers, result, steps, sharing=sharing, locale=babel_locale()
+        kb,
+        ctx,
+        answers,
+        result,
+        steps,
+        sharing=sharing,
+        locale=babel_locale(),
+        unanswered=unanswered,
     )
     signposts = ["nspcc_helpline", "ceop", "ecpat_uk"]
     if result.concern != "few" or result.going_missing in ("high", "immediate"):
@@ -458,6 +481,13 @@ def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
     return [
         Reply(draft.as_text(), kind="summary"),
         Reply(_("Where to get help and advice:") + "\n" + contacts, kind="signposting"),
+    ]
+
+
+def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
+    """The assessment, the DRAFT summary and the signposts for the case as it stands."""
+    return [
+        *_draft_and_signposts(kb, case, ()),
         Reply(
             _(
                 "This summary is a DRAFT. I have not sent it anywhere: copy it into your "
@@ -465,6 +495,26 @@ def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
                 "again' for a new concern."
             )
         ),
+    ]
+
+
+def draft_so_far(kb: Knowledge, case: Case) -> list[Reply]:
+    """Asked for at any point: the assessment and the DRAFT summary from what is
+    known so far, with the gaps listed (each "not sure" or skipped answer, and each
+    question still open that could change the assessment), then the same open
+    question again. Nothing is lost and the case stays open."""
+    unanswered = tuple(open_questions(kb, case.context(), case.engine_answers()))
+    return [
+        _assessment(kb, case),
+        *_draft_and_signposts(kb, case, unanswered),
+        Reply(
+            _(
+                "This is a DRAFT from what you have told me so far. I have not sent it "
+                "anywhere, and nothing you have told me is lost. Answer the question "
+                "below to carry on and make the draft fuller, or type 'stop' to end here."
+            )
+        ),
+        *ask(kb, case),
     ]
 
 
@@ -861,8 +911,9 @@ def help_turn(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
             "next steps for you to check and send."
         ),
         _(
-            "At any time: 'urgent' for immediate-action advice, 'back' to change your "
-            "last answer, 'why' to see why I ask, 'start again', or 'stop'."
+            "At any time: 'urgent' for immediate-action advice, 'draft' for the draft "
+            "summary so far, 'back' to change your last answer, 'why' to see why I ask, "
+            "'start again', or 'stop'."
         ),
         _("In an emergency call {police}.").format(police=kb.contact("police_emergency").phone),
     ]
@@ -873,13 +924,38 @@ def help_turn(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
     return Turn((*replies, *ask(kb, case)), case)
 
 
+def draft(kb: Knowledge, case: Case, event: Event | None, now: dt.datetime) -> Turn:
+    """ "Draft", "summary", "finish", "I have to go" or the "Draft now" button: the
+    assessment and the DRAFT summary so far, then the same question (the case stays
+    open). Before the conversation has started, the opening; once it is finished,
+    the full draft again. Where the open question takes the user's own words, a
+    message without a draft word is taken as the answer (a note is never lost to a
+    misreading)."""
+    if case.pending is None:
+        return opening(now, case.language)
+    _note_guidance(kb, case)
+    if case.pending in (DONE, ENDED):
+        return Turn(tuple(summary_replies(kb, case)), case)
+    if event is not None and _takes_words(case.pending) and not says_draft(event.text):
+        return handle(kb, case, event, now)
+    return Turn(tuple(draft_so_far(kb, case)), case)
+
+
 def stop(
     kb: Knowledge, case: Case, event: Event | None = None, now: dt.datetime | None = None
 ) -> Turn:
     """End the conversation, but only when the user said stop: the model reads
     other words as stop too ("continue"), and ending loses the case's place. A
     message without a stop word is taken as an answer where the open question takes
-    words, else the same question is asked again."""
+    words, else the same question is asked again. A request for the draft ("I'm
+    done, give me the summary") gives the draft and keeps the case open."""
+    if (
+        event is not None
+        and now is not None
+        and case.pending not in (None, DONE, ENDED)
+        and says_draft(event.text)
+    ):
+        return draft(kb, case, event, now)
     if event is not None and case.pending not in (None, DONE, ENDED) and not says_stop(event.text):
         if _takes_words(case.pending) and now is not None:
             return handle(kb, case, event, now)

@@ -97,6 +97,13 @@ def next_question(kb: Knowledge, ctx: Context, answers: Answers) -> Question | N
     return None
 
 
+def open_questions(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
+    """The questions still to ask for certain, in asking order: the ones whose
+    answers could still change the assessment (a draft asked for early lists them
+    as gaps). Questions behind a screen not yet answered are not counted."""
+    return _plan(kb, ctx, answers)[0]
+
+
 def remaining(kb: Knowledge, ctx: Context, answers: Answers) -> tuple[int, int]:
     """How many questions are left: (at least, at most). "At least" assumes every
     open screen is answered "no"; "at most" assumes every one opens its category."""

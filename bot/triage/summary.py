@@ -23,7 +23,7 @@ from bot import choices
 from bot.advice import format_contact
 from bot.i18n import N_, _
 from bot.knowledge import Knowledge
-from bot.triage.answers import FACT_HOW, NO, NOT_SURE, URGENT, YES, Answers, Context
+from bot.triage.answers import FACT_HOW, NO, NOT_SURE, SKIP, URGENT, YES, Answers, Context
 from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS, Assessment, concerning
 from bot.triage.questions import all_question_ids, question_for
 from bot.triage.steps import NextStep
@@ -228,9 +228,9 @@ def _concern_lines(kb: Knowledge, answers: Answers) -> list[str]:
 
 def gap_lines(kb: Knowledge, answers: Answers, unanswered: tuple[str, ...] = ()) -> list[str]:
     """What is not known yet: every question answered "not sure" (an unknown, never
-    counted as a concern), then every question still open that could change the
+    counted as a concern) or skipped, then every question still open that could change the
     assessment or the route, each as "Not known: <the question>"."""
-    unsure = [qid for qid, a in answers.items() if a.value == NOT_SURE and qid != URGENT]
+    unsure = [qid for qid, a in answers.items() if a.value in (NOT_SURE, SKIP) and qid != URGENT]
     ids = list(dict.fromkeys([*unsure, *(q for q in unanswered if q not in answers)]))
     return [
         "- " + _("Not known: {question}").format(question=_(question_for(kb, qid).text))

@@ -227,3 +227,48 @@ def test_not_sure_answers_for_a_settled_child_never_bring_act_now(servers: Serve
             else kb.indicators[qid].question
         )
         assert f"Not known: {question}" in gaps
+
+
+def test_the_draft_whenever_they_ask_then_carry_on(servers: Servers) -> None:
+    """Issue 18: typed ("draft", "can I get what I've told you so far", "finish", "I
+    have to go") or by the "Draft now" button, at any point after the opening, the
+    assessment and the DRAFT so far with its gaps, then the same question: nothing
+    told is lost and the case stays open."""
+    kb = knowledge()
+    sender = f"draft-{uuid.uuid4().hex[:8]}"
+    reply = servers.send(sender, "hello")
+    reply = servers.send(sender, press(reply, "/deny"))
+    reply = servers.send(sender, press(reply, "Teacher or school staff"))
+    early = servers.send(sender, "draft")  # before the context is complete
+    assert "DRAFT" in early.text and "Where in the UK" in early.text
+    assert pending(servers, sender) == "nation"
+    reply = servers.send(sender, press(early, "England"))
+    reply = servers.send(sender, press(reply, "School or college"))
+    reply = servers.send(sender, press(reply, "/affirm"))  # the going-missing screen
+    unsure = pending(servers, sender)
+    reply = servers.send(sender, press(reply, "/unsure"))
+    open_question = pending(servers, sender)
+    answers = servers.tracker(sender)["slots"]["case"]["answers"]
+    assert "Draft now" in [b["title"] for b in reply.buttons]
+    for asked in (
+        "draft",
+        "can I get what I've told you so far",
+        "finish",
+        "I have to go",
+        press(reply, "Draft now"),
+    ):
+        got = servers.send(sender, asked)
+        assert "What your answers show" in got.text, asked
+        assert "DRAFT" in got.text and "not sent it anywhere" in got.text, asked
+        assert "Immediate danger or may go missing soon: no" in got.text
+        gaps = got.text.split("Not known yet", 1)[1]
+        assert f"Not known: {kb.indicators[unsure].question}" in gaps
+        assert kb.indicators[open_question].question in got.messages[-1]["text"], asked
+        assert "stopped here" not in got.text
+        case = servers.tracker(sender)["slots"]["case"]
+        assert case["pending"] == open_question and case["answers"] == answers, asked
+    latest = servers.tracker(sender)["latest_message"]["intent"]["name"]
+    assert latest == "request_draft"
+    # and the conversation carries on at the same question
+    servers.send(sender, "/deny")
+    assert open_question in servers.tracker(sender)["slots"]["case"]["answers"]

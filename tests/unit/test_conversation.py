@@ -636,3 +636,151 @@ def test_the_draft_says_no_when_they_said_no_to_immediate_danger(kb: Knowledge) 
     draft = finish_sharing(chat)
     assert "Immediate danger or may go missing soon: no" in draft
     assert "not said" not in draft
+
+
+# --- issue 18: the draft whenever they ask -------------------------------------------
+
+
+def ask_draft(chat: Chat, text: str = "draft", intent: str = "request_draft") -> str:
+    return chat._take(talk.draft(chat.kb, chat.case, Event(intent, text), NOW))
+
+
+def test_draft_mid_way_gives_the_draft_so_far_then_the_same_question(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")  # the going-missing screen opens its questions
+    chat.say("unsure")
+    open_question = chat.case.pending
+    answers = {q: dict(a) for q, a in chat.case.answers.items()}
+    text = ask_draft(chat)
+    kinds = [r.kind for r in chat.last]
+    assert kinds[:2] == ["assessment", "summary"] and kinds[-1] == "question"
+    assert "DRAFT" in text and "Going-missing risk" in text
+    assert "Immediate danger or may go missing soon: no" in text
+    gaps = chat.last[1].text.split("Not known yet", 1)[1]
+    # the questions still open that could change the assessment
+    for qid in remaining_open(kb, chat):
+        assert talk.question_for(kb, qid).text in gaps
+    assert "nothing you have told me is lost" in text
+    # the case stays open, at the same question, with every answer kept
+    assert chat.case.pending == open_question
+    assert chat.case.answers == answers
+    assert talk.question_for(kb, open_question).text in chat.last[-1].text
+
+
+def remaining_open(kb: Knowledge, chat: Chat) -> list[str]:
+    from bot.triage.questions import open_questions
+
+    ids = open_questions(kb, chat.case.context(), chat.case.engine_answers())
+    assert ids, "the test needs questions still open"
+    return ids
+
+
+def test_the_draft_lists_each_not_sure_as_a_gap(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")
+    unsure = chat.case.pending
+    chat.say("unsure")
+    ask_draft(chat, "summary")
+    gaps = chat.last[1].text.split("Not known yet", 1)[1]
+    assert "- Not known: " + kb.indicators[unsure].question in gaps
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("request_draft", "draft"),
+        ("request_draft", "can I get what I've told you so far"),
+        ("request_draft", "I have to go"),
+        ("request_draft", "/request_draft"),
+        # the model may read these as stop: they still give the draft, never the end
+        ("stop", "finish"),
+        ("stop", "I'm done, can I have the summary"),
+    ],
+)
+def test_every_way_of_asking_gives_the_draft_and_keeps_the_case_open(
+    kb: Knowledge, intent: str, text: str
+) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    before = chat.case.pending
+    turn = (
+        talk.stop(kb, chat.case, Event(intent, text), NOW)
+        if intent == "stop"
+        else talk.draft(kb, chat.case, Event(intent, text), NOW)
+    )
+    said = chat._take(turn)
+    assert any(r.kind == "summary" for r in chat.last), said
+    assert "stopped here" not in said
+    assert chat.case.pending == before
+
+
+def test_stop_still_ends_the_conversation(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    said = chat._take(talk.stop(kb, chat.case, Event("stop", "stop"), NOW))
+    assert "stopped here" in said and chat.case.pending == "ended"
+    from bot.nlp.stop_cues import says_stop
+
+    assert not says_stop("finish") and not says_stop("finished")
+
+
+def test_draft_now_is_offered_on_questions_once_the_context_is_known(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    assert "/request_draft" not in chat.buttons()  # the opening question
+    chat.say("deny")
+    chat.say("inform", choice="role.teacher")
+    assert "/request_draft" not in chat.buttons()
+    chat.say("inform", choice="nation.england")
+    chat.say("inform", choice="setting.school")
+    assert chat.buttons()[-1] == "/request_draft"
+    assert "Draft now" in [c.title for r in chat.last for c in r.choices]
+    chat.say("affirm")
+    chat.say("affirm")  # a yes to an indicator: "How do you know?"
+    assert chat.case.pending.startswith("evidence:")
+    assert "/request_draft" in chat.buttons()
+
+
+def test_a_note_misread_as_a_draft_request_is_kept_as_the_note(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")
+    chat.say("affirm")
+    qid = chat.case.pending.removeprefix("evidence:")
+    ask_draft(chat, "she said she has to leave at nine every night")
+    assert chat.case.answers[qid]["note"] == "she said she has to leave at nine every night"
+    assert not any(r.kind == "summary" for r in chat.last)
+
+
+def test_draft_at_a_question_that_takes_words_gives_the_draft_with_a_draft_word(
+    kb: Knowledge,
+) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.say("affirm")
+    chat.say("affirm")
+    pending = chat.case.pending
+    ask_draft(chat, "can I get the draft now please")
+    assert any(r.kind == "summary" for r in chat.last)
+    assert chat.case.pending == pending
+
+
+def test_draft_before_the_context_and_after_the_end(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    ask_draft(chat)
+    assert any(r.kind == "summary" for r in chat.last)
+    assert chat.case.pending == "role"
+    chat.context()
+    chat.answer_all(lambda qid: "deny")
+    finish_sharing(chat)
+    assert chat.case.pending == "done"
+    said = ask_draft(chat)
+    assert "DRAFT" in said and chat.case.pending == "done"
+    assert "Not known yet" not in said  # every question was answered
