@@ -447,6 +447,12 @@ def test_embedded_in_another_site(
         expect(page.locator("#gh-input")).to_be_focused()
         expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
         page.screenshot(path=str(SHOTS / "widget-embedded.png"))
+        # The panel links the service's pages too, each opening in a new tab.
+        about = page.locator('#gh-panel a[data-gh-page="privacy"]')
+        expect(about).to_contain_text("Privacy")
+        assert about.get_attribute("href").endswith("/webhooks/widget/privacy")
+        assert about.get_attribute("target") == "_blank"
+        assert axe(page) == []
         page.keyboard.press("Escape")
         expect(page.locator("#gh-panel")).to_be_hidden()
         expect(launcher).to_be_focused()
