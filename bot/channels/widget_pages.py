@@ -423,13 +423,14 @@ def render_page(
         service = _("Golden Hour")
         skip = _("Skip to main content")
         warning = _("Warning")
+        demonstration = _("Demonstration")
         phase = (
             ""
             if cfg.operator_name
             else (
                 '<div class="govuk-phase-banner"><p class="govuk-phase-banner__content">'
                 '<strong class="govuk-tag govuk-phase-banner__content__tag">'
-                f"{html.escape(_('Demonstration'))}</strong>"
+                f"{html.escape(demonstration)}</strong>"
                 '<span class="govuk-phase-banner__text">'
                 + html.escape(
                     _(

@@ -162,3 +162,8 @@ def test_the_footer_is_in_the_chosen_language() -> None:
         render_page("secret", settings(), "en_GB", emergency="", retention_days=1, resume_days=1)
         is None
     )
+
+
+def test_the_demonstration_banner_is_in_welsh_too() -> None:
+    tag = parse(render("about", "cy")).text
+    assert "Arddangosiad" in tag and "Demonstration" not in tag
