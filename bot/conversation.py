@@ -377,11 +377,15 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
 
 
 def _advice(kb: Knowledge, case: Case) -> list[Reply]:
-    steps = immediate_texts(kb, case.context())
+    steps = immediate_texts(kb, case.context(), case.engine_answers())
     body = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1))
+    # Not a step (the block keeps at most five): the helpline for advice, after them.
+    helpline = _("For advice at any stage: {contact}").format(
+        contact=format_contact(kb, "nspcc_helpline")
+    )
     case.advised = True
     return [
-        Reply(_("Act now. These steps come first:") + "\n" + body, kind="advice"),
+        Reply(_("Act now. These steps come first:") + "\n" + body + "\n" + helpline, kind="advice"),
         Reply(_("The decisions are yours and your agency's: I advise, you decide.")),
     ]
 

@@ -118,6 +118,10 @@ ACTION_FIELDS = {
     "sources": _LIST,
     "last_reviewed": _DATE,
     "when": _str(required=False),
+    # Which steps the short block keeps (lowest first); an entry without one is kept last.
+    "priority": Field(int, required=False),
+    "if_categories": _OPT_LIST,
+    "if_indicators": _OPT_LIST,
     **_FILTERS,
 }
 CATEGORY_FIELDS = {"id": _str(), "title": _str(), "screening": Field(dict), "last_reviewed": _DATE}
@@ -500,7 +504,9 @@ def _load_actions(
         entries,
         ACTION_FIELDS,
         lambda r: ImmediateAction(
-            **_tuples(r, "contacts", "sources", "roles", "nations"),
+            **_tuples(
+                r, "contacts", "sources", "roles", "nations", "if_categories", "if_indicators"
+            ),
             variants=_variants(checker, f"{file}: entry '{r['id']}'", r, sources, contacts),
         ),
     )
@@ -512,7 +518,19 @@ def _load_actions(
         _one_of(checker, where, "roles", a.roles, ROLES)
         _one_of(checker, where, "nations", a.nations, NATIONS)
         _one_of(checker, where, "when", a.when, WHEN)
+        if a.priority < 1:
+            checker.problems.append(f"{where}: priority must be 1 or more, got {a.priority}")
     return tuple(sorted(actions, key=lambda a: a.order))
+
+
+def _check_action_kinds(
+    checker: _Checker, actions: tuple[ImmediateAction, ...], categories: dict, indicators: dict
+) -> None:
+    """An immediate action for one kind of exploitation names known ids."""
+    for a in actions:
+        where = f"immediate_actions.yml: entry '{a.id}'"
+        _one_of(checker, where, "if_categories", a.if_categories, tuple(categories))
+        _one_of(checker, where, "if_indicators", a.if_indicators, tuple(indicators))
 
 
 def _check_phrases(checker: _Checker, where: str, phrases: tuple[Any, ...]) -> None:
@@ -764,6 +782,7 @@ def load_knowledge(
     contacts = _load_contacts(checker, data_dir, sources)
     actions = _load_actions(checker, data_dir, sources, contacts)
     categories, indicators = _load_indicators(checker, data_dir, sources)
+    _check_action_kinds(checker, actions, categories, indicators)
     pathway = _load_pathway(checker, data_dir, sources, contacts, categories, indicators)
     rules = _load_rules(checker, data_dir, sources, categories)
     nations, neutral, role_terms = _load_nations(checker, data_dir, sources)

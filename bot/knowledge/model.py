@@ -109,6 +109,17 @@ class ImmediateAction:
     nations: tuple[str, ...] = ()
     when: str = "any"
     variants: tuple[Variant, ...] = ()
+    # Which steps the short block keeps (at most five, bot/triage/steps.py): the
+    # lowest numbers; shown in `order`. A reviewed choice, so it is data.
+    priority: int = 99
+    # A step for one kind of exploitation: shown only when one of these indicators,
+    # or an indicator in one of these categories, is answered yes.
+    if_categories: tuple[str, ...] = ()
+    if_indicators: tuple[str, ...] = ()
+
+    @property
+    def kind_specific(self) -> bool:
+        return bool(self.if_categories or self.if_indicators)
 
     def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:
         """The text and contacts for this role and nation: the first matching

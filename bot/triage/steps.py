@@ -25,17 +25,50 @@ class NextStep:
     warning: bool
 
 
-def immediate_actions(kb: Knowledge, ctx: Context) -> list[ImmediateAction]:
-    """The immediate-action advice for this professional, in order. An unknown
-    role is treated as "other" (every professional who is not named)."""
+# The immediate-action block is short: at most this many steps, at most one of them
+# for a kind of exploitation. Which ones is data (immediate_actions.yml priority).
+MAX_IMMEDIATE_STEPS = 5
+MAX_KIND_STEPS = 1
+
+
+def immediate_actions(
+    kb: Knowledge, ctx: Context, answers: Answers | None = None
+) -> list[ImmediateAction]:
+    """The immediate-action advice for this professional: the steps that apply to
+    the role, nation and time of day (and, for a kind of exploitation, to the
+    answers), the most important by priority, shown in order. An unknown role is
+    treated as "other" (every professional who is not named)."""
     role = ctx.role or "other"
-    return [a for a in kb.immediate_actions if a.applies(role, ctx.nation, ctx.office_hours)]
+    found = concerning(kb, answers or {})
+    found_ids = {i.id for i in found}
+    found_categories = {i.category for i in found}
+    applicable = [
+        a
+        for a in kb.immediate_actions
+        if a.applies(role, ctx.nation, ctx.office_hours)
+        and (
+            not a.kind_specific
+            or found_ids & set(a.if_indicators)
+            or found_categories & set(a.if_categories)
+        )
+    ]
+    chosen: list[ImmediateAction] = []
+    kinds = 0
+    for a in sorted(applicable, key=lambda a: (a.priority, a.order)):
+        if a.kind_specific:
+            if kinds >= MAX_KIND_STEPS:
+                continue
+            kinds += 1
+        chosen.append(a)
+        if len(chosen) == MAX_IMMEDIATE_STEPS:
+            break
+    return sorted(chosen, key=lambda a: a.order)
 
 
-def immediate_texts(kb: Knowledge, ctx: Context) -> list[str]:
+def immediate_texts(kb: Knowledge, ctx: Context, answers: Answers | None = None) -> list[str]:
     """Each action in the wording for this role and nation (guidance variants)."""
     texts = []
-    for a in immediate_actions(kb, ctx):
+    for a in immediate_actions(kb, ctx, answers):
         text, contacts = a.wording(ctx.role or "other", ctx.nation)
         texts.append(fill_contacts(_(text), kb) + local_numbers([kb.contact(c) for c in contacts]))
     return texts

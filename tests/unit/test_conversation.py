@@ -784,3 +784,39 @@ def test_draft_before_the_context_and_after_the_end(kb: Knowledge) -> None:
     said = ask_draft(chat)
     assert "DRAFT" in said and chat.case.pending == "done"
     assert "Not known yet" not in said  # every question was answered
+
+
+# --- issue 18: the short immediate-action block in the conversation ------------------
+
+
+def test_the_advice_is_at_most_five_steps_then_the_helpline(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("affirm")  # immediate danger: the advice before any context
+    advice = next(r.text for r in chat.last if r.kind == "advice")
+    steps = [line for line in advice.splitlines() if line[:2] in {f"{n}." for n in range(10)}]
+    assert 3 <= len(steps) <= 5
+    assert steps[0].startswith("1. If the child is in immediate danger, call the police on 999")
+    assert advice.splitlines()[-1].startswith("For advice at any stage: NSPCC Helpline")
+
+
+def test_the_mid_way_advice_brings_the_step_for_the_kind_of_exploitation(
+    kb: Knowledge,
+) -> None:
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context(role="health", nation="wales", setting="health")
+    chat.case.answers["forced_marriage_risk"] = {
+        "value": "yes",
+        "how": None,
+        "when": None,
+        "note": None,
+    }
+    said = chat.urgent()
+    fm = next(a for a in kb.immediate_actions if a.id == "forced_marriage_now")
+    assert fm.text in said
+    assert "designated safeguarding person" in said  # the Welsh lead for health staff
+    advice = next(r.text for r in chat.last if r.kind == "advice")
+    assert (
+        sum(1 for line in advice.splitlines() if line[:2] in {"1.", "2.", "3.", "4.", "5.", "6."})
+        <= 5
+    )

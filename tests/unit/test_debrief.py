@@ -158,7 +158,10 @@ def test_what_happened_is_read_from_the_conversations_tracker(
     run = play(port, transport, kb, sender="reader")
     played = played_from_tracker(transport.tracker("reader", events=True), kb)
     assert played.advice_turn == 2  # the opening question answered yes
-    assert {"call_999", "do_not_release", "nspcc_advice"} <= set(played.actions_given)
+    # (the NSPCC Helpline is a line after the short block, not one of its steps)
+    assert {"call_999", "do_not_release", "tell_social_care_and_police"} <= set(
+        played.actions_given
+    )
     assert (played.going_missing, played.concern, played.levels_from) == (
         "immediate",
         "strong",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
@@ -263,3 +264,109 @@ def test_low_concern_still_has_the_referral_route_and_nspcc(kb: Knowledge) -> No
         "record_and_share",
         "nspcc_advice",
     } <= set(steps)
+
+
+# --- issue 18: a short immediate-action block that fits the role, nation and kind -----
+
+ROLES = ("teacher", "health", "social_care", "police", "other")
+NATIONS = ("england", "wales", "scotland", "northern_ireland")
+
+
+def advice_texts(kb: Knowledge, ctx: Context, answers=None) -> list[str]:
+    from bot.triage.steps import immediate_texts
+
+    return immediate_texts(kb, ctx, answers)
+
+
+@pytest.mark.parametrize("nation", [*NATIONS, None])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_immediate_block_is_short_and_fits_role_and_nation(
+    kb: Knowledge, role: str, nation: str | None
+) -> None:
+    ctx = Context(role=role, nation=nation)
+    chosen = immediate_actions(kb, ctx)
+    texts = advice_texts(kb, ctx)
+    assert 3 <= len(chosen) <= 5 and len(texts) == len(chosen)
+    shown = "\n".join(texts)
+    the_ids = ids(chosen)
+    assert the_ids == sorted(the_ids, key=lambda i: next(a.order for a in chosen if a.id == i))
+    # the police first when a child is at immediate risk; never "call the police" to police
+    first = "police_protect_first" if role == "police" else "call_999"
+    assert the_ids[0] == first
+    assert any("leave with" in t for t in texts)  # no leaving with an unchecked adult
+    terms = kb.terms(nation)
+    assert terms.referral_route in shown.lower() or terms.referral_route in shown
+    if role == "police":
+        assert "call the police" not in shown.lower()
+        assert not re.search(r"(?<!\d)999(?!\d)", shown)  # no "call 999" either
+    lead = terms.safeguarding_lead.get(role)
+    if lead:
+        assert lead in shown, f"{role} in {nation}: the lead is '{lead}'"
+    if role == "teacher" and nation == "england":
+        assert "designated safeguarding lead" in shown
+
+
+@pytest.mark.parametrize(
+    ("indicator", "kind_step"),
+    [
+        ("forced_marriage_risk", "forced_marriage_now"),
+        ("first_days_in_care", "looked_after_child_now"),
+        ("online_sexual_pressure", "online_evidence_now"),
+        ("port_cannot_name_contact", "port_no_release_now"),
+    ],
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_one_step_for_the_kind_of_exploitation_the_answers_point_to(
+    kb: Knowledge, role: str, indicator: str, kind_step: str
+) -> None:
+    ctx = Context(role=role, nation="england")
+    assert kind_step not in ids(immediate_actions(kb, ctx, {URGENT: yes()}))
+    unsure = {URGENT: yes(), indicator: Answer("not_sure")}
+    assert kind_step not in ids(immediate_actions(kb, ctx, unsure))  # an unknown is no kind
+    chosen = ids(immediate_actions(kb, ctx, {URGENT: yes(), indicator: yes()}))
+    assert kind_step in chosen and len(chosen) <= 5
+    lead = kb.terms("england").safeguarding_lead.get(role)
+    if lead:  # the role's own step stays
+        assert "lead_must_not_delay" in chosen
+
+
+def test_at_most_one_kind_step_even_when_the_answers_point_to_several(kb: Knowledge) -> None:
+    answers = {
+        URGENT: yes(),
+        "forced_marriage_risk": yes(),
+        "online_sexual_pressure": yes(),
+        "first_days_in_care": yes(),
+    }
+    chosen = immediate_actions(kb, TEACHER, answers)
+    assert len(chosen) <= 5
+    assert sum(1 for a in chosen if a.if_indicators or a.if_categories) == 1
+
+
+def test_the_steps_left_out_of_the_block_stay_in_the_next_steps(kb: Knowledge) -> None:
+    answers = {URGENT: yes(), "missing_episodes": yes()}
+    steps = steps_for(kb, TEACHER, answers)
+    assert {"nspcc_advice", "record_and_share", "missing_child_plan"} <= set(steps)
+
+
+def test_priority_is_data_checked_by_the_loader(kb: Knowledge, tmp_path) -> None:
+    import shutil
+
+    import yaml
+
+    from bot.knowledge import DATA_DIR, KnowledgeError
+
+    assert all(a.priority < 99 for a in kb.immediate_actions)  # every shipped step has one
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    path = target / "immediate_actions.yml"
+    doc = yaml.safe_load(path.read_text())
+    doc["immediate_actions"][0]["priority"] = 0
+    doc["immediate_actions"][1]["priority"] = "high"
+    doc["immediate_actions"][2]["if_indicators"] = ["no_such_indicator"]
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(target, today=TODAY)
+    found = info.value.problems
+    assert any("priority must be 1 or more, got 0" in p for p in found)
+    assert sum("priority" in p for p in found) == 2  # the one that is not a number too
+    assert any("'if_indicators' has unknown value 'no_such_indicator'" in p for p in found)
