@@ -8,7 +8,9 @@ Prints, for each kind of case, the questions asked (the opening one, screens and
 indicators; context choices and "how do you know?" are not counted), the
 turns from the first message to the "check your answers" list and to the draft,
 and on the urgent path the turns from the first message to immediate-action
-advice (target: 2 or fewer).
+advice (target: 2 or fewer); then the advice blocks shown, their longest block in
+steps, and the levels reached; and the turns to a draft asked for ("draft") as
+soon as the context is known (issue 18).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from bot import conversation as talk
 from bot.conversation import Case, Event
 from bot.knowledge import Knowledge, load_knowledge
+from bot.triage import assess
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 
@@ -43,12 +46,19 @@ class Run:
         self.case = talk.opening(NOW).case
         self.questions = 0
         self.advice_at: int | None = None
+        self.advice_blocks = 0
+        self.longest_block = 0
 
     def step(self, event: Event) -> None:
         turn = talk.handle(self.kb, self.case, event, NOW)
         self.turns += 1
-        if self.advice_at is None and any(r.kind == "advice" for r in turn.replies):
-            self.advice_at = self.turns
+        for reply in turn.replies:
+            if reply.kind != "advice":
+                continue
+            self.advice_at = self.advice_at or self.turns
+            self.advice_blocks += 1
+            numbered = [ln for ln in reply.text.splitlines() if ln.split(".")[0].isdigit()]
+            self.longest_block = max(self.longest_block, len(numbered))
         self.case = turn.case
 
 
@@ -74,12 +84,31 @@ def play(kb: Knowledge, urgent: bool, answer: Callable[[str], str]) -> dict[str,
     ):
         run.step(event)
     assert run.case.pending == talk.DONE
+    result = assess(kb, run.case.context(), run.case.engine_answers())
     return {
         "questions": run.questions,
         "to_check": at_check,
         "to_draft": run.turns,
         "to_advice": run.advice_at,
+        "advice_blocks": run.advice_blocks,
+        "longest_block": run.longest_block,
+        "levels": f"{result.going_missing}/{result.concern}",
     }
+
+
+def draft_on_request(kb: Knowledge) -> int | None:
+    """Turns from the first message to a draft asked for as soon as the context is
+    known (None where the conversation has no draft on request)."""
+    if not hasattr(talk, "draft"):
+        return None
+    run = Run(kb)
+    run.step(Event("deny"))
+    for key in ("role.teacher", "nation.england", "setting.school"):
+        run.step(Event("inform", choice=key))
+    turn = talk.draft(kb, run.case, Event("request_draft", "draft"), NOW)
+    run.turns += 1
+    assert any(r.kind == "summary" for r in turn.replies)
+    return run.turns
 
 
 def main() -> None:
@@ -92,14 +121,18 @@ def main() -> None:
         ),
         "very high (every answer yes)": (False, lambda q: "affirm"),
         "urgent at the opening, then all no": (True, lambda q: "deny"),
+        "settled child, every answer not sure": (False, lambda q: "unsure"),
     }
     for name, (urgent, policy) in cases.items():
         r = play(kb, urgent, policy)
         advice = r["to_advice"] if r["to_advice"] is not None else "-"
         print(
             f"{name:40} questions {r['questions']:3}  turns to check {r['to_check']:3}  "
-            f"to draft {r['to_draft']:3}  to advice {advice}"
+            f"to draft {r['to_draft']:3}  to advice {advice}  advice blocks "
+            f"{r['advice_blocks']} (longest {r['longest_block']} steps)  levels {r['levels']}"
         )
+    asked = draft_on_request(kb)
+    print(f"draft asked for once the context is known: turn {asked if asked else '-'}")
     first = talk.urgent(kb, Case(), NOW)
     assert any(r.kind == "advice" for r in first.replies)
     print("urgent words as the first message: advice on turn 1")
