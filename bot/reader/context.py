@@ -30,8 +30,21 @@ def _role_matchers() -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
     )
 
 
-def _skippable_modifier(word: str) -> bool:
+def _skippable(word: str) -> bool:
     return word.isdigit() or word in _data()["role_modifiers"]
+
+
+def _opens_message(words: Sequence[Word], start: int) -> bool:
+    """The role word opens the message: after greetings, at most 3 plain words naming
+    the service ("Custody sergeant", "sexual health clinic nurse"), in one sentence."""
+    greetings = _data()["greetings"]
+    lead = [w for w in words[:start] if w.text not in greetings]
+    stop = set(_data()["role_lead_stop"])
+    return (
+        len(lead) <= 3
+        and all(w.text.replace("&", "").isalpha() and w.text not in stop for w in lead)
+        and all(w.sentence == words[start].sentence for w in lead)
+    )
 
 
 def role(words: Sequence[Word]) -> str | None:
@@ -46,16 +59,16 @@ def role(words: Sequence[Word]) -> str | None:
     found: list[tuple[int, int, str]] = []  # (start, -length, role)
     for hit in roles.hits(words):  # every hit: "designated safeguarding lead" inside a longer one
         start = hit.start
-        while (
-            start > 0 and start - 1 not in frame_ends and _skippable_modifier(words[start - 1].text)
-        ):
+        while start > 0 and start not in frame_ends and _skippable(words[start - 1].text):
             start -= 1
         after = words[hit.end].text if hit.end < len(words) else ""
-        opening = all(w.text in data["greetings"] for w in words[: hit.start])
         if (
             start in frame_ends
             or after == "here"
-            or (opening and (after in data["role_start_followers"] or after == ""))
+            or (
+                _opens_message(words, hit.start)
+                and (after in data["role_start_followers"] or after == "")
+            )
         ):
             found.append((hit.start, hit.start - hit.end, hit.label))
     found += [(h.start, h.start - h.end, h.label) for h in selves.hits(words)]
@@ -68,16 +81,28 @@ def _nation_matcher() -> PhraseMatcher:
 
 
 def nation(words: Sequence[Word]) -> str | None:
-    """The nation named by a place, agency or procedure (context.yml). When several
-    nations are named, the one named most often wins; on a tie, the first named."""
-    hits = longest_first(_nation_matcher().hits(words))
-    if not hits:
+    """The nation named by a place, agency or procedure (context.yml) where the
+    professional or the child is. A place soon after "from", "taken", "sent", "found"
+    (where the child came from or was taken) does not count, unless "us", "I",
+    "based", "lives" is also just before it: then it counts double. The nation with
+    most weight wins; on a tie, the last named (a message tends to end where the child
+    is now)."""
+    data = _data()
+    weights: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for hit in longest_first(_nation_matcher().hits(words)):
+        before = {w.text for w in words[max(0, hit.start - 6) : hit.start]}
+        if hit.end < len(words) and words[hit.end].text in data["nation_not_before"]:
+            continue
+        here = bool(before & set(data["nation_here"]))
+        if not here and before & set(data["nation_elsewhere"]):
+            continue
+        weight = 2 if here else 1
+        weights[hit.label] = weights.get(hit.label, 0) + weight
+        last[hit.label] = hit.start
+    if not weights:
         return None
-    counts: dict[str, int] = {}
-    for hit in hits:
-        counts[hit.label] = counts.get(hit.label, 0) + 1
-    best = max(counts.values())
-    return next(h.label for h in hits if counts[h.label] == best)
+    return max(weights, key=lambda n: (weights[n], last[n]))
 
 
 @lru_cache(maxsize=1)
@@ -103,8 +128,9 @@ def _nationality_phrases() -> PhraseMatcher:
 
 
 def nationality(words: Sequence[Word]) -> str | None:
-    """The first nationality word (context.yml) that does not name a language:
-    not after "speaks" / "in", not before "interpreter" / "speaker"."""
+    """The first nationality word (context.yml) that does not name a language (not
+    after "speaks" / "in", not before "interpreter" / "speaker"), or the demonym of a
+    country the child is from ("from Eritrea", "born in Nigeria")."""
     data = _data()
     hits = [(h.start, h.label) for h in _nationality_phrases().hits(words)]
     texts = [w.text for w in words]
@@ -117,6 +143,12 @@ def nationality(words: Sequence[Word]) -> str | None:
             if before in data["nationality_not_after"] or after in data["nationality_not_before"]:
                 continue
             hits.append((i, name))
+    for cue in data["country_cues"]:
+        cue_words = tuple(cue.split())
+        for i in range(len(texts) - len(cue_words)):
+            country = texts[i + len(cue_words)]
+            if tuple(texts[i : i + len(cue_words)]) == cue_words and country in data["countries"]:
+                hits.append((i, data["countries"][country]))
     return min(hits)[1] if hits else None
 
 
@@ -133,32 +165,47 @@ _NUMBER_WORDS = {
     )
 }
 _NUM = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NOT_AN_AGE = (
+    r"(?!\s*(?:%|am|pm|o'clock|minutes|mins|hours|hrs|times|phones|days|weeks|months|men|"
+    r"adults|people|others|other|children|kids|boys|girls|of them|miles|quid|pounds))"
+)
+_CHILD = r"(?:boy|girl|lad|lass|child|kid|yp|young person|son|daughter|teen|teenager|pupil|student)"
 _AGE_PATTERNS = (
     re.compile(rf"\b{_NUM}\s*(?:-|\s)?\s*(?:years?|yrs?|yr)\s*(?:-|\s)?\s*olds?\b"),
     re.compile(rf"\b{_NUM}\s*(?:yo|y/o|y\.o\.?)(?![a-z])"),
     re.compile(rf"\b(?:aged?|age:)\s*(?:is\s+)?(?:about|around|approx\.?|roughly)?\s*{_NUM}\b"),
     re.compile(
-        rf"\b(?:she|he|they|child|boy|girl|pupil|student|yp|son|daughter)\s*(?:is|'s|s|was|are|"
+        rf"\b(?:she|he|they|{_CHILD})\s*(?:is|'s|s|was|are|"
         rf"has just turned|just turned|turned|turns)\s+(?:only\s+|just\s+|about\s+|around\s+)?"
-        rf"{_NUM}\b(?!\s*(?:%|am|pm|o'clock|minutes|mins|hours|times|phones|days|weeks|months))"
+        rf"{_NUM}\b{_NOT_AN_AGE}"
+    ),
+    # "a lad about 14", "boy of 15", "girl, 13", "kid of about 8"
+    re.compile(
+        rf"\b{_CHILD}\s*(?:,\s*|of\s+|aged\s+)?(?:about\s+|around\s+|approx\.?\s+)?{_NUM}\b"
+        rf"{_NOT_AN_AGE}"
     ),
     re.compile(rf"\((?:age\s*)?{_NUM}\s*(?:y|yo|yrs)?\)"),
-    re.compile(rf"\b(?:looks?|appears?|seems?)\s+(?:about|around|like|maybe|only)?\s*{_NUM}\b"),
+    re.compile(rf"\([a-z ]+,\s*{_NUM}\)"),  # "(LAC, 15)"
+    re.compile(rf"\b{_NUM}\s*(?:yrs?|years?)\b(?!\s*(?:ago|later|before|since|in|of|on|with))"),
 )
+# "looks about 14": used only when no other age is stated (the stated age is the one
+# recorded when it is disputed).
+_LOOKS = re.compile(rf"\b(?:looks?|appears?|seems?)\s+(?:about|around|like|maybe|only)?\s*{_NUM}\b")
 _CLAIM = re.compile(
     rf"\b(?:claims?|claiming|says?|said|saying|insists?|states?)\s+(?:that\s+)?(?:to\s+be|"
-    rf"(?:she|he|they)\s*(?:is|'s|s|are|was))\s+(?:only\s+)?{_NUM}\b"
+    rf"(?:she|he|they)\s*(?:is|'s|s|are|was))\s+(?:only\s+)?{_NUM}\b{_NOT_AN_AGE}"
 )
 _ADULT_AFTER = re.compile(
     r"^\s*(?:-|\s)?(?:years?|yrs?|yr)?\s*(?:-|\s)?\s*(?:olds?)?\s*(?:man|men|male|woman|women|"
     r"female|adult|adults|bloke|guy|boyfriend|girlfriend|partner|husband|wife|brother|sister|"
-    r"cousin|uncle|aunt|fianc)"
+    r"cousin|uncle|aunt|fianc|bf|gf)"
 )
-_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b(?!\s*(?:olds?|old|ago|s\b))")
-_NOT_SCHOOL_YEAR = [
-    [w] for w in ("this", "last", "next", "a", "per", "each", "every", "that", "one")
-]
-_SCOTTISH_YEAR = re.compile(r"\b([sp])([1-7])\b")
+# An age of someone else, or of another time: "(21)" after "bf", "when he was 6".
+_NOT_CHILD_BEFORE = re.compile(
+    r"(?:\b(?:bf|gf|boyfriend|girlfriend|partner|man|men|woman|adult|husband|wife)\s*[,(]?|"
+    r"\bwhen (?:she|he|they) (?:was|were)|\bwhen|\bsince|\bfrom age|\bat age|\bfor|\bbeen|\bover|"
+    r"\bpast|\blast|\bwithin|\bafter)\s*$"
+)
 _DISPUTED = re.compile(
     r"\bage[- ]?(?:is\s+)?(?:disputed|dispute|assess(?:ment|ed)?|unclear|in doubt|contested|"
     r"not (?:known|clear|verified))\b|\bdisputed age\b|\bmerton\b|"
@@ -177,57 +224,53 @@ def _value(token: str) -> int:
     return int(token) if token.isdigit() else _NUMBER_WORDS[token]
 
 
-def _candidates(text: str) -> list[tuple[int, int]]:
-    """(position, age) for every age the text states of someone, adults excluded."""
-    found: list[tuple[int, int]] = []
-    for pattern in (*_AGE_PATTERNS, _CLAIM):
-        for m in pattern.finditer(text):
-            if _ADULT_AFTER.match(text[m.end(1) : m.end(1) + 40]) or _ADULT_AFTER.match(
-                text[m.end() : m.end() + 30]
-            ):
-                continue
-            value = _value(m.group(1))
-            if 0 < value <= 25:
-                found.append((m.start(), value))
+def _ages(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    found = []
+    for m in pattern.finditer(text):
+        if _ADULT_AFTER.match(text[m.end(1) : m.end(1) + 40]) or _ADULT_AFTER.match(
+            text[m.end() : m.end() + 30]
+        ):
+            continue
+        if _NOT_CHILD_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
+            continue
+        value = _value(m.group(1))
+        if 0 < value <= 25:
+            found.append((m.start(), value))
     return found
 
 
-def school_year_age(year: int, nation_id: str | None) -> int:
-    """The age a pupil in school year ``year`` is at the start of that school year, the
-    younger of the two ages in the year (design decision: the safer reading, as the
-    lower age keeps every child-protection threshold that applies). England and Wales:
-    year 9 is 13 going on 14. Northern Ireland numbers its years one higher (NI year 9
-    is 12 going on 13)."""
-    return year + (3 if nation_id == "northern_ireland" else 4)
+def _candidates(text: str) -> list[tuple[int, int]]:
+    """(position, age) for every age the text states of the child, adults excluded."""
+    return sorted(a for pattern in _AGE_PATTERNS for a in _ages(pattern, text))
 
 
-def age(plain_text: str, nation_id: str | None) -> int | None:
-    """The child's age: the youngest stated age up to 25 that is not an adult's ("a
-    24-year-old man"), else one from a school year ("year 9", "S3", "P7"). The
-    youngest, because when a claimed and an apparent age differ the younger is the
-    one that protects."""
+def age(plain_text: str, nation_id: str | None = None) -> int | None:
+    """The child's age, in whole years, as stated: the age the young person (or their
+    papers) give when they claim one ("says she's 17 but looks 13" is 17, with
+    age_disputed), else the first age stated that is not an adult's ("a 24-year-old
+    man") or of another time ("when he was 6"), else an apparent age ("looks about
+    14"). A school year ("year 9", "S3") spans two ages, so it gives none (design
+    decision): the age question is asked. ``nation_id`` is unused today."""
+    claimed = _ages(_CLAIM, plain_text)
+    if claimed:
+        return claimed[0][1]
     found = _candidates(plain_text)
     if found:
-        return min(v for _, v in found)
-    for m in _SCHOOL_YEAR.finditer(plain_text):
-        before = plain_text[: m.start()].split()[-1:]
-        if 1 <= int(m.group(1)) <= 13 and before not in _NOT_SCHOOL_YEAR:
-            return school_year_age(int(m.group(1)), nation_id)
-    m = _SCOTTISH_YEAR.search(plain_text)
-    if m:
-        n = int(m.group(2))
-        return n + 11 if m.group(1) == "s" else n + 4
-    return None
+        return found[0][1]
+    looks = _ages(_LOOKS, plain_text)
+    return looks[0][1] if looks else None
 
 
 def age_disputed(plain_text: str) -> bool:
     """True when the text says the age is in doubt ("age disputed", "claims to be 17",
-    "looks younger", "says he's 19"), or states two different ages of the child."""
+    "looks younger", "says he's 19"), or gives a claimed and a different apparent age."""
     if _NOT_DISPUTED.search(plain_text):
         return False
     if _DISPUTED.search(plain_text):
         return True
-    return len({v for _, v in _candidates(plain_text)}) > 1
+    claimed = {v for _, v in _ages(_CLAIM, plain_text)}
+    looks = {v for _, v in _ages(_LOOKS, plain_text)}
+    return bool(claimed and looks and claimed != looks)
 
 
 # --- time ------------------------------------------------------------------------
@@ -250,8 +293,8 @@ _CLOCK = re.compile(
 )
 _GONE = re.compile(r"\b(?:gone|just gone|just after|after|nearly|almost|past)\s+(\d{1,2})\b")
 _NOW_FRAME = re.compile(
-    r"\b(?:it'?s|it is|now|right now|currently|at the moment|just gone|tonight|this evening|"
-    r"this morning|today|on a|i'?m|i am|we'?re)\b"
+    r"\b(?:it'?s|it is|its|now|right now|currently|at the moment|just gone|tonight|"
+    r"this evening|this morning|this afternoon)\b"
 )
 _HABIT_OR_PAST = re.compile(
     r"\b(?:usually|often|always|every|sometimes|regularly|last|ago|yesterday|until|till|"
@@ -260,8 +303,10 @@ _HABIT_OR_PAST = re.compile(
 _NIGHT = re.compile(r"\b(?:night|evening|late)\b")
 
 
-def _sentences(plain_text: str) -> list[str]:
-    return [s for s in re.split(r"[!?\n]+|\.(?=\s|$)", plain_text) if s.strip()]
+def _clauses(plain_text: str) -> list[str]:
+    """Sentences cut at , ; and "but": a time counts with a "now" in its own clause."""
+    parts = re.split(r"[!?\n,;]+|\.(?=\s|$)|\bbut\b", plain_text)
+    return [p for p in parts if p.strip()]
 
 
 def _hour(sentence: str) -> int | None:
@@ -287,21 +332,21 @@ def _hour(sentence: str) -> int | None:
 def out_of_hours(plain_text: str) -> bool | None:
     """True / False when the text says what time it is now, else None.
 
-    Rule (a design decision, documented in the README of the reader): office hours are
-    09:00 to 17:00, Monday to Friday. A time counts when its sentence says it is now
-    ("it's", "now", "tonight", "on a Sunday night") or gives a clock time without a
-    word of habit or of the past ("usually", "last", "came back at 3am"). "Out of
+    Rule (a design decision, see bot/reader/README.md): office hours are 09:00 to
+    17:00, Monday to Friday. A time or day counts only when its clause says it is now
+    ("it's gone 11 on a Sunday night", "it's 3am", "at 2am tonight"), and not with a
+    word of habit or of the past ("usually", "last"): the time of another event ("found
+    at 4am in a hotel", "coming for her at midnight") says nothing about now. "Out of
     hours", "EDT", "middle of the night", a bank holiday or a weekend day stated as
     now are out of hours; a weekday or a time 09:00-17:00 stated as now is not."""
     if _ALWAYS_OOH.search(plain_text):
         return True
     if _IN_HOURS.search(plain_text):
         return False
-    for sentence in _sentences(plain_text):
-        framed = bool(_NOW_FRAME.search(sentence))
-        habitual = bool(_HABIT_OR_PAST.search(sentence))
-        if habitual and not framed:
+    for sentence in _clauses(plain_text):
+        if not _NOW_FRAME.search(sentence) or _HABIT_OR_PAST.search(sentence):
             continue
+        framed = True
         weekend = bool(_WEEKEND.search(sentence))
         hour = _hour(sentence)
         if weekend and framed:

@@ -9,9 +9,8 @@ professional knows.
   after a condition word in its clause ("if", "whether") or in a question.
   Tense does not matter here: "went missing last year" is a missing episode.
 - how: the evidence cue (context.yml `evidence`) nearest before the phrase in its
-  sentence, else the nearest after it in the sentence, else the last one earlier in
-  the message (a report goes on: "Mum said he's out all night. Has two phones.");
-  none: None.
+  sentence, else the nearest after it in the sentence; none: None, so the question is
+  asked (a cue in another sentence may be about something else).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from bot.knowledge.model import Knowledge
 from bot.reader.data import load
 from bot.reader.match import Hit, PhraseMatcher, longest_first, span_text
 from bot.reader.model import IndicatorFact
+from bot.reader.phrases import ABSENT
 from bot.reader.text import Word
 
 NEGATION_WINDOW = 5
@@ -30,7 +30,13 @@ NEGATION_WINDOW = 5
 
 @lru_cache(maxsize=4)
 def _indicator_matcher(table: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher:
-    return PhraseMatcher(dict(table))
+    """One label per indicator, and ``id!`` for its phrases that state it is absent."""
+    labels: dict[str, list[str]] = {}
+    for ident, phrases in table:
+        for phrase in phrases:
+            absent = phrase.startswith(ABSENT)
+            labels.setdefault(ident + ABSENT * absent, []).append(phrase)
+    return PhraseMatcher(labels)
 
 
 def phrase_table(kb: Knowledge) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -44,6 +50,15 @@ def _cue_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
 
 
 def _value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str | None:
+    """ "yes", "no" (negated), or None (unknown, conditional, or a question); for a phrase
+    that states absence, the other way round."""
+    value = _plain_value(words, hit, negations)
+    if value is None or not hit.label.endswith(ABSENT):
+        return value
+    return "no" if value == "yes" else "yes"
+
+
+def _plain_value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str | None:
     clause = words[hit.start].clause
     data = load("context")
     before = [w.text for w in words[: hit.start] if w.clause == clause]
@@ -58,9 +73,13 @@ def _value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str | None:
         if neg.end <= hit.start and hit.start - neg.end <= NEGATION_WINDOW:
             if words[neg.start].clause != clause:
                 continue
-            following = {w.text for w in words[neg.end : hit.start]}
-            if following & set(data["unknown_after_negation"]):
+            between = [w.text for w in words[neg.end : hit.start]]
+            if set(between) & set(data["unknown_after_negation"]):
                 return None
+            if between[:1] and between[0] in data["negation_not_before"]:
+                continue  # "couldn't explain", "won't let go of": not a denial
+            if "and" in between:
+                continue  # "never speaks and looks to her": the negation ended
             return "no"
     return "yes"
 
@@ -72,10 +91,7 @@ def _how(words: Sequence[Word], hit: Hit, cues: list[Hit]) -> str | None:
     if before:
         return before[-1].label
     after = [c for c in same if c.start >= hit.end]
-    if after:
-        return after[0].label
-    earlier = [c for c in cues if c.end <= hit.start]
-    return earlier[-1].label if earlier else None
+    return after[0].label if after else None
 
 
 def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[IndicatorFact, ...]:
@@ -91,11 +107,12 @@ def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[In
         value = _value(words, hit, negations)
         if value is None:
             continue
-        known = facts.get(hit.label)
+        ident = hit.label.removesuffix(ABSENT)
+        known = facts.get(ident)
         if known is not None and (known.value == "yes" or value == "no"):
             continue
-        facts[hit.label] = IndicatorFact(
-            id=hit.label,
+        facts[ident] = IndicatorFact(
+            id=ident,
             value=value,  # type: ignore[arg-type]
             how=_how(words, hit, cues),
             words=span_text(text, words, hit.start, hit.end),

@@ -12,6 +12,10 @@ lower case after contractions are opened ("doesn't" reads "does not", "I'm" read
 - ``[word]``     the token may be left out (its inside is any of the forms above);
 - ``..``         a gap of 0 to 3 words (never across . , ; : ! ?).
 
+A phrase that starts with ``!`` states the indicator is absent ("!registered with .. gp"
+for "registered with the GP round the corner"): its match gives the value "no" (and
+a negation before it, "yes").
+
 Examples: ``works|working|worked .. nail bar*``, ``not registered with .. gp``,
 ``[has] gone missing``. A phrase is case-insensitive. This module is pure: the loader
 uses ``phrase_problem`` to refuse a malformed phrase and bot/reader/match.py turns
@@ -24,6 +28,7 @@ import re
 from typing import Any
 
 GAP = ".."
+ABSENT = "!"  # the phrase states the indicator is absent
 MAX_TOKENS = 10
 MAX_GAP = 3
 _WORD = re.compile(r"^[a-z0-9][a-z0-9&'/-]*$")
@@ -42,7 +47,9 @@ def phrase_problem(phrase: Any) -> str | None:
     """What is wrong with a phrase, or None when it is well formed."""
     if not isinstance(phrase, str) or not phrase.strip():
         return "a phrase must be non-empty text"
-    tokens = phrase.split()
+    tokens = phrase.removeprefix(ABSENT).split()
+    if not tokens:
+        return f"'{phrase}': '!' must be followed by a phrase"
     if len(tokens) > MAX_TOKENS:
         return f"'{phrase}': at most {MAX_TOKENS} tokens"
     if tokens[0] == GAP or tokens[-1] == GAP:
@@ -77,7 +84,7 @@ def to_matcher_pattern(phrase: str) -> list[dict[str, Any]]:
     if problem:
         raise ValueError(problem)
     pattern: list[dict[str, Any]] = []
-    for token in phrase.split():
+    for token in phrase.removeprefix(ABSENT).split():
         if token == GAP:
             pattern.append({"IS_PUNCT": False, "OP": f"{{0,{MAX_GAP}}}"})
         elif token.startswith("[") and token.endswith("]"):
@@ -90,7 +97,7 @@ def to_matcher_pattern(phrase: str) -> list[dict[str, Any]]:
 def literal_words(phrase: str) -> set[str]:
     """The plain words a phrase names (for mending typing slips towards them)."""
     words = set()
-    for token in phrase.split():
+    for token in phrase.removeprefix(ABSENT).split():
         for alt in token.strip("[]").split("|"):
             if alt != GAP and not alt.endswith("*"):
                 words.add(alt)
