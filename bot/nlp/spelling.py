@@ -56,6 +56,7 @@ MAX_WORDS = 200
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ENGLISH_WORD = re.compile(r"[a-z]+")
 _ANY_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 # American spellings of British endings, so "colour" counts as a real word when
 # only "color" is listed.
 _AMERICAN = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("isa", "iza"), ("ae", "e"))
@@ -81,7 +82,8 @@ def welsh_words(catalogue: Path = WELSH_CATALOGUE) -> set[str]:
             # A plural message's translation is a tuple of forms.
             forms = message.string if isinstance(message.string, tuple) else (message.string,)
             for form in forms:
-                words.update(_ANY_WORD.findall((form or "").lower()))
+                # Placeholders ("{question}") are English names, not Welsh words.
+                words.update(_ANY_WORD.findall(_PLACEHOLDER.sub(" ", form or "").lower()))
     return words
 
 
