@@ -450,10 +450,28 @@ def test_empty_and_oversized_messages(kb: Knowledge) -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["", "  ", ".. missing", "missing ..", "Missing", "mi*", "[gone]", "gone|", "a" + " b" * 10, 3],
+    [
+        "",
+        "  ",
+        ".. missing",
+        "missing ..",
+        "Missing",
+        "mi*",
+        "[gone]",
+        "gone|",
+        "a" + " b" * 10,
+        3,
+        "!",
+    ],
 )
 def test_malformed_phrases_are_refused(phrase: object) -> None:
     assert phrase_problem(phrase) is not None
+
+
+def test_a_phrase_that_states_absence_gives_no(kb: Knowledge) -> None:
+    taken = facts(read("lives with mum, goes to school, registered with the GP", kb))
+    assert taken["no_school_or_gp"][0] == "no"
+    assert facts(read("she is not registered with a GP", kb))["no_school_or_gp"][0] == "yes"
 
 
 def test_well_formed_phrases_become_matcher_patterns() -> None:
