@@ -56,6 +56,14 @@ def facts(reading: Reading) -> dict[str, tuple[str, str | None]]:
         ("I'm a youth worker at a drop-in", "other"),
         ("volunteer at a food bank, worried about a boy", "other"),
         ("I'm a housing officer", "other"),
+        ("I'm a LAC nurse in Leeds", "health"),
+        ("as the DSL I have to ask", "teacher"),
+        ("I work in a pupil referral unit", "teacher"),
+        ("I'm in CAMHS", "health"),
+        ("I manage a children's home", "social_care"),
+        ("I work for children's services", "social_care"),
+        ("I'm an immigration officer at Heathrow", "other"),
+        ("Detective sergeant, CSE team", "police"),
     ],
 )
 def test_role_is_read_when_the_professional_says_it_of_themselves(
@@ -268,6 +276,12 @@ def test_out_of_hours_from_a_stated_time(kb: Knowledge, text: str, ooh: bool | N
         "she's packing a bag, says she's going to London to meet him",
         "mum rang, he got into a car with two men and isn't answering his phone",
         "they're heading for the motorway with her now",
+        "ran from the placement an hour ago",
+        "being driven to the airport",
+        "the man is here demanding to take her",
+        "she's been gone 3 hours",
+        "she absconded from the unit at lunchtime today",
+        "her flight leaves at 6",
     ],
 )
 def test_present_danger_now(kb: Knowledge, text: str) -> None:
