@@ -303,6 +303,7 @@ def test_present_danger_now(kb: Knowledge, text: str) -> None:
         "I saw a car waiting outside the school gates last week",
         "she came in by bus this morning and is in lessons now",
         "she lives with her aunt now and is doing well",
+        "she's being sent to Pakistan next month",
     ],
 )
 def test_no_present_danger_for_past_resolved_negated_or_hypothetical(
