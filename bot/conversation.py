@@ -27,8 +27,7 @@ from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
 from bot.nlp.answer_lexicon import answer_intent
-from bot.nlp.draft_cues import DRAFT_PAYLOAD, says_draft
-from bot.nlp.stop_cues import says_stop
+from bot.nlp.command_cues import DRAFT_PAYLOAD, says_draft, says_stop
 from bot.privacy.redact import redact
 from bot.replies import Choice, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining

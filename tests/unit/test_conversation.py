@@ -724,7 +724,7 @@ def test_stop_still_ends_the_conversation(kb: Knowledge) -> None:
     chat.say("deny")
     said = chat._take(talk.stop(kb, chat.case, Event("stop", "stop"), NOW))
     assert "stopped here" in said and chat.case.pending == "ended"
-    from bot.nlp.stop_cues import says_stop
+    from bot.nlp.command_cues import says_stop
 
     assert not says_stop("finish") and not says_stop("finished")
 

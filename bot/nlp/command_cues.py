@@ -1,0 +1,56 @@
+"""Whether a message says a costly command for certain: stop (ends the
+conversation) and draft (answers with the draft instead of taking the words as a
+note). The model's reading alone is not enough for these: the message must hold a
+reviewed word or phrase of the command's list (``stop_cues.yml``,
+``draft_cues.yml``: whole words, after lower-casing and dropping accents and
+punctuation) or be its button. Pure Python, without Rasa, for the action server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.nlp.answer_lexicon import normalise
+
+HERE = Path(__file__).parent
+STOP_PAYLOAD = "/stop"
+DRAFT_PAYLOAD = "/request_draft"
+
+
+@dataclass(frozen=True)
+class Cues:
+    payload: str
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+
+    def said_in(self, text: str) -> bool:
+        """True for the command's button or a message holding a listed cue."""
+        if text.strip() == self.payload:
+            return True
+        plain = normalise(text)
+        padded = f" {plain} "
+        return bool(self.words.intersection(plain.split())) or any(
+            f" {p} " in padded for p in self.phrases
+        )
+
+
+@cache
+def cues(file_name: str, payload: str) -> Cues:
+    raw = yaml.safe_load((HERE / file_name).read_text(encoding="utf-8"))
+    return Cues(
+        payload,
+        frozenset(normalise(str(w)) for w in raw["words"]),
+        tuple(normalise(str(p)) for p in raw["phrases"]),
+    )
+
+
+def says_stop(text: str) -> bool:
+    return cues("stop_cues.yml", STOP_PAYLOAD).said_in(text)
+
+
+def says_draft(text: str) -> bool:
+    return cues("draft_cues.yml", DRAFT_PAYLOAD).said_in(text)
