@@ -5,6 +5,7 @@ benchmarks."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from tests.e2e.harness import Servers
@@ -35,6 +36,20 @@ def tracker_url(env: dict[str, str]) -> str:
         f"postgresql+psycopg2://{env['GOLDEN_HOUR_TRACKER_USER']}@127.0.0.1:"
         f"{env['GOLDEN_HOUR_TRACKER_PORT']}/{env['GOLDEN_HOUR_TRACKER_DB_NAME']}"
     )
+
+
+def start_production(workdir: Path, pg: Postgres, redis: Redis) -> tuple[Servers, str, str]:
+    """The production shape (endpoints, credentials with the REST token) on new
+    databases: the servers, Rasa's tracker URL and the store's URL."""
+    env = production_env(pg, redis)
+    servers = Servers(
+        workdir=workdir,
+        endpoints=ENDPOINTS,
+        credentials=CREDENTIALS,
+        rest_token=secrets.token_urlsafe(32),
+        extra_env=env,
+    ).start()
+    return servers, tracker_url(env), env["GOLDEN_HOUR_DATABASE_URL"]
 
 
 def second_rasa(first: Servers, workdir: Path) -> Servers:

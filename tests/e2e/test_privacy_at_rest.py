@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,8 +26,6 @@ from sqlalchemy import create_engine, inspect, text
 
 from tests.e2e.harness import Reply, Servers
 from tests.postgres import Postgres
-from tests.production import ENDPOINTS, production_env, tracker_url
-from tests.redis_server import Redis, start_redis
 
 pytestmark = pytest.mark.e2e
 
@@ -112,25 +109,6 @@ def test_sqlite_files_hold_no_note_sharing_answer_draft_or_resume_code(servers: 
 
 
 # --- the production shape -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def redis() -> Iterator[Redis]:
-    server = start_redis()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def production(
-    postgres: Postgres, redis: Redis, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Servers, str, str]]:
-    env = production_env(postgres, redis)
-    servers = Servers(
-        workdir=tmp_path_factory.mktemp("privacy-production"), endpoints=ENDPOINTS, extra_env=env
-    ).start()
-    yield servers, tracker_url(env), env["GOLDEN_HOUR_DATABASE_URL"]
-    servers.stop()
 
 
 def rows_as_text(url: str) -> bytes:

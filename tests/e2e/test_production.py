@@ -6,7 +6,6 @@ packages."""
 from __future__ import annotations
 
 import json
-import secrets
 import socket
 import uuid
 from collections.abc import Iterator
@@ -16,36 +15,12 @@ from sqlalchemy import create_engine, text
 
 from bot.store.cases import CaseStore
 from tests.e2e.harness import Servers, http
-from tests.postgres import Postgres
-from tests.production import CREDENTIALS, ENDPOINTS, production_env, second_rasa, tracker_url
-from tests.redis_server import Redis, start_redis
+from tests.production import second_rasa
+from tests.redis_server import Redis
 
 pytestmark = pytest.mark.e2e
 
 NOTE = "she keeps a green notebook of addresses the man gave her"
-
-
-@pytest.fixture(scope="module")
-def redis() -> Iterator[Redis]:
-    server = start_redis()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def production(
-    postgres: Postgres, redis: Redis, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Servers, str, str]]:
-    env = production_env(postgres, redis)
-    servers = Servers(
-        workdir=tmp_path_factory.mktemp("production"),
-        endpoints=ENDPOINTS,
-        credentials=CREDENTIALS,
-        rest_token=secrets.token_urlsafe(32),
-        extra_env=env,
-    ).start()
-    yield servers, tracker_url(env), env["GOLDEN_HOUR_DATABASE_URL"]
-    servers.stop()
 
 
 def redis_commands(port: int) -> int:
