@@ -382,7 +382,10 @@ def test_no_number_is_kept_anywhere(sms: Sms) -> None:
     files += [sms.servers.rasa_log, sms.servers.action_log]
     assert len(sms.used) > 5  # the numbers of every test in this module so far
     for path in files:
-        content = path.read_bytes()
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            continue  # a SQLite journal that went while we looked: nothing kept there
         for number in sms.used:
             for form in number_forms(number):
                 assert form not in content, f"{number} found in {path.name}"
