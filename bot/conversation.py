@@ -1135,9 +1135,11 @@ def _heard_line(kb: Knowledge, case: Case, key: str) -> str:
     if key == listen.AGE:
         return _("Age: {age}").format(age=case.age)
     answer = case.answers.get(key, {})
-    line = answer.get("note") or _(question_for(kb, key).text)
-    if answer.get("value") == "no":
-        line = _("Not so: {words}").format(words=line)
+    # The note is the clause that stated it, negation and all ("no sign of
+    # injuries"); without one, the question and the answer.
+    line = answer.get("note") or (
+        f"{_(question_for(kb, key).text)} {_answer_word(answer.get('value', 'skip'))}"
+    )
     how = choices.by_value("evidence", answer.get("how"))
     return f"{line} ({_(how.label)})" if how else line
 

@@ -254,3 +254,12 @@ def test_the_tracker_keeps_neither_the_heard_words_nor_the_data(kb: Knowledge) -
     assert kept["text"] == REMOVED
     assert HEARD_KEY not in kept["metadata"] and kept["metadata"][KIND_KEY] == "heard"
     assert "nail bar" not in str(kept)
+
+
+def test_a_sign_stated_absent_is_noted_as_no_in_their_words(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("I'm a nurse. There is no sign of injuries.")
+    heard = next(r for r in chat.last if r.kind == "heard")
+    assert chat.case.answers["injuries_abuse_signs"]["value"] == "no"
+    assert "There is no sign of injuries" in heard.text
+    assert heard.as_rasa_message()[HEARD_KEY]["indicators"] == {"injuries_abuse_signs": "no"}
