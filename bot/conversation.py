@@ -1085,7 +1085,7 @@ def listened(
     new.heard = []
     if not words or case.pending == CHANGE or new.pending in (None, DONE, ENDED):
         return turn
-    reading = read(words, kb)
+    reading = listen.without_requests(read(words, kb), words)
     told: list[Reply] = []
     noted = listen.merge(kb, new, reading, words, lambda said: _kept_words(new, said, told))
     danger = reading.present_danger and not any(r.kind == "advice" for r in turn.replies)

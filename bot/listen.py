@@ -11,12 +11,15 @@ and indicators behind a screen the professional answered "no" or skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot import choices
 from bot.knowledge import Knowledge
+from bot.nlp.answer_lexicon import normalise
+from bot.nlp.draft_cues import cue_phrases_in
 from bot.reader import Reading
 from bot.replies import Noted
 
@@ -56,6 +59,18 @@ def corrections(text: str) -> tuple[int, ...]:
         return ()
     numbers = next(g for g in m.groups() if g)
     return tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", numbers)))
+
+
+def without_requests(reading: Reading, text: str) -> Reading:
+    """The reading without the signs whose words are a request for the draft: "I
+    have to go" asks for the draft; it does not say the child talks of leaving."""
+    cues = cue_phrases_in(text)
+    if not cues:
+        return reading
+    kept = tuple(
+        f for f in reading.indicators if not any(normalise(f.words) in cue for cue in cues)
+    )
+    return dataclasses.replace(reading, indicators=kept)
 
 
 def _note_history(case: Case, key: str) -> None:

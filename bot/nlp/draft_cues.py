@@ -34,3 +34,11 @@ def says_draft(text: str) -> bool:
     plain = normalise(text)
     padded = f" {plain} "
     return bool(words.intersection(plain.split())) or any(f" {p} " in padded for p in phrases)
+
+
+def cue_phrases_in(text: str) -> tuple[str, ...]:
+    """The listed draft phrases the message holds, normalised ("i have to go"), so
+    that a reader of the message can leave out what is a request to the assistant."""
+    _words, phrases = _cues()
+    padded = f" {normalise(text)} "
+    return tuple(p for p in phrases if f" {p} " in padded)

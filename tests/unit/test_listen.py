@@ -263,3 +263,15 @@ def test_a_sign_stated_absent_is_noted_as_no_in_their_words(kb: Knowledge) -> No
     assert chat.case.answers["injuries_abuse_signs"]["value"] == "no"
     assert "There is no sign of injuries" in heard.text
     assert heard.as_rasa_message()[HEARD_KEY]["indicators"] == {"injuries_abuse_signs": "no"}
+
+
+def test_a_request_for_the_draft_is_not_read_as_a_sign(kb: Knowledge) -> None:
+    """ "I have to go" asks for the draft: it is not "the child talks of leaving"."""
+    chat = Chat(kb)
+    chat.say("hello", "greet", play=lambda case: talk.opening(NOW))
+    chat.say("/deny", "deny")
+    chat.say("I have to go", "request_draft", play=lambda case: talk.draft(kb, case, None, NOW))
+    assert "talks_of_leaving" not in chat.case.answers
+    assert not any(r.kind == "heard" for r in chat.last)
+    chat.say("She keeps saying she has to go to London soon")  # still read elsewhere
+    assert chat.case.answers.get("talks_of_leaving", {}).get("value") == "yes"
