@@ -1087,6 +1087,7 @@ def listened(
         return turn
     reading = listen.without_requests(read(words, kb), words)
     told: list[Reply] = []
+    level_before = assess(kb, new.context(), new.engine_answers()).going_missing
     noted = listen.merge(kb, new, reading, words, lambda said: _kept_words(new, said, told))
     danger = reading.present_danger and not any(r.kind == "advice" for r in turn.replies)
     if not noted and not danger:
@@ -1110,12 +1111,29 @@ def listened(
     elif danger:
         _mark_urgent(new)
         advice = _advice(kb, new)
+    elif noted and not any(r.kind == "advice" for r in turn.replies):
+        advice = _advice_if_raised(kb, new, level_before)
     if _is_known(new, new.pending):
         new.pending = _next_pending(kb, new)
     heard = [_heard_reply(kb, new, noted)] if noted else []
     new.heard = [n.key for n in noted]
     again = asked if new.pending == before == URGENT and asked else ask(kb, new)
     return Turn((*head, *advice, *told, *heard, *again), new)
+
+
+def _advice_if_raised(kb: Knowledge, case: Case, before: str) -> list[Reply]:
+    """Noted signs that raise the going-missing risk bring the mid-way advice, as
+    the same answers given one by one would (see _answer_engine_question)."""
+    after = assess(kb, case.context(), case.engine_answers()).going_missing
+    if MISSING_LEVELS.index(after) <= MISSING_LEVELS.index(before):
+        return []
+    if after == "immediate":
+        said = _("What you have said means the child may go missing soon.")
+        return [Reply(said), *_advice(kb, case)]
+    if after == "high" and not case.advised:
+        said = _("What you have said is a sign that the child could go missing.")
+        return [Reply(said), *_advice(kb, case)]
+    return []
 
 
 def _is_known(case: Case, pending: str | None) -> bool:

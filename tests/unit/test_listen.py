@@ -199,9 +199,22 @@ def test_stated_present_danger_gives_the_advice_first(kb: Knowledge) -> None:
 
 def test_no_present_danger_does_not_answer_the_danger_question(kb: Knowledge) -> None:
     chat = Chat(kb)
-    text = chat.say("I'm a teacher. She went missing last year but she is safe now")
+    text = chat.say("I'm a teacher. I don't think she is in danger, she is safe now")
+    assert chat.case.role == "teacher"
     assert chat.case.pending == URGENT and URGENT not in chat.case.answers
     assert "immediate danger" in text and not chat.case.advised
+
+
+def test_noted_signs_that_raise_the_going_missing_risk_bring_the_advice(kb: Knowledge) -> None:
+    """As the same answer given to its question would: a past missing episode is a
+    sign the child could go missing (not present danger: the question stays)."""
+    chat = Chat(kb)
+    text = chat.say("I'm a teacher. She went missing last year but she is safe now")
+    assert chat.case.answers["missing_episodes"]["value"] == "yes"
+    assert "could go missing" in text and chat.case.advised
+    kinds = [r.kind for r in chat.last]
+    assert kinds.index("advice") < kinds.index("heard")
+    assert chat.case.pending == URGENT and URGENT not in chat.case.answers
 
 
 def test_a_button_is_not_read(kb: Knowledge) -> None:
