@@ -1080,12 +1080,16 @@ def listened(
         numbers = listen.corrections(words)
         if numbers:
             return _correct(kb, case, numbers)
+    open_before = case.pending or ""  # the turn changes the case in place
     turn = run(case)
     new = turn.case
     new.heard = []
-    if not words or case.pending == CHANGE or new.pending in (None, DONE, ENDED):
+    if not words or open_before == CHANGE or new.pending in (None, DONE, ENDED):
         return turn
     reading = listen.without_requests(read(words, kb), words)
+    sign = open_before.removeprefix(EVIDENCE_PREFIX)
+    if sign in kb.indicators:
+        reading = listen.about_one_sign(reading, words, sign)
     told: list[Reply] = []
     level_before = assess(kb, new.context(), new.engine_answers()).going_missing
     noted = listen.merge(kb, new, reading, words, lambda said: _kept_words(new, said, told))

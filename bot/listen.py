@@ -73,6 +73,37 @@ def without_requests(reading: Reading, text: str) -> Reading:
     return dataclasses.replace(reading, indicators=kept)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _sentence_of(sentences: list[str], words: str) -> int | None:
+    lowered = words.lower().strip()
+    return next((i for i, s in enumerate(sentences) if lowered and lowered in s.lower()), None)
+
+
+def about_one_sign(reading: Reading, text: str, sign: str) -> Reading:
+    """The reading of words typed about one sign (its answer or its "how do you
+    know?" note): other signs are taken only from a sentence of their own, after
+    the sentence that states this one. The words describe the sign asked about, so
+    "she has become withdrawn and tearful", typed for "withdrawn or fearful", does
+    not also answer "signs of emotional distress"; "I saw it. She also told me her
+    uncle has her passport" still notes the passport."""
+    sentences = _SENTENCE_END.split(text)
+    own = next((f for f in reading.indicators if f.id == sign), None)
+    where = _sentence_of(sentences, own.words) if own else None
+    kept = tuple(
+        f
+        for f in reading.indicators
+        if f.id == sign
+        or (
+            where is not None
+            and (other := _sentence_of(sentences, f.words)) is not None
+            and other != where
+        )
+    )
+    return dataclasses.replace(reading, indicators=kept)
+
+
 def _note_history(case: Case, key: str) -> None:
     if key in case.history:
         case.history.remove(key)

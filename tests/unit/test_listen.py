@@ -288,3 +288,37 @@ def test_a_request_for_the_draft_is_not_read_as_a_sign(kb: Knowledge) -> None:
     assert not any(r.kind == "heard" for r in chat.last)
     chat.say("She keeps saying she has to go to London soon")  # still read elsewhere
     assert chat.case.answers.get("talks_of_leaving", {}).get("value") == "yes"
+
+
+def test_words_about_one_sign_answer_no_other_in_the_same_sentence(kb: Knowledge) -> None:
+    """A note typed for "withdrawn or fearful" describes that sign: its "tearful" is
+    not also taken as "emotional distress" (the scenario library's notes)."""
+    chat = Chat(kb)
+    chat.say("hello", "greet", play=lambda case: talk.opening(NOW))
+    chat.say("/deny", "deny")
+    chat.case.pending = "evidence:withdrawn_fearful"
+    chat.case.answers["withdrawn_fearful"] = {
+        "value": "yes",
+        "how": None,
+        "when": None,
+        "note": None,
+    }
+    chat.say("She has become withdrawn and tearful over the past month.")
+    assert "decline_school_emotional" not in chat.case.answers
+    note = chat.case.answers["withdrawn_fearful"]["note"]
+    assert note == "She has become withdrawn and tearful over the past month."
+
+
+def test_another_sign_in_its_own_sentence_of_a_note_is_taken(kb: Knowledge) -> None:
+    reading = Reading(
+        indicators=(
+            IndicatorFact("withdrawn_fearful", "yes", None, "withdrawn"),
+            IndicatorFact("decline_school_emotional", "yes", None, "tearful"),
+            IndicatorFact("docs_held_by_other", "yes", "disclosed", "taken her passport"),
+        )
+    )
+    text = "She is withdrawn and tearful. She told me her uncle has taken her passport."
+    kept = listen.about_one_sign(reading, text, "withdrawn_fearful")
+    assert [f.id for f in kept.indicators] == ["withdrawn_fearful", "docs_held_by_other"]
+    unmatched = listen.about_one_sign(reading, "I saw it myself", "adult_collects_child")
+    assert unmatched.indicators == ()
