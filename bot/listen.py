@@ -30,7 +30,9 @@ CONTEXT_KEYS = ("role", "nation", "setting")
 AGE = "age"
 MAX_WORDS = 200  # the longest quote kept as a note
 _CLAUSE_END = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+|\s+and\s+")
-_REMOVE_WORD = r"(?:remove|delete|drop|not|wrong|take\s+out|cross\s+out)"
+_REMOVE_WORD = (
+    r"(?:remove|delete|drop|not|wrong|take\s+out|cross\s+out|dileu|tynnu)"  # Welsh: dileu, tynnu
+)
 _NUMBERS = r"(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)"
 _CORRECTION = re.compile(
     rf"^\s*(?:{_REMOVE_WORD}\s+(?:number\s+|no\.?\s*|item\s+)?{_NUMBERS}"

@@ -120,6 +120,7 @@ def test_forget_drops_the_fact_and_the_screen_it_answered(kb: Knowledge) -> None
         ("not 3", (3,)),
         ("Remove 2 and 4.", (2, 4)),
         ("delete number 1", (1,)),
+        ("dileu 2", (2,)),
         ("no", ()),
         ("she is 2 years behind", ()),
         ("3", ()),
