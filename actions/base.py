@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.advice import safety_message
-from bot.conversation import Case, Event, Turn, handle, is_note
+from bot.conversation import Case, Event, Turn, handle, is_note, listened
 from bot.i18n import _, use
 from bot.knowledge import Knowledge
 from bot.replies import Reply
@@ -134,12 +134,16 @@ class GoldenHourAction(Action, ABC):
                 if self.action_name not in NOTE_ACTIONS and is_note(case, event):
                     # A sentence typed at "How do you know?" is the note, whatever
                     # Rasa took it for (start again, pause, stop, help, ...).
-                    def normal() -> Turn:
+                    def play(case: Case) -> Turn:
                         return handle(kb, case, event, now())
                 else:
 
-                    def normal() -> Turn:
+                    def play(case: Case) -> Turn:
                         return self.turn(kb, case, tracker)
+
+                # Every typed message is also read for facts (bot/listen.py).
+                def normal() -> Turn:
+                    return listened(kb, case, event, now(), play)
 
                 if training_ids.is_training(tracker.sender_id):
                     result, finished = training_mode.turn(

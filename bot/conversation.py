@@ -18,10 +18,11 @@ import datetime as dt
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot import choices
+from bot import choices, listen
 from bot.advice import format_contact
 from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
@@ -29,7 +30,8 @@ from bot.knowledge.model import MISSING_LEVELS
 from bot.nlp.answer_lexicon import answer_intent
 from bot.nlp.command_cues import DRAFT_PAYLOAD, says_draft, says_stop
 from bot.privacy.redact import redact
-from bot.replies import Choice, Reply
+from bot.reader import read
+from bot.replies import Choice, Noted, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
 from bot.triage.answers import URGENT, VALUES
 from bot.triage.assess import explain
@@ -112,6 +114,11 @@ class Case:
     training: dict[str, Any] | None = None
     # The guidance version (date+content hash) the case was first handled with.
     guidance: str | None = None
+    # What the last "Here is what I have noted" list showed, by number (a context
+    # key, "age" or an indicator id; "" once removed), for a correction next turn.
+    heard: list[str] = field(default_factory=list)
+    # Screens answered "yes" only because a noted sign of theirs (bot/listen.py).
+    inferred: list[str] = field(default_factory=list)
 
     # --- storage -------------------------------------------------------------------
 
@@ -160,6 +167,21 @@ class Case:
         if isinstance(history, list):
             known = [h for h in history if h in case.answers or h in CONTEXT_QUESTIONS]
             case.history = list(dict.fromkeys(known))
+        heard = raw.get("heard")
+        if isinstance(heard, list) and len(heard) <= 50:
+            case.heard = [
+                h
+                for h in heard
+                if isinstance(h, str)
+                and (h in ("", listen.AGE, *CONTEXT_QUESTIONS) or _is_question(kb, h))
+            ]
+        inferred = raw.get("inferred")
+        if isinstance(inferred, list):
+            case.inferred = [
+                s
+                for s in dict.fromkeys(x for x in inferred if isinstance(x, str))
+                if s.startswith("screen:") and s in case.answers
+            ]
         case.sharing = _sharing_from(raw.get("sharing"))
         case.training = _training_from(raw.get("training"))
         if isinstance(raw.get("guidance"), str) and GUIDANCE_PATTERN.match(raw["guidance"]):
@@ -977,13 +999,14 @@ def redirect(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
     """Out of scope or not understood: a short redirect, never a guess."""
     if case.pending is None:
         return opening(now, case.language)
-    note = Reply(
-        _(
-            "Sorry, I can only help with worries that a child is being trafficked or "
-            "exploited. Type 'urgent' for immediate-action advice or 'help'."
-        )
+    return Turn((Reply(_redirect_text()), *ask(kb, case)), case)
+
+
+def _redirect_text() -> str:
+    return _(
+        "Sorry, I can only help with worries that a child is being trafficked or "
+        "exploited. Type 'urgent' for immediate-action advice or 'help'."
     )
-    return Turn((note, *ask(kb, case)), case)
 
 
 def switch_language(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
@@ -1037,3 +1060,136 @@ def resumed(kb: Knowledge, case: Case | None, current: Case) -> Turn:
 
 def resume_days() -> int:
     return int(os.environ.get("GOLDEN_HOUR_RESUME_DAYS", "7"))
+
+
+# --- listening: facts from every typed message (issue 18; bot/listen.py) ----------------
+
+
+def listened(
+    kb: Knowledge, case: Case, event: Event, now: dt.datetime, run: Callable[[Case], Turn]
+) -> Turn:
+    """One turn with listening: a correction of what was just noted ("remove 2") is
+    made here; otherwise ``run`` plays the turn as Rasa chose it, then what the
+    user's words state is taken into the case where it is not known yet and shown
+    back once, and the open question moves on if it is now answered. Stated present
+    danger counts like "urgent" (the advice, first); the reader's "not in danger"
+    answers nothing. Button payloads are not read."""
+    words = event.words
+    if case.heard and words and case.pending != CHANGE:
+        numbers = listen.corrections(words)
+        if numbers:
+            return _correct(kb, case, numbers)
+    open_before = case.pending or ""  # the turn changes the case in place
+    turn = run(case)
+    new = turn.case
+    new.heard = []
+    if not words or open_before == CHANGE or new.pending in (None, DONE, ENDED):
+        return turn
+    reading = listen.without_requests(read(words, kb), words)
+    sign = open_before.removeprefix(EVIDENCE_PREFIX)
+    if sign in kb.indicators:
+        reading = listen.about_one_sign(reading, words, sign)
+    told: list[Reply] = []
+    level_before = assess(kb, new.context(), new.engine_answers()).going_missing
+    noted = listen.merge(kb, new, reading, words, lambda said: _kept_words(new, said, told))
+    danger = reading.present_danger and not any(r.kind == "advice" for r in turn.replies)
+    if not noted and not danger:
+        return turn
+    head = list(turn.replies)
+    asked: list[Reply] = []
+    while head and head[-1].kind in ("question", "check"):
+        asked.insert(0, head.pop())
+    if noted:
+        # The words were understood after all: no "did not understand" for them.
+        unplaced = {_("Sorry, I did not understand that answer."), _redirect_text()}
+        head = [r for r in head if str(r.text) not in unplaced]
+    advice: list[Reply] = []
+    before = new.pending
+    if danger and new.pending == URGENT:
+        _record(new, URGENT, "yes")
+        advice = [
+            *_advice(kb, new),
+            Reply(_("When you are ready, I will help you write the referral.")),
+        ]
+    elif danger:
+        _mark_urgent(new)
+        advice = _advice(kb, new)
+    elif noted and not any(r.kind == "advice" for r in turn.replies):
+        advice = _advice_if_raised(kb, new, level_before)
+    if _is_known(new, new.pending):
+        new.pending = _next_pending(kb, new)
+    heard = [_heard_reply(kb, new, noted)] if noted else []
+    new.heard = [n.key for n in noted]
+    again = asked if new.pending == before == URGENT and asked else ask(kb, new)
+    return Turn((*head, *advice, *told, *heard, *again), new)
+
+
+def _advice_if_raised(kb: Knowledge, case: Case, before: str) -> list[Reply]:
+    """Noted signs that raise the going-missing risk bring the mid-way advice, as
+    the same answers given one by one would (see _answer_engine_question)."""
+    after = assess(kb, case.context(), case.engine_answers()).going_missing
+    if MISSING_LEVELS.index(after) <= MISSING_LEVELS.index(before):
+        return []
+    if after == "immediate":
+        said = _("What you have said means the child may go missing soon.")
+        return [Reply(said), *_advice(kb, case)]
+    if after == "high" and not case.advised:
+        said = _("What you have said is a sign that the child could go missing.")
+        return [Reply(said), *_advice(kb, case)]
+    return []
+
+
+def _is_known(case: Case, pending: str | None) -> bool:
+    """Whether the open question (a context choice or an engine question) is
+    answered now."""
+    if pending in CONTEXT_QUESTIONS:
+        return getattr(case, pending) is not None
+    return pending is not None and pending in case.answers
+
+
+def _heard_line(kb: Knowledge, case: Case, key: str) -> str:
+    """One noted fact as the list shows it, from the case."""
+    if key in CONTEXT_QUESTIONS:
+        option = choices.by_value(key, getattr(case, key))
+        label = {"role": _("Your role"), "nation": _("Nation"), "setting": _("Setting")}[key]
+        return f"{label}: {_(option.label) if option else '-'}"
+    if key == listen.AGE:
+        return _("Age: {age}").format(age=case.age)
+    answer = case.answers.get(key, {})
+    # The note is the clause that stated it, negation and all ("no sign of
+    # injuries"); without one, the question and the answer.
+    line = answer.get("note") or (
+        f"{_(question_for(kb, key).text)} {_answer_word(answer.get('value', 'skip'))}"
+    )
+    how = choices.by_value("evidence", answer.get("how"))
+    return f"{line} ({_(how.label)})" if how else line
+
+
+def _heard_reply(kb: Knowledge, case: Case, noted: tuple[Noted, ...]) -> Reply:
+    lines = "\n".join(
+        f"{n}. {_heard_line(kb, case, item.key)}" for n, item in enumerate(noted, start=1)
+    )
+    text = (
+        _("Here is what I have noted:")
+        + "\n"
+        + lines
+        + "\n"
+        + _("Correct any by number (for example 'remove 2'), or carry on.")
+    )
+    return Reply(text, kind="heard", heard=noted)
+
+
+def _correct(kb: Knowledge, case: Case, numbers: tuple[int, ...]) -> Turn:
+    """Remove noted facts by their number: each question is asked again in its turn."""
+    keys = [case.heard[n - 1] for n in numbers if 1 <= n <= len(case.heard)]
+    keys = [k for k in keys if k]
+    if not keys:
+        listed = len(case.heard)
+        text = _("Please type a number from 1 to {n}.").format(n=listed)
+        return Turn((Reply(text), *ask(kb, case)), case)
+    lines = "\n".join(f"- {_heard_line(kb, case, key)}" for key in keys)
+    for key in keys:
+        listen.forget(kb, case, key)
+    case.heard = ["" if k in keys else k for k in case.heard]
+    text = _("I have removed this from what I noted, and I will ask about it instead:")
+    return Turn((Reply(text + "\n" + lines), *ask(kb, case)), case)

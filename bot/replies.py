@@ -12,6 +12,34 @@ PROGRESS_KEY = "gh_progress"
 # text, for channels that render documents. Never kept by the tracker store, which
 # keeps only a bot message's kind and progress (bot/channels/tracker_store.py).
 DOCUMENT_KEY = "gh_document"
+# What was heard in the user's message (issue 18, "Listen"), as ids and values only:
+# the REST channel returns it in each message's ``custom`` field. Never kept by
+# the tracker store (not in its KEPT_BOT_METADATA).
+HEARD_KEY = "gh_heard"
+
+
+@dataclass(frozen=True)
+class Noted:
+    """One fact taken from the user's words: a context choice ("role", "nation",
+    "setting" with the buttons' option id), the child's age, or an indicator."""
+
+    key: str  # "role" | "nation" | "setting" | "age" | an indicator id
+    value: str | int  # the option id, the age in years, or "yes" / "no"
+    indicator: bool = False
+    how: str | None = None  # how they know (bot/choices.py EVIDENCE), when stated
+
+
+def heard_data(items: tuple[Noted, ...]) -> dict[str, Any]:
+    """The facts as the REST channel's ``custom`` carries them: the context values
+    under their own keys, the indicators as {id: value}."""
+    data: dict[str, Any] = {}
+    indicators = {n.key: n.value for n in items if n.indicator}
+    for n in items:
+        if not n.indicator:
+            data[n.key] = n.value
+    if indicators:
+        data["indicators"] = indicators
+    return data
 
 
 @dataclass(frozen=True)
@@ -33,6 +61,8 @@ class Reply:
     # The structured form of a draft, when the text is one (Draft.as_document);
     # taken from the text itself when it carries it (summary.DraftText).
     document: dict[str, Any] | None = None
+    # What was heard, when the reply shows it back (kind "heard").
+    heard: tuple[Noted, ...] = ()
 
     def __post_init__(self) -> None:
         if self.document is None and isinstance(getattr(self.text, "document", None), dict):
@@ -48,6 +78,8 @@ class Reply:
             message[PROGRESS_KEY] = self.progress
         if self.document is not None:
             message[DOCUMENT_KEY] = self.document
+        if self.heard:
+            message[HEARD_KEY] = heard_data(self.heard)
         if self.choices:
             message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
         return message

@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from bot.replies import KIND_KEY, PROGRESS_KEY
+from bot.replies import HEARD_KEY, KIND_KEY, PROGRESS_KEY
 
 
 class KindCollector(CollectingOutputChannel):
@@ -27,6 +27,33 @@ class KindCollector(CollectingOutputChannel):
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self._persist_message(_message(recipient_id, text, buttons, kwargs))
+
+
+class CustomCollector(CollectingOutputChannel):
+    """Rasa's REST messages, unchanged, plus Rasa's standard ``custom`` field on a
+    message that shows back what was heard: ``{"kind": "heard", "role": ...,
+    "nation": ..., "setting": ..., "age": ..., "indicators": {id: value}}`` (ids
+    and values only, the ids the buttons use), so scripts and tests can read it."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest_collector"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, text, **kwargs)
+        self._add_custom(kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
+        self._add_custom(kwargs)
+
+    def _add_custom(self, extra: dict[str, Any]) -> None:
+        heard = extra.get(HEARD_KEY)
+        if isinstance(heard, dict) and self.messages:
+            kind = str(extra.get(KIND_KEY) or "heard")
+            self.messages[-1]["custom"] = {"kind": kind, **heard}
 
 
 def _message(

@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 
 from bot import logs
 from bot.channels import inbound, rest_door, root_route, safety_net, tracker_store
+from bot.channels.collect import CustomCollector
 from bot.config import settings
 
 log = logging.getLogger("golden_hour.channels.rest")
@@ -152,6 +153,7 @@ class SafeRestInput(InputChannel):
                 self.name(),
                 safety_text=self.safety_text,
                 timeout_s=self.turn_timeout_s,
+                collector=CustomCollector(),
             )
             return response.json(result.messages, status=503 if result.outcome == "error" else 200)
 

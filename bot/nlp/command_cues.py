@@ -27,6 +27,11 @@ class Cues:
     words: frozenset[str]
     phrases: tuple[str, ...]
 
+    def phrases_in(self, text: str) -> tuple[str, ...]:
+        """The listed phrases the message holds, normalised ("i have to go")."""
+        padded = f" {normalise(text)} "
+        return tuple(p for p in self.phrases if f" {p} " in padded)
+
     def said_in(self, text: str) -> bool:
         """True for the command's button or a message holding a listed cue."""
         if text.strip() == self.payload:
@@ -54,3 +59,9 @@ def says_stop(text: str) -> bool:
 
 def says_draft(text: str) -> bool:
     return cues("draft_cues.yml", DRAFT_PAYLOAD).said_in(text)
+
+
+def draft_phrases_in(text: str) -> tuple[str, ...]:
+    """The draft-request phrases a message holds, so that a reader of the message
+    can leave out what is a request to the assistant."""
+    return cues("draft_cues.yml", DRAFT_PAYLOAD).phrases_in(text)

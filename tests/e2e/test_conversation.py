@@ -272,3 +272,57 @@ def test_the_draft_whenever_they_ask_then_carry_on(servers: Servers) -> None:
     # and the conversation carries on at the same question
     servers.send(sender, "/deny")
     assert open_question in servers.tracker(sender)["slots"]["case"]["answers"]
+
+
+def test_the_first_message_is_heard_never_asked_again_and_drafted(servers: Servers) -> None:
+    """Issue 18, "Listen": a first message that states the role, the nation, the
+    child's age and three signs is shown back (and returned as data in REST's
+    ``custom``); none of it is asked again; "draft" on the next turn gives a DRAFT
+    holding those facts in the professional's own words."""
+    kb = knowledge()
+    stated = {"wont_give_personal_details", "adult_collects_child", "seen_in_work_settings"}
+    sender = f"listen-{uuid.uuid4().hex[:8]}"
+    first = servers.send(
+        sender,
+        "I'm a teacher in Cardiff. My pupil, aged 15, told me she works long hours at a "
+        "nail bar, she does not know the address where she sleeps and an older man "
+        "collects her from school.",
+    )
+    assert "Here is what I have noted" in first.text
+    assert "works long hours at a nail bar" in first.text
+    heard = [m["custom"] for m in first.messages if "custom" in m]
+    assert len(heard) == 1 and heard[0]["kind"] == "heard"
+    assert (heard[0]["role"], heard[0]["nation"], heard[0]["setting"]) == (
+        "teacher",
+        "wales",
+        "school",
+    )
+    assert heard[0]["age"] == 15
+    assert {k for k, v in heard[0]["indicators"].items() if v == "yes"} >= stated
+    assert "immediate danger" in first.text  # the danger question is still asked
+    for question in ("What is your role?", "Where in the UK", "Where did you meet"):
+        assert question not in first.text
+    draft = servers.send(sender, "draft")
+    assert "DRAFT" in draft.text and "not sent it anywhere" in draft.text
+    assert "Age or estimated age: 15" in draft.text
+    assert (
+        "Referrer's role: Teacher or school staff" in draft.text and "Nation: Wales" in draft.text
+    )
+    for words in ("works long hours at a nail bar", "she does not know the address"):
+        assert words in draft.text
+    # carry on: the danger question, then straight to the engine's questions; none of
+    # the facts noted is asked again
+    asked = []
+    reply = servers.send(sender, press(draft, "/deny"))
+    for _ in range(12):
+        state = pending(servers, sender)
+        asked.append(state)
+        if state.startswith("evidence:"):
+            reply = servers.send(sender, press(reply, "/skip"))
+        else:
+            reply = servers.send(sender, press(reply, "/deny"))
+    assert not set(asked) & (stated | {"role", "nation", "setting"})
+    for ind in stated:
+        assert kb.indicators[ind].question not in reply.text
+    case = servers.tracker(sender)["slots"]["case"]
+    assert case["age"] == 15 and all(case["answers"][i]["value"] == "yes" for i in stated)
