@@ -13,7 +13,7 @@ Caught
         tests show each form), any number written with a leading ``+`` or ``00``
         country code (brackets included: "(+33) 6 12..."), numbers from abroad written
         as at home (a leading 0 in a first group of 3 to 5 digits, spaces or hyphens,
-        10 or 11 digits: "091 234 5678", "0712 345 678"), and any unbroken run of ten
+        10 or 11 digits: "09x xxx xxxx", "07xx xxx xxx"), and any unbroken run of ten
         or more digits starting with 0. Numbers are checked against UK number lengths
         and ranges, so ages, years, times, dates, counts and short numbers (999, 101,
         111, 116 000) are kept.
@@ -173,8 +173,8 @@ _ABROAD_SEPARATORS = frozenset(" -\u00a0")
 
 
 def _national_abroad(run: str, groups: list[tuple[int, int]], i: int) -> int | None:
-    """The last digit group of a number written as it is at home abroad ("091 234 5678"
-    in Vietnam, "0712 345 678" in Romania, "069 123 4567" in Albania): a trunk 0 leading
+    """The last digit group of a number written as it is at home abroad ("09x xxx xxxx"
+    in Vietnam, "07xx xxx xxx" in Romania, "06x xxx xxxx" in Albania): a trunk 0 leading
     a first group of 3 to 5 digits, groups split by spaces or hyphens, 10 or 11 digits
     in all. A date ("03 04 2011") starts with a shorter group and has fewer digits."""
     g_start, g_end = groups[i]
