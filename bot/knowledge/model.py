@@ -96,8 +96,27 @@ class GuidanceVersion:
         return f"{self.reviewed.isoformat()}+{self.content_hash}"
 
 
+class Worded:
+    """An entry with a neutral wording and variants for named nations and roles
+    (immediate actions and pathway steps)."""
+
+    text: str
+    contacts: tuple[str, ...]
+    variants: tuple[Variant, ...]
+
+    def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:
+        """The text and contacts for this role and nation: the first matching
+        variant, else the neutral wording."""
+        v = _pick(self.variants, role, nation)
+        return (v.text, v.contacts) if v else (self.text, self.contacts)
+
+    def texts(self) -> tuple[str, ...]:
+        """Every wording (neutral first), for reading back what was shown."""
+        return (self.text, *(v.text for v in self.variants))
+
+
 @dataclass(frozen=True)
-class ImmediateAction:
+class ImmediateAction(Worded):
     id: str
     order: int
     text: str
@@ -120,16 +139,6 @@ class ImmediateAction:
     @property
     def kind_specific(self) -> bool:
         return bool(self.if_categories or self.if_indicators)
-
-    def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:
-        """The text and contacts for this role and nation: the first matching
-        variant, else the neutral wording."""
-        v = _pick(self.variants, role, nation)
-        return (v.text, v.contacts) if v else (self.text, self.contacts)
-
-    def texts(self) -> tuple[str, ...]:
-        """Every wording (neutral first), for reading back what was shown."""
-        return (self.text, *(v.text for v in self.variants))
 
     def applies(self, role: str | None, nation: str | None, office_hours: bool | None) -> bool:
         """For this role, nation and time of day. An unknown role or nation gets
@@ -180,7 +189,7 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class PathwayStep:
+class PathwayStep(Worded):
     """One item of the next-steps checklist."""
 
     id: str
@@ -208,16 +217,6 @@ class PathwayStep:
     # or carer has been told, which would make telling them sound like the default.
     keeps_family_out: bool = False
     variants: tuple[Variant, ...] = ()
-
-    def wording(self, role: str | None, nation: str | None) -> tuple[str, tuple[str, ...]]:
-        """The text and contacts for this role and nation: the first matching
-        variant, else the neutral wording."""
-        v = _pick(self.variants, role, nation)
-        return (v.text, v.contacts) if v else (self.text, self.contacts)
-
-    def texts(self) -> tuple[str, ...]:
-        """Every wording (neutral first), for reading back what was shown."""
-        return (self.text, *(v.text for v in self.variants))
 
 
 @dataclass(frozen=True)
