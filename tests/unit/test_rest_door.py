@@ -14,6 +14,7 @@ import yaml
 from bot.channels.rest import SafeRestInput
 from bot.channels.rest_door import Door, admit, door_for, is_loopback
 from bot.config import settings
+from tests.log_records import Records, recording
 from tests.sanic_server import Agent, request, serve
 
 TOKEN = "rest-token-for-tests-0123456789"
@@ -35,22 +36,10 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     settings.cache_clear()
 
 
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture
 def rest_log() -> Iterator[Records]:
-    handler = Records()
-    logger = logging.getLogger("golden_hour.channels.rest")
-    logger.addHandler(handler)
-    yield handler
-    logger.removeHandler(handler)
+    with recording("golden_hour.channels.rest") as records:
+        yield records
 
 
 # --- the decision ---------------------------------------------------------------------

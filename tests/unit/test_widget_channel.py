@@ -7,7 +7,6 @@ tests/e2e/test_widget_socket.py."""
 from __future__ import annotations
 
 import base64
-import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from bot.config import settings
 from bot.logs import pseudonym
 from bot.store.resume import callers_from_metadata
 from tests.e2e.widget_client import WidgetClient, texts
+from tests.log_records import Records, recording
 from tests.sanic_server import Agent, request, serve
 
 HOUR = 3600.0
@@ -34,25 +34,10 @@ class Clock:
         return self.now
 
 
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def dump(self) -> str:
-        return "\n".join(str(vars(r)) for r in self.records)
-
-
 @pytest.fixture
 def widget_log() -> Iterator[Records]:
-    handler = Records()
-    logger = logging.getLogger("golden_hour.channels.widget")
-    logger.addHandler(handler)
-    yield handler
-    logger.removeHandler(handler)
+    with recording("golden_hour.channels.widget") as records:
+        yield records
 
 
 @pytest.fixture
