@@ -341,6 +341,9 @@ class Played:
     heard_first_reply: int = 0  # indicators shown back in the first reply
     unplaced: int = 0  # "did not understand" and off-topic redirects
     no_question_turns: int = 0
+    # Replies after which the case had nothing open (paused or reset: what was told
+    # is no longer in this conversation, and "carry on" starts a new case).
+    restarted: int = 0
     going_missing: str | None = None
     concern: str | None = None
     misread_values: list[str] = field(default_factory=list)  # question ids
@@ -405,6 +408,8 @@ def play(servers: Any, kb: Any, script: Script, seed: int, unplaced: frozenset[s
         out.trace.append({"turn": turn, "sent": sent, "kinds": kinds, "question": qid})
         if qid is None:
             pending = servers.tracker(sender)["slots"]["case"].get("pending")
+            if pending is None:
+                out.restarted += 1
             if pending in ("done", "ended"):
                 if drafted and pending == "done":
                     out.end_draft_turn = turn
@@ -546,6 +551,7 @@ def aggregate(played: Sequence[Played]) -> dict[str, Any]:
         "no_end_draft": [p.id for p in played if p.end_draft_turn is None],
         "advice_blocks": sum(p.advice_blocks for p in played),
         "unplaced": sum(p.unplaced for p in played),
+        "cases_lost": [p.id for p in played if p.restarted],
         "unknown_question_ids": sorted({q for p in played for q in p.unknown_ids}),
         "misread_values": sum(len(p.misread_values) for p in played),
         "misread_how": sum(len(p.misread_how) for p in played),
@@ -625,6 +631,8 @@ def report(played: Sequence[Played]) -> str:
             notes.append("how misread " + ", ".join(p.misread_how))
         if p.no_question_turns:
             notes.append(f"{p.no_question_turns} replies without a question")
+        if p.restarted:
+            notes.append(f"case lost {p.restarted} time(s): paused or reset, then begun again")
         if p.ended_without_draft:
             notes.append("ended without a draft")
         if p.end_draft_turn is None and not p.ended_without_draft:
