@@ -306,6 +306,12 @@ def kind_of(message: Mapping[str, Any]) -> str:
     return "text"
 
 
+def runs_of(kinds: Sequence[str], kind: str) -> int:
+    """How many messages of a kind a reply holds, the parts of one split text (next
+    to each other) counted once."""
+    return sum(k == kind and (i == 0 or kinds[i - 1] != kind) for i, k in enumerate(kinds))
+
+
 def heard_indicators(messages: Sequence[Mapping[str, Any]]) -> set[str]:
     out: set[str] = set()
     for message in messages:
@@ -386,7 +392,7 @@ def play(servers: Any, kb: Any, script: Script, seed: int, unplaced: frozenset[s
         if turn == 1:
             out.heard_first_reply = len(heard)
             out.advice_first_reply = "advice" in kinds
-        out.advice_blocks += kinds.count("advice")
+        out.advice_blocks += runs_of(kinds, "advice")
         out.unplaced += sum(str(m.get("text") or "") in unplaced for m in messages)
         drafted = "summary" in kinds
         if asking_draft:

@@ -17,6 +17,7 @@ from bench.conversations import (
     last_question,
     load_scripts,
     question_group,
+    runs_of,
     targets,
 )
 
@@ -103,6 +104,8 @@ def test_the_last_question_of_a_reply_is_answered_and_kinds_are_read() -> None:
     assert last_question(messages) == "role"
     assert [kind_of(m) for m in messages] == ["advice", "question", "summary", "question"]
     assert last_question([{"text": "hello"}]) is None
+    # one advice block split in two parts, then a second block: two blocks
+    assert runs_of(["advice", "advice", "text", "advice", "question"], "advice") == 2
 
 
 def test_targets_fail_a_low_concern_case_with_advice_and_a_missing_draft() -> None:
