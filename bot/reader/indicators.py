@@ -58,6 +58,34 @@ def _value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str | None:
     return "no" if value == "yes" else "yes"
 
 
+def _answer_word(words: Sequence[Word], neg: Hit) -> bool:
+    """A bare "no" before a pronoun ("no she doesn't have a phone") answers the question
+    asked; it does not deny what follows (the words after it say yes or no themselves)."""
+    follower = words[neg.end].text if neg.end < len(words) else ""
+    return words[neg.start].text == "no" and neg.end - neg.start == 1 and follower in _PRONOUNS
+
+
+_PRONOUNS = frozenset({"she", "he", "they", "i", "we", "it", "you", "her", "him", "them"})
+
+
+def _most_specific(hits: list[Hit]) -> list[Hit]:
+    """Hits not inside a longer hit of the same indicator ("bruises from football"
+    says the bruises are explained: the longer phrase speaks) or of a more specific
+    one (data/specific.yml: "no documents to show how they're related" is about the
+    relationship, not the child's own papers). Two signs stated together both stand."""
+    specific = load("specific")["specific"]
+
+    def covers(outer: Hit, inner: Hit) -> bool:
+        if not (outer.start <= inner.start and inner.end <= outer.end):
+            return False
+        if outer.end - outer.start <= inner.end - inner.start:
+            return False
+        a, b = outer.label.removesuffix(ABSENT), inner.label.removesuffix(ABSENT)
+        return a == b or b in specific.get(a, ())
+
+    return [h for h in hits if not any(covers(o, h) for o in hits)]
+
+
 def _plain_value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str | None:
     clause = words[hit.start].clause
     data = load("context")
@@ -101,9 +129,9 @@ def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[In
         return ()
     evidence, negation = _cue_matchers()
     cues = longest_first(evidence.hits(words))
-    negations = negation.hits(words)
+    negations = [n for n in negation.hits(words) if not _answer_word(words, n)]
     facts: dict[str, IndicatorFact] = {}
-    for hit in _indicator_matcher(table).hits(words):
+    for hit in _most_specific(_indicator_matcher(table).hits(words)):
         value = _value(words, hit, negations)
         if value is None:
             continue

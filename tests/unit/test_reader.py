@@ -399,7 +399,7 @@ def test_past_tense_is_still_a_fact_about_the_child(kb: Knowledge) -> None:
         ("a colleague reported she is pregnant", "sti_pregnancy", "reported"),
         ("I was told he has a knife", "carrying_drugs_weapons", "reported"),
         ("I think she has an older boyfriend", "older_partner", "suspected"),
-        ("I'm worried she's being groomed", "bond_with_exploiter", "suspected"),
+        ("I'm worried she's in love with him", "bond_with_exploiter", "suspected"),
         ("She has two phones, she told me", "unexplained_money_phones", "disclosed"),
         ("Foster carer says he's out a lot. Has new trainers.", "unexplained_money_phones", None),
         ("police found him begging", "street_crime_begging", "reported"),

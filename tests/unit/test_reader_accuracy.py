@@ -1,0 +1,123 @@
+"""The reader's accuracy fixes (issue 18, "Listen"), each a general rule shown on
+wording of its own (not the development set's): phrases that could never match,
+answer words, the more specific of two overlapping signs, role, nation, setting, age,
+time and present danger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.knowledge import Knowledge, load_knowledge
+from bot.reader import read
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge(today=dt.date(2026, 12, 3))
+
+
+def _facts(kb: Knowledge, text: str) -> dict[str, str]:
+    return {f.id: f.value for f in read(text, kb).indicators}
+
+
+# --- indicators: phrases whose alternatives had a space in them never matched -------
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("there are five unrelated teenage boys at the flat", "unrelated_children_same_address"),
+        ("he isn't allowed to eat with the others", "treated_differently_in_household"),
+        ("the uncle says he only met him last week", "adult_abandons_child"),
+        ("the lad says he does not know the man at all", "adult_cannot_explain_relationship"),
+        ("the woman would not let me see her on her own", "adult_wont_leave_child"),
+        ("stopped by police in another town twice", "found_out_of_area"),
+    ],
+)
+def test_phrases_with_two_word_alternatives_now_match(
+    kb: Knowledge, text: str, indicator: str
+) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
+
+
+# --- indicators: more ways professionals say them ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("he says he owes the gang 5k for bringing him over", "travel_debt"),
+        ("I think he has had his passport confiscated", "docs_held_by_other"),
+        ("the photo on her id does not match her", "false_or_altered_docs"),
+        ("she comes to school hungry most days", "neglect_malnutrition"),
+        ("he turned up with a knife wound to his arm", "injuries_abuse_signs"),
+        ("weed use every day, and some ket", "substance_misuse"),
+        ("a man checked in with a young girl last night", "seen_in_brothel_or_inappropriate_place"),
+        ("he's been working at the farm for nothing", "earnings_taken_or_quota"),
+        ("her boss drives her between the two salons", "works_multiple_places"),
+        ("the step-dad has taken over her bank account", "financial_exploitation"),
+        ("they know where his family live back home", "threats_to_family"),
+        ("he's been hanging around with a new crowd of older lads", "gang_association"),
+        ("he reckons it's a brilliant opportunity", "doesnt_see_self_as_victim"),
+        ("she does the cleaning for the whole family", "excessive_chores"),
+        ("she has no real friends and sits alone at lunch", "socially_isolated"),
+        ("a boyfriend she met through a game", "excessive_secret_online"),
+        ("the men have been taking her to different flats", "moved_for_sex_locally"),
+        ("she's out until 3 most nights", "missing_nights_weekends"),
+        ("the man who brought her to A&E left straight away", "adult_abandons_child"),
+        ("she has worn the same uniform all week", "few_belongings"),
+    ],
+)
+def test_more_ways_of_stating_an_indicator(kb: Knowledge, text: str, indicator: str) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("she asked for a pregnancy test", "sti_pregnancy"),
+        ("he came in to report a theft from his locker", "street_crime_begging"),
+        ("his passport is locked in the safe at the hotel", "rarely_leaves_home"),
+        ("a job offer from a man online, cash in hand", "earnings_taken_or_quota"),
+        ("mum thinks she is being groomed", "bond_with_exploiter"),
+        ("she won't say who he is", "bond_with_exploiter"),
+        ("private fostering assessment booked for Monday", "unregistered_private_fostering"),
+        ("she says she doesn't know them", "adult_abandons_child"),
+        ("the car is waiting outside the school", "adult_collects_child"),
+        ("someone she met online", "excessive_secret_online"),
+        ("his cousin is using him to run drugs", "substance_misuse"),
+    ],
+)
+def test_words_that_do_not_state_the_indicator(kb: Knowledge, text: str, indicator: str) -> None:
+    assert indicator not in _facts(kb, text)
+
+
+def test_a_bare_no_before_a_pronoun_answers_and_does_not_deny(kb: Knowledge) -> None:
+    facts = _facts(kb, "no he doesn't have a phone")
+    assert facts["unexplained_money_phones"] == "no"
+    assert facts["unexplained_calls_texts"] == "no"
+
+
+def test_the_more_specific_of_two_overlapping_signs_is_taken(kb: Knowledge) -> None:
+    facts = _facts(kb, "the man has no documents to show how they are related")
+    assert facts.get("no_proof_of_relationship") == "yes" and "no_documents" not in facts
+    facts = _facts(kb, "she was beaten by the smugglers on the way here")
+    assert facts.get("abuse_on_journey") == "yes" and "injuries_abuse_signs" not in facts
+    # two signs stated together both stand
+    facts = _facts(kb, "he is terrified of the police")
+    assert facts.get("fear_of_authorities") == "yes" and facts.get("withdrawn_fearful") == "yes"
+
+
+def test_a_longer_phrase_of_the_same_indicator_speaks_for_its_words(kb: Knowledge) -> None:
+    assert _facts(kb, "bruises on his shins from football")["injuries_abuse_signs"] == "no"
+    assert _facts(kb, "he's well nourished and clean")["neglect_malnutrition"] == "no"
+
+
+def test_every_specific_entry_names_indicators_of_the_bank(kb: Knowledge) -> None:
+    from bot.reader.data import load
+
+    specific = load("specific")["specific"]
+    named = set(specific) | {g for general in specific.values() for g in general}
+    assert named <= set(kb.indicators)
