@@ -24,14 +24,22 @@ def _data() -> dict:
 def _role_matchers() -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
     data = _data()
     return (
-        PhraseMatcher(data["roles"]),
+        PhraseMatcher({**data["roles"], BY_SETTING: data["by_setting"]}),
         PhraseMatcher({"frame": data["role_frames"]}),
         PhraseMatcher(data["self_roles"]),
     )
 
 
+BY_SETTING = "by_setting"  # a role word whose service the setting tells (context.yml)
+
+
 def _skippable(word: str) -> bool:
     return word.isdigit() or word in _data()["role_modifiers"]
+
+
+def _plain_word(text: str) -> bool:
+    """A word of letters ("children's" and "a&e" included), not a number or a sign."""
+    return text.replace("&", "").replace("'", "").isalpha()
 
 
 def _opens_message(words: Sequence[Word], start: int) -> bool:
@@ -42,17 +50,18 @@ def _opens_message(words: Sequence[Word], start: int) -> bool:
     stop = set(_data()["role_lead_stop"])
     return (
         len(lead) <= 3
-        and all(w.text.replace("&", "").isalpha() and w.text not in stop for w in lead)
+        and all(_plain_word(w.text) and w.text not in stop for w in lead)
         and all(w.sentence == words[start].sentence for w in lead)
     )
 
 
-def role(words: Sequence[Word]) -> str | None:
+def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
     """The professional's role, only where they say it of themselves: a role word
     right after a first-person frame ("I'm a", "as her"; a few modifiers such as
     "year 9" may stand between), a role word before "here", a role word opening the
     message ("DSL at a school in Leeds"), or a self-describing phrase ("my pupil").
-    The first such statement wins."""
+    The first such statement wins. A word such as "receptionist" names a role whose
+    service the setting tells (``setting_id``: at a school, school staff)."""
     roles, frames, selves = _role_matchers()
     data = _data()
     frame_ends = {h.end for h in frames.hits(words)}
@@ -72,7 +81,12 @@ def role(words: Sequence[Word]) -> str | None:
         ):
             found.append((hit.start, hit.start - hit.end, hit.label))
     found += [(h.start, h.start - h.end, h.label) for h in selves.hits(words)]
-    return min(found)[2] if found else None  # the first; at one start, the longest
+    if not found:
+        return None
+    label = min(found)[2]  # the first; at one start, the longest
+    if label == BY_SETTING:
+        return data["role_by_setting"].get(setting_id or "", "other")
+    return label
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +104,12 @@ def nation(words: Sequence[Word]) -> str | None:
     data = _data()
     weights: dict[str, int] = {}
     last: dict[str, int] = {}
+    previous_end = 0
     for hit in longest_first(_nation_matcher().hits(words)):
-        before = {w.text for w in words[max(0, hit.start - 6) : hit.start]}
+        # The words before this place, back to the place named before it: in "from
+        # Liverpool on a train into Aberystwyth" the "from" is Liverpool's.
+        before = {w.text for w in words[max(0, hit.start - 6, previous_end) : hit.start]}
+        previous_end = hit.end
         if hit.end < len(words) and words[hit.end].text in data["nation_not_before"]:
             continue
         here = bool(before & set(data["nation_here"]))

@@ -34,6 +34,7 @@ def _check(where: str, value: Any) -> None:
 
 PHRASE_KEYS = (
     "roles",
+    "by_setting",
     "role_frames",
     "self_roles",
     "nations",

@@ -36,10 +36,11 @@ def read(text: str, kb: Knowledge) -> Reading:
     tokens = words(text, _vocabulary(table))
     flat = plain(text)
     nation = context.nation(tokens)
+    setting = context.setting(tokens)
     return Reading(
-        role=context.role(tokens),
+        role=context.role(tokens, setting),
         nation=nation,
-        setting=context.setting(tokens),
+        setting=setting,
         age=context.age(flat, nation),
         age_disputed=context.age_disputed(flat),
         nationality=context.nationality(tokens),

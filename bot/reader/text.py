@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[&'/][a-z0-9]+)*|[.,;:!?()\n]")
+# A dash standing alone between spaces ("leaving now - I'm on reception") ends a clause.
+_TOKEN = re.compile(r"[a-z0-9]+(?:[&'/][a-z0-9]+)*|[.,;:!?()\n]|(?<=\s)-(?=\s)")
 SENTENCE_END = frozenset({".", "!", "?", "\n"})
-CLAUSE_END = SENTENCE_END | {",", ";", ":", "(", ")"}
+CLAUSE_END = SENTENCE_END | {",", ";", ":", "(", ")", "-"}
 CLAUSE_WORDS = frozenset({"but", "although", "though", "however", "whereas"})
 # Contractions typed with or without the apostrophe.
 _NOT_FORMS = {
@@ -52,7 +53,8 @@ class Word:
 
 def plain(text: str) -> str:
     """Lower case, accents dropped, curly quotes straightened."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u2013", "-").replace("\u2014", "-")
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

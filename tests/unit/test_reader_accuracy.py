@@ -121,3 +121,62 @@ def test_every_specific_entry_names_indicators_of_the_bank(kb: Knowledge) -> Non
     specific = load("specific")["specific"]
     named = set(specific) | {g for general in specific.values() for g in general}
     assert named <= set(kb.indicators)
+
+
+# --- role, nation, setting ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Children's nurse. A boy of 7 came in with burns", "health"),
+        ("A&E, St Mary's. Girl of 15 brought in by a man", "health"),
+        ("Head of pastoral at a secondary. A boy in year 9", "teacher"),
+        ("youth worker - the lad is 15 and has new trainers", "other"),
+        ("I work at Holyhead port and a boy came off the ferry alone", "other"),
+        ("I'm a taxi driver and a girl got into my cab crying", "other"),
+        ("Our DSL is on a course so I'm the one asking", "teacher"),
+        ("I'm the receptionist at the school and a man is at the gate", "teacher"),
+        ("I'm the receptionist at a hotel and a man checked in with a girl", "other"),
+    ],
+)
+def test_more_ways_professionals_state_their_role(kb: Knowledge, text: str, role: str) -> None:
+    assert read(text, kb).role == role
+
+
+@pytest.mark.parametrize(
+    ("text", "nation"),
+    [
+        ("Stopped a 14yo from Leeds on a bus into Swansea", "wales"),
+        ("placed in Scotland last week, keeps saying he has to go to London", "scotland"),
+        ("GP in Scarborough. A girl of 13", "england"),
+    ],
+)
+def test_nation_where_the_child_is_not_where_they_must_go(
+    kb: Knowledge, text: str, nation: str
+) -> None:
+    assert read(text, kb).nation == nation
+
+
+def test_a_destination_alone_gives_no_nation(kb: Knowledge) -> None:
+    assert read("he keeps saying he has to get to Manchester", kb).nation is None
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ("a girl at breakfast club is always starving", "school"),
+        ("teen patient 15 with a scar", "health"),
+        ("visited the family yesterday and the flat was filthy", "home_visit"),
+        ("saw him at the park with older lads", "other"),
+    ],
+)
+def test_more_settings(kb: Knowledge, text: str, setting: str) -> None:
+    assert read(text, kb).setting == setting
+
+
+@pytest.mark.parametrize(
+    "text", ["annual review of her placement", "they took her to a flat above a takeaway"]
+)
+def test_no_setting_from_a_review_or_a_place_named_in_passing(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).setting is None
