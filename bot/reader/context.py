@@ -20,6 +20,13 @@ def _data() -> dict:
     return load("context")
 
 
+def about_no_real_child(words: Sequence[Word]) -> bool:
+    """The message asks about a case that is not real ("what if ...", "hypothetically",
+    "no actual child, just asking"): nothing it says of a child is taken."""
+    joined = " " + " ".join(w.text for w in words) + " "
+    return any(f" {cue} " in joined for cue in _data()["not_real"])
+
+
 @lru_cache(maxsize=1)
 def _role_matchers() -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
     data = _data()
@@ -187,7 +194,11 @@ _NOT_AN_AGE = (
     r"(?!\s*(?:%|am|pm|o'clock|minutes|mins|hours|hrs|times|phones|days|weeks|months|men|"
     r"adults|people|others|other|children|kids|boys|girls|of them|miles|quid|pounds))"
 )
-_CHILD = r"(?:boy|girl|lad|lass|child|kid|yp|young person|son|daughter|teen|teenager|pupil|student)"
+_CHILD = (
+    r"(?:boy|girl|lad|lass|child|kid|yp|young person|son|daughter|teen|teenager|pupil|student|"
+    r"patient)"
+)
+_ABOUT = r"(?:about|bout|abt|around|approx\.?|roughly|maybe|like)"
 _AGE_PATTERNS = (
     re.compile(rf"\b{_NUM}\s*(?:-|\s)?\s*(?:years?|yrs?|yr)\s*(?:-|\s)?\s*olds?\b"),
     re.compile(rf"\b{_NUM}\s*(?:yo|y/o|y\.o\.?)(?![a-z])"),
@@ -199,19 +210,26 @@ _AGE_PATTERNS = (
     ),
     # "a lad about 14", "boy of 15", "girl, 13", "kid of about 8"
     re.compile(
-        rf"\b{_CHILD}\s*(?:,\s*|of\s+|aged\s+)?(?:about\s+|around\s+|approx\.?\s+)?{_NUM}\b"
+        rf"\b{_CHILD}\s*(?:,\s*|of\s+|aged\s+)?(?:{_ABOUT}\s+)?{_NUM}\b"
         rf"{_NOT_AN_AGE}"
     ),
     re.compile(rf"\((?:age\s*)?{_NUM}\s*(?:y|yo|yrs)?\)"),
     re.compile(rf"\([a-z ]+,\s*{_NUM}\)"),  # "(LAC, 15)"
     re.compile(rf"\b{_NUM}\s*(?:yrs?|years?)\b(?!\s*(?:ago|later|before|since|in|of|on|with))"),
+    # a message or sentence that opens with the age: "15, known to YOT, says he's fine"
+    re.compile(rf"(?:^|(?<=[.!?] )|(?<=[.!?]\n)){_NUM}\s*,(?!\s*\d)"),
 )
 # "looks about 14": used only when no other age is stated (the stated age is the one
 # recorded when it is disputed).
-_LOOKS = re.compile(rf"\b(?:looks?|appears?|seems?)\s+(?:about|around|like|maybe|only)?\s*{_NUM}\b")
+_LOOKS = re.compile(
+    rf"\b(?:looks?|looked|appears?|appeared|seems?|seemed)\s+(?:{_ABOUT}|only)?\s*{_NUM}\b"
+)
 _CLAIM = re.compile(
     rf"\b(?:claims?|claiming|says?|said|saying|insists?|states?)\s+(?:that\s+)?(?:to\s+be|"
     rf"(?:she|he|they)\s*(?:is|'s|s|are|was))\s+(?:only\s+)?{_NUM}\b{_NOT_AN_AGE}"
+)
+_GIVEN = re.compile(
+    rf"\b(?:gave|gives|giving|give|given) (?:her|his|their|an|the)? ?age as\s+{_NUM}\b"
 )
 _ADULT_AFTER = re.compile(
     r"^\s*(?:-|\s)?(?:years?|yrs?|yr)?\s*(?:-|\s)?\s*(?:olds?)?\s*(?:man|men|male|woman|women|"
@@ -228,7 +246,7 @@ _DISPUTED = re.compile(
     r"\bage[- ]?(?:is\s+)?(?:disputed|dispute|assess(?:ment|ed)?|unclear|in doubt|contested|"
     r"not (?:known|clear|verified))\b|\bdisputed age\b|\bmerton\b|"
     r"\bdoubts? about (?:her|his|their|the) age\b|\bclaims? to be\b|\bclaiming to be\b|"
-    r"\blooks? (?:much )?(?:younger|older)\b|"
+    r"\b(?:looks?|looked) (?:much )?(?:younger|older)\b|"
     r"\b(?:not sure|unsure|unclear) (?:of|about|how old) (?:her|his|their)? ?(?:age|she|he|they)\b|"
     r"\bsays? (?:she|he|they)(?:'s| is| are| was)? (?:1[89]|2\d|an adult|over 18)\b|"
     r"\b(?:dob|date of birth) (?:doesn't|does not|don't|do not) match\b"
@@ -257,6 +275,11 @@ def _ages(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _claimed(text: str) -> list[tuple[int, int]]:
+    """(position, age) for every age the young person or their papers give."""
+    return sorted(_ages(_CLAIM, text) + _ages(_GIVEN, text))
+
+
 def _candidates(text: str) -> list[tuple[int, int]]:
     """(position, age) for every age the text states of the child, adults excluded."""
     return sorted(a for pattern in _AGE_PATTERNS for a in _ages(pattern, text))
@@ -269,8 +292,8 @@ def age(plain_text: str, nation_id: str | None = None) -> int | None:
     man") or of another time ("when he was 6"), else an apparent age ("looks about
     14"). A school year ("year 9", "S3") spans two ages, so it gives none (design
     decision): the age question is asked. ``nation_id`` is unused today."""
-    claimed = _ages(_CLAIM, plain_text)
-    if claimed:
+    claimed = _claimed(plain_text)
+    if claimed and age_disputed(plain_text):  # else the claim may be someone else's
         return claimed[0][1]
     found = _candidates(plain_text)
     if found:
@@ -279,16 +302,27 @@ def age(plain_text: str, nation_id: str | None = None) -> int | None:
     return looks[0][1] if looks else None
 
 
+def age_dispute_words(plain_text: str) -> tuple[int, int] | None:
+    """Where the text says the age is in doubt (start, end in the plain text), or None
+    (the rule: ``age_disputed``)."""
+    if _NOT_DISPUTED.search(plain_text):
+        return None
+    stated = _DISPUTED.search(plain_text)
+    if stated:
+        return stated.span()
+    claimed = _claimed(plain_text)
+    looks = _ages(_LOOKS, plain_text)
+    if claimed and looks and {v for _, v in claimed} != {v for _, v in looks}:
+        first = min(claimed[0][0], looks[0][0])
+        last = max(m.end() for p in (_CLAIM, _GIVEN, _LOOKS) for m in p.finditer(plain_text))
+        return first, last
+    return None
+
+
 def age_disputed(plain_text: str) -> bool:
     """True when the text says the age is in doubt ("age disputed", "claims to be 17",
     "looks younger", "says he's 19"), or gives a claimed and a different apparent age."""
-    if _NOT_DISPUTED.search(plain_text):
-        return False
-    if _DISPUTED.search(plain_text):
-        return True
-    claimed = {v for _, v in _ages(_CLAIM, plain_text)}
-    looks = {v for _, v in _ages(_LOOKS, plain_text)}
-    return bool(claimed and looks and claimed != looks)
+    return age_dispute_words(plain_text) is not None
 
 
 # --- time ------------------------------------------------------------------------
@@ -309,7 +343,10 @@ _IN_HOURS = re.compile(
 _CLOCK = re.compile(
     r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\b([01]?\d|2[0-3])[:.]([0-5]\d)\b|\bmidnight\b|\bmidday\b|\bnoon\b"
 )
-_GONE = re.compile(r"\b(?:gone|just gone|just after|after|nearly|almost|past)\s+(\d{1,2})\b")
+_GONE = re.compile(
+    r"\b(?:gone|just gone|just after|after|nearly|almost|past|half|half past|quarter past|"
+    r"quarter to|about|around)\s+(\d{1,2})\b(?!\s*(?:%|mins|minutes|hours|hrs|days|weeks|yo|year))"
+)
 _NOW_FRAME = re.compile(
     r"\b(?:it'?s|it is|its|now|right now|currently|at the moment|just gone|tonight|"
     r"this evening|this morning|this afternoon)\b"
@@ -319,6 +356,15 @@ _HABIT_OR_PAST = re.compile(
     r"most nights|comes (?:back|home|in)|came (?:back|home|in)|gets (?:back|home|in))\b"
 )
 _NIGHT = re.compile(r"\b(?:night|evening|late)\b")
+
+
+_OTHER_DAY = re.compile(r"\b(?:on|next|this|last|by|until|till|from|before|after|every)\s*$")
+
+
+def _now_day(sentence: str, day: re.Match[str]) -> bool:
+    """A weekend day named as today, not as another day ("meet him on Saturday",
+    "next Sunday"); "on a Sunday night" is how people say today."""
+    return not _OTHER_DAY.search(sentence[: day.start()])
 
 
 def _clauses(plain_text: str) -> list[str]:
@@ -365,7 +411,7 @@ def out_of_hours(plain_text: str) -> bool | None:
         if not _NOW_FRAME.search(sentence) or _HABIT_OR_PAST.search(sentence):
             continue
         framed = True
-        weekend = bool(_WEEKEND.search(sentence))
+        weekend = any(_now_day(sentence, m) for m in _WEEKEND.finditer(sentence))
         hour = _hour(sentence)
         if weekend and framed:
             return True

@@ -22,7 +22,7 @@ NEGATION_WINDOW = 5
 @lru_cache(maxsize=1)
 def _matcher() -> PhraseMatcher:
     data = load("danger")
-    keys = ("current", "needs_time", "soon", "past", "resolved", "negation")
+    keys = ("current", "needs_time", "soon", "past", "later", "resolved", "negation")
     return PhraseMatcher({k: data[k] for k in keys})
 
 
@@ -51,7 +51,10 @@ def present_danger(words: Sequence[Word]) -> bool:
     for hit in hits:
         by_kind.setdefault(hit.label, []).append(hit)
     soon_sentences = {words[h.start].sentence for h in by_kind.get("soon", [])}
-    past_clauses = {words[h.start].clause for h in by_kind.get("past", [])}
+    # a past word ("last year") or a later one ("next month") says it is not now
+    past_clauses = {
+        words[h.start].clause for h in by_kind.get("past", []) + by_kind.get("later", [])
+    }
     negations = by_kind.get("negation", [])
     # "hasn't come back" is no resolution: a resolved phrase right after a negation
     # does not count.

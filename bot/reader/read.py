@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from bot.knowledge.model import Knowledge
@@ -9,7 +10,7 @@ from bot.reader import context
 from bot.reader.danger import present_danger
 from bot.reader.data import load
 from bot.reader.indicators import indicator_facts, phrase_table
-from bot.reader.model import Reading
+from bot.reader.model import IndicatorFact, Reading
 from bot.reader.phrases import literal_words
 from bot.reader.text import plain, words
 
@@ -37,14 +38,47 @@ def read(text: str, kb: Knowledge) -> Reading:
     flat = plain(text)
     nation = context.nation(tokens)
     setting = context.setting(tokens)
-    return Reading(
+    here = Reading(
         role=context.role(tokens, setting),
         nation=nation,
         setting=setting,
-        age=context.age(flat, nation),
-        age_disputed=context.age_disputed(flat),
-        nationality=context.nationality(tokens),
         out_of_hours=context.out_of_hours(flat),
-        present_danger=present_danger(tokens),
-        indicators=indicator_facts(text, tokens, kb),
     )
+    if context.about_no_real_child(tokens):
+        return here  # who is asking is real; the child is not
+    dispute = context.age_dispute_words(flat)
+    return replace(
+        here,
+        age=context.age(flat, nation),
+        age_disputed=dispute is not None,
+        nationality=context.nationality(tokens),
+        present_danger=present_danger(tokens),
+        indicators=_with_age_dispute(indicator_facts(text, tokens, kb), text, flat, dispute, kb),
+    )
+
+
+AGE_DISPUTED = "age_disputed"  # the indicator of the bank that says the same as the field
+
+
+def _with_age_dispute(
+    facts: tuple[IndicatorFact, ...],
+    text: str,
+    flat: str,
+    dispute: tuple[int, int] | None,
+    kb: Knowledge,
+) -> tuple[IndicatorFact, ...]:
+    """The age_disputed indicator agrees with the age_disputed field: noted when the
+    field's rule finds a dispute ("says she's 17 but looks 13") that no phrase of the
+    indicator did. A doubt about a child's age is the professional's: "suspected"."""
+    if dispute is None or AGE_DISPUTED not in kb.indicators:
+        return facts
+    if any(f.id == AGE_DISPUTED for f in facts):
+        # "says she's 19": the young person's claim is what is doubted, not a disclosure
+        return tuple(
+            replace(f, how="suspected") if f.id == AGE_DISPUTED and f.how == "disclosed" else f
+            for f in facts
+        )
+    start, end = dispute
+    source = text if len(flat) == len(text) else flat  # accents dropped: positions moved
+    fact = IndicatorFact(AGE_DISPUTED, "yes", "suspected", source[start:end].strip())
+    return (*facts, fact)

@@ -180,3 +180,89 @@ def test_more_settings(kb: Knowledge, text: str, setting: str) -> None:
 )
 def test_no_setting_from_a_review_or_a_place_named_in_passing(kb: Knowledge, text: str) -> None:
     assert read(text, kb).setting is None
+
+
+# --- age, age disputed, a message about no real child -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("13, known to CAMHS, mum worried", 13),
+        ("Nothing new. 16, lives with nan.", 16),
+        ("seen a lad abt 12 on the estate at night", 12),
+        ("patient 14 with a burn on her hand", 14),
+        ("girl (14) talking to a man online who says he's 16", 14),
+    ],
+)
+def test_more_ways_an_age_is_stated(kb: Knowledge, text: str, age: int) -> None:
+    assert read(text, kb).age == age
+
+
+def test_an_age_given_and_doubted_is_the_one_given(kb: Knowledge) -> None:
+    reading = read("she gave her age as 18 but looked about 14 to me", kb)
+    assert reading.age == 18 and reading.age_disputed
+    fact = next(f for f in reading.indicators if f.id == "age_disputed")
+    assert fact.value == "yes" and fact.how == "suspected"
+
+
+def test_the_age_disputed_indicator_agrees_with_the_field(kb: Knowledge) -> None:
+    reading = read("boy says he is 16 but looks about 12", kb)
+    assert reading.age_disputed and reading.age == 16
+    assert {f.id: f.value for f in reading.indicators}.get("age_disputed") == "yes"
+
+
+def test_a_question_about_no_real_child_takes_nothing_of_a_child(kb: Knowledge) -> None:
+    reading = read(
+        "I'm a teacher. What if a 14yo told me she was being collected tonight by a man "
+        "she owes money? Just for staff training.",
+        kb,
+    )
+    assert reading.role == "teacher"
+    assert reading.age is None and not reading.present_danger and reading.indicators == ()
+
+
+# --- present danger -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's in a flat with three men and can't get away",
+        "two lads are driving him to another town as we speak",
+        "they are queuing for the ferry with the man",
+        "a man has just checked in with a young girl",
+    ],
+)
+def test_more_present_dangers(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's now threatening to send the pictures to her friends",
+        "mum doesn't know where he goes at night",
+        "the man who brought her left and now isn't answering his phone",
+        "a man dropped him at the station and drove off, he is with us now",
+        "her passport is locked in his room",
+        "he is taking her to Pakistan next month",
+    ],
+)
+def test_no_present_danger_from_pictures_habits_or_later_plans(kb: Knowledge, text: str) -> None:
+    assert not read(text, kb).present_danger
+
+
+# --- out of hours -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ooh"),
+    [
+        ("it's half 11 at night and she's not back", True),
+        ("he's now asking her to meet him on Saturday", None),
+        ("she told me today that he wants to meet her next Sunday", None),
+    ],
+)
+def test_out_of_hours_half_past_and_another_day(kb: Knowledge, text: str, ooh: bool | None) -> None:
+    assert read(text, kb).out_of_hours is ooh
