@@ -73,9 +73,12 @@ def _with_age_dispute(
     if dispute is None or AGE_DISPUTED not in kb.indicators:
         return facts
     if any(f.id == AGE_DISPUTED for f in facts):
-        # "says she's 19": the young person's claim is what is doubted, not a disclosure
+        # "says she's 19": the young person's claim is what is doubted, not a disclosure;
+        # with no cue, the doubt is still the professional's
         return tuple(
-            replace(f, how="suspected") if f.id == AGE_DISPUTED and f.how == "disclosed" else f
+            replace(f, how="suspected")
+            if f.id == AGE_DISPUTED and f.how in (None, "disclosed")
+            else f
             for f in facts
         )
     start, end = dispute

@@ -266,3 +266,20 @@ def test_no_present_danger_from_pictures_habits_or_later_plans(kb: Knowledge, te
 )
 def test_out_of_hours_half_past_and_another_day(kb: Knowledge, text: str, ooh: bool | None) -> None:
     assert read(text, kb).out_of_hours is ooh
+
+
+# --- how the professional knows -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "how"),
+    [
+        ("she told her foster carer she has no friends at all", "socially_isolated", "reported"),
+        ("he told the school he is not allowed out", "rarely_leaves_home", "reported"),
+        ("the man who says he is her dad answers for her", "adult_wont_leave_child", "reported"),
+        ("girl claims to be 18, I'd say 14", "age_disputed", "suspected"),
+    ],
+)
+def test_who_told_the_professional(kb: Knowledge, text: str, indicator: str, how: str) -> None:
+    fact = next(f for f in read(text, kb).indicators if f.id == indicator)
+    assert fact.how == how
