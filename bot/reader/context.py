@@ -218,6 +218,8 @@ _AGE_PATTERNS = (
     re.compile(rf"\b{_NUM}\s*(?:yrs?|years?)\b(?!\s*(?:ago|later|before|since|in|of|on|with))"),
     # a message or sentence that opens with the age: "15, known to YOT, says he's fine"
     re.compile(rf"(?:^|(?<=[.!?] )|(?<=[.!?]\n)){_NUM}\s*,(?!\s*\d)"),
+    # ... or that names the child in a word or two first: "UASC, 16, from Eritrea"
+    re.compile(rf"^[a-z]+(?: [a-z]+)?,\s*{_NUM}\s*,(?!\s*\d)"),
 )
 # "looks about 14": used only when no other age is stated (the stated age is the one
 # recorded when it is disputed).
@@ -231,16 +233,18 @@ _CLAIM = re.compile(
 _GIVEN = re.compile(
     rf"\b(?:gave|gives|giving|give|given) (?:her|his|their|an|the)? ?age as\s+{_NUM}\b"
 )
+_AGE_UNIT = r"^\s*(?:-|\s)?(?:years?|yrs?|yr|yo|y/o)?\s*(?:-|\s)?\s*(?:olds?)?\s*"
 _ADULT_AFTER = re.compile(
-    r"^\s*(?:-|\s)?(?:years?|yrs?|yr)?\s*(?:-|\s)?\s*(?:olds?)?\s*(?:man|men|male|woman|women|"
-    r"female|adult|adults|bloke|guy|boyfriend|girlfriend|partner|husband|wife|brother|sister|"
-    r"cousin|uncle|aunt|fianc|bf|gf)"
+    _AGE_UNIT + r"(?:man|men|woman|women|adult|adults|bloke|guy|boyfriend|girlfriend|partner|"
+    r"husband|wife|brother|sister|cousin|uncle|aunt|fianc|bf|gf)"
 )
+_SEX_AFTER = re.compile(_AGE_UNIT + r"(?:male|female)s?\b")
+ADULT_AGE = 18
 # An age of someone else, or of another time: "(21)" after "bf", "when he was 6".
 _NOT_CHILD_BEFORE = re.compile(
     r"(?:\b(?:bf|gf|boyfriend|girlfriend|partner|man|men|woman|adult|husband|wife)\s*[,(]?|"
     r"\bwhen (?:she|he|they) (?:was|were)|\bwhen|\bsince|\bfrom age|\bat age|\bfor|\bbeen|\bover|"
-    r"\bpast|\blast|\bwithin|\bafter)\s*$"
+    r"\bpast|\blast|\bwithin|(?<!looked )\bafter)\s*$"
 )
 _DISPUTED = re.compile(
     r"\bage[- ]?(?:is\s+)?(?:disputed|dispute|assess(?:ment|ed)?|unclear|in doubt|contested|"
@@ -263,9 +267,11 @@ def _value(token: str) -> int:
 def _ages(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     found = []
     for m in pattern.finditer(text):
-        if _ADULT_AFTER.match(text[m.end(1) : m.end(1) + 40]) or _ADULT_AFTER.match(
-            text[m.end() : m.end() + 30]
-        ):
+        after = (text[m.end(1) : m.end(1) + 40], text[m.end() : m.end() + 30])
+        if any(_ADULT_AFTER.match(a) for a in after):
+            continue
+        # "a 17yo female" is a child; "a 24yo male" an adult
+        if _value(m.group(1)) >= ADULT_AGE and any(_SEX_AFTER.match(a) for a in after):
             continue
         if _NOT_CHILD_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
             continue

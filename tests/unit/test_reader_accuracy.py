@@ -283,3 +283,62 @@ def test_out_of_hours_half_past_and_another_day(kb: Knowledge, text: str, ooh: b
 def test_who_told_the_professional(kb: Knowledge, text: str, indicator: str, how: str) -> None:
     fact = next(f for f in read(text, kb).indicators if f.id == indicator)
     assert fact.how == how
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("the man had no documents for her at all", "no_proof_of_relationship"),
+        ("she is treated like a slave by the aunt", "treated_differently_in_household"),
+        ("they plan to take her out of the country", "illegal_adoption_or_trafficking_out"),
+        ("there is no warmth between them", "carer_not_parent_poor_bond"),
+        ("she doesn't know her date of birth", "wont_give_personal_details"),
+        ("he has moved loads of times this year", "moves_frequently"),
+        ("she can't say where she will be staying", "port_cannot_name_contact"),
+        ("arrested at a cannabis factory in the loft", "arrested_offence_linked_to_exploitation"),
+        ("the passport is not hers", "false_or_altered_docs"),
+        ("LAC 15yo missing since yesterday", "missing_episodes"),
+        ("he gets hit if the money is short", "injuries_abuse_signs"),
+        ("found sleeping rough behind the station", "substandard_housing"),
+    ],
+)
+def test_more_phrases_that_had_a_space_in_an_alternative_or_were_missing(
+    kb: Knowledge, text: str, indicator: str
+) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("UASC, 16, from Eritrea", 16),
+        ("a 17yo female came in with a man", 17),
+        ("a 24yo male with a girl of 14", 14),
+        ("Looked after child, 14, placed with us", 14),
+    ],
+)
+def test_ages_in_labels_and_with_a_sex(kb: Knowledge, text: str, age: int) -> None:
+    assert read(text, kb).age == age
+
+
+def test_missing_since_is_missing_now(kb: Knowledge) -> None:
+    assert read("LAC 15yo missing since yesterday", kb).present_danger
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("she said she was hungry because she forgot her lunch", "neglect_malnutrition"),
+        ("he helps mum with the school run for his brother", "excessive_chores"),
+        ("she cooks tea with her dad on Fridays", "excessive_chores"),
+        ("all the girls wear the same colour bobbles", "gang_association"),
+        ("she stays at her dad's at weekends", "missing_nights_weekends"),
+        ("out till midnight on new year's eve with family", "missing_nights_weekends"),
+    ],
+)
+def test_everyday_words_are_not_signs(kb: Knowledge, text: str, indicator: str) -> None:
+    assert indicator not in _facts(kb, text)
+
+
+def test_an_injury_from_sport_is_explained(kb: Knowledge) -> None:
+    assert _facts(kb, "a sports injury from rugby on Saturday")["injuries_abuse_signs"] == "no"
