@@ -342,3 +342,20 @@ def test_everyday_words_are_not_signs(kb: Knowledge, text: str, indicator: str) 
 
 def test_an_injury_from_sport_is_explained(kb: Knowledge) -> None:
     assert _facts(kb, "a sports injury from rugby on Saturday")["injuries_abuse_signs"] == "no"
+
+
+def test_with_an_adult_and_a_soon_word_is_present_danger(kb: Knowledge) -> None:
+    assert read("she's gone off with a man this afternoon", kb).present_danger
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ("Social worker. She was found by the police in a flat in Hull.", None),
+        ("PC. Stopped by us on the high street with two phones.", "police_contact"),
+    ],
+)
+def test_police_contact_is_a_setting_only_when_the_writer_met_the_child(
+    kb: Knowledge, text: str, setting: str | None
+) -> None:
+    assert read(text, kb).setting == setting
