@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,7 @@ class Report:
     danger_false_alarms: list[str]
     past_false_alarms: list[str]
     messages: int
+    seconds: list[float] = field(default_factory=list)  # reading time per message
 
 
 def gold_indicators(entry: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
@@ -124,10 +126,13 @@ def evaluate(entries: Iterable[dict[str, Any]], kb: Any) -> Report:
     how_right = how_total = count = 0
     false_alarms: list[str] = []
     past_alarms: list[str] = []
+    seconds: list[float] = []
     for entry in entries:
         count += 1
         mid = str(entry.get("id"))
+        started = time.perf_counter()
         reading: Reading = read(str(entry.get("text", "")), kb)
+        seconds.append(time.perf_counter() - started)
         for name in VALUE_FIELDS:
             score_value(fields[name], mid, entry.get(name), getattr(reading, name))
         for name in FLAG_FIELDS:
@@ -151,7 +156,22 @@ def evaluate(entries: Iterable[dict[str, Any]], kb: Any) -> Report:
             if ident not in got or got[ident].value != value:
                 indicators.fn += 1
                 indicators.misses.append(f"{mid}:{ident}={value}")
-    return Report(fields, indicators, how_right, how_total, false_alarms, past_alarms, count)
+    return Report(
+        fields, indicators, how_right, how_total, false_alarms, past_alarms, count, seconds
+    )
+
+
+def _speed(seconds: list[float]) -> str:
+    """The first message pays for loading spaCy and the word lists; then per message."""
+    if len(seconds) < 2:
+        return "speed: too few messages to say"
+    rest = sorted(seconds[1:])
+    mean = sum(rest) / len(rest) * 1000
+    p95 = rest[min(len(rest) - 1, int(len(rest) * 0.95))] * 1000
+    return (
+        f"speed: first message {seconds[0]:.1f} s (loading), then mean {mean:.1f} ms, "
+        f"p95 {p95:.1f} ms, slowest {rest[-1] * 1000:.1f} ms per message"
+    )
 
 
 def _line(name: str, tally: Tally) -> str:
@@ -172,6 +192,7 @@ def render(report: Report) -> str:
         f"(on past/resolved messages: {len(report.past_false_alarms)}) "
         f"{' '.join(report.past_false_alarms)}"
     )
+    lines.append(_speed(report.seconds))
     lines += ["", "targets:"]
     measured = {
         "indicators precision": report.indicators.precision,
