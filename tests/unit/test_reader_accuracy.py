@@ -359,3 +359,15 @@ def test_police_contact_is_a_setting_only_when_the_writer_met_the_child(
     kb: Knowledge, text: str, setting: str | None
 ) -> None:
     assert read(text, kb).setting == setting
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "British Transport Police stopped a boy of 14 at the station",
+        "speaks very little English, possibly Albanian",
+        "we called the Romanian embassy about her papers",
+    ],
+)
+def test_no_nationality_from_an_organisation_or_a_guess(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).nationality is None
