@@ -371,3 +371,33 @@ def test_police_contact_is_a_setting_only_when_the_writer_met_the_child(
 )
 def test_no_nationality_from_an_organisation_or_a_guess(kb: Knowledge, text: str) -> None:
     assert read(text, kb).nationality is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work in a hotel in Leeds and I'm worried about a girl.",
+        "I've been working late on this case.",
+        "I have to go now, sorry, I've got to leave at 5.",
+        "She has a strong bond with her nan.",
+        "Her mum has an alcohol problem.",
+        "I have to answer to my manager on this.",
+    ],
+)
+def test_what_the_professional_says_of_themselves_is_no_sign(kb: Knowledge, text: str) -> None:
+    assert _facts(kb, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("she's working at a takeaway every night", "seen_in_work_settings"),
+        ("the men give him vodka", "substance_misuse"),
+        ("she has to go to London tonight", "talks_of_leaving"),
+        ("he still owes them for the bond", "travel_debt"),
+    ],
+)
+def test_the_same_signs_said_of_the_child_still_count(
+    kb: Knowledge, text: str, indicator: str
+) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
