@@ -113,9 +113,11 @@ def nation(words: Sequence[Word]) -> str | None:
     last: dict[str, int] = {}
     previous_end = 0
     for hit in longest_first(_nation_matcher().hits(words)):
-        # The words before this place, back to the place named before it: in "from
-        # Liverpool on a train into Aberystwyth" the "from" is Liverpool's.
-        before = {w.text for w in words[max(0, hit.start - 6, previous_end) : hit.start]}
+        # The words before this place in its clause, back to the place named before
+        # it: in "from Liverpool on a train into Aberystwyth" the "from" is Liverpool's.
+        clause = words[hit.start].clause
+        window = words[max(0, hit.start - 6, previous_end) : hit.start]
+        before = {w.text for w in window if w.clause == clause}
         previous_end = hit.end
         if hit.end < len(words) and words[hit.end].text in data["nation_not_before"]:
             continue
@@ -339,7 +341,7 @@ _WEEKEND = re.compile(
 )
 _WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|mon|tues?|wed|thurs?|fri)\b")
 _ALWAYS_OOH = re.compile(
-    r"\b(?:out of hours|ooh|edt|emergency duty team|middle of the night|overnight|bank holiday|"
+    r"\b(?:out of hours|ooh|edt|emergency duty team|middle of the night|bank holiday|"
     r"after hours|out-of-hours|the early hours|early hours of)\b"
 )
 _IN_HOURS = re.compile(

@@ -401,3 +401,39 @@ def test_the_same_signs_said_of_the_child_still_count(
     kb: Knowledge, text: str, indicator: str
 ) -> None:
     assert _facts(kb, text).get(indicator) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("his stepdad makes him steal from shops", "street_crime_begging"),
+        ("she's looking after 4 kids all day", "excessive_chores"),
+        ("dad says she will marry his cousin", "forced_marriage_risk"),
+        ("detained in a cannabis grow in Falkirk", "arrested_offence_linked_to_exploitation"),
+    ],
+)
+def test_stealing_childcare_marrying_and_detention(
+    kb: Knowledge, text: str, indicator: str
+) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
+
+
+def test_a_place_after_a_clause_about_us_is_not_ours(kb: Knowledge) -> None:
+    text = "DSL, Swansea comp. Police called us - he was found in Bristol with cash."
+    assert read(text, kb).nation == "wales"
+
+
+def test_a_habit_overnight_is_not_the_time_now(kb: Knowledge) -> None:
+    assert read("she keeps going missing overnight", kb).out_of_hours is None
+
+
+def test_the_child_at_someone_elses_flat_is_no_home_visit(kb: Knowledge) -> None:
+    assert read("she goes to parties at his flat", kb).setting is None
+
+
+def test_a_role_before_the_service_it_is_in(kb: Knowledge) -> None:
+    assert read("DSL primary, Belfast. Child (8) has a black eye", kb).role == "teacher"
+
+
+def test_a_plan_for_half_term_is_not_present_danger(kb: Knowledge) -> None:
+    assert not read("her dad is taking her to Pakistan in the half term", kb).present_danger
