@@ -16,6 +16,10 @@ DOCUMENT_KEY = "gh_document"
 # the REST channel returns it in each message's ``custom`` field. Never kept by
 # the tracker store (not in its KEPT_BOT_METADATA).
 HEARD_KEY = "gh_heard"
+# The id of the question a reply asks (an indicator, a screen, "urgent", a context
+# choice, ...): typed data for the REST channel's ``custom`` field and for scripts
+# that answer by question. An id, never words.
+QUESTION_KEY = "gh_question"
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class Reply:
     document: dict[str, Any] | None = None
     # What was heard, when the reply shows it back (kind "heard").
     heard: tuple[Noted, ...] = ()
+    # The open question's id, when the reply asks one.
+    question: str | None = None
 
     def __post_init__(self) -> None:
         if self.document is None and isinstance(getattr(self.text, "document", None), dict):
@@ -80,6 +86,8 @@ class Reply:
             message[DOCUMENT_KEY] = self.document
         if self.heard:
             message[HEARD_KEY] = heard_data(self.heard)
+        if self.question:
+            message[QUESTION_KEY] = self.question
         if self.choices:
             message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
         return message

@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from bot.replies import HEARD_KEY, KIND_KEY, PROGRESS_KEY
+from bot.replies import HEARD_KEY, KIND_KEY, PROGRESS_KEY, QUESTION_KEY
 
 
 class KindCollector(CollectingOutputChannel):
@@ -30,30 +30,43 @@ class KindCollector(CollectingOutputChannel):
 
 
 class CustomCollector(CollectingOutputChannel):
-    """Rasa's REST messages, unchanged, plus Rasa's standard ``custom`` field on a
-    message that shows back what was heard: ``{"kind": "heard", "role": ...,
-    "nation": ..., "setting": ..., "age": ..., "indicators": {id: value}}`` (ids
-    and values only, the ids the buttons use), so scripts and tests can read it."""
+    """Rasa's REST messages, unchanged, plus Rasa's standard ``custom`` field on
+    each, so scripts and tests can read what a message is without parsing its
+    words: ``{"kind": ...}`` ("question", "advice", "assessment", "summary", ...);
+    on a question also ``"question": id``; on a message that shows back what was
+    heard, ``"role"``, ``"nation"``, ``"setting"``, ``"age"`` and ``"indicators":
+    {id: value}`` (ids and values only, the ids the buttons use). Rasa splits a
+    text at blank lines: every part carries the same ``custom``."""
 
     @classmethod
     def name(cls) -> str:
         return "rest_collector"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        before = len(self.messages)
         await super().send_text_message(recipient_id, text, **kwargs)
-        self._add_custom(kwargs)
+        self._add_custom(kwargs, before)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
+        before = len(self.messages)
         await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
-        self._add_custom(kwargs)
+        self._add_custom(kwargs, before)
 
-    def _add_custom(self, extra: dict[str, Any]) -> None:
+    def _add_custom(self, extra: dict[str, Any], first: int) -> None:
+        kind = extra.get(KIND_KEY)
+        if not isinstance(kind, str):
+            return  # not one of the assistant's typed replies
+        custom: dict[str, Any] = {"kind": kind}
         heard = extra.get(HEARD_KEY)
-        if isinstance(heard, dict) and self.messages:
-            kind = str(extra.get(KIND_KEY) or "heard")
-            self.messages[-1]["custom"] = {"kind": kind, **heard}
+        question = extra.get(QUESTION_KEY)
+        if isinstance(heard, dict):
+            custom.update(heard)
+        if isinstance(question, str):
+            custom["question"] = question
+        for message in self.messages[first:]:
+            message["custom"] = dict(custom)
 
 
 def _message(

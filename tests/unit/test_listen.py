@@ -88,6 +88,7 @@ def test_merge_takes_only_what_is_unknown(kb: Knowledge) -> None:
         "how": "disclosed",
         "when": None,
         "note": "an older man collects her",
+        "source": "reader",
     }
     # a sign of a category answers its screen, so a later "no" cannot take it away
     screen = f"screen:{kb.indicators['adult_collects_child'].category}"
@@ -251,9 +252,13 @@ def test_rest_custom_carries_what_was_heard(kb: Knowledge) -> None:
 
     asyncio.run(send())
     customs = [m["custom"] for m in collector.messages if "custom" in m]
-    assert len(customs) == 1
-    assert customs[0]["kind"] == "heard" and customs[0]["role"] == "teacher"
-    assert customs[0]["age"] == 15 and "indicators" in customs[0]
+    heard = [c for c in customs if c["kind"] == "heard"]
+    assert len(heard) == 1
+    assert heard[0]["role"] == "teacher"
+    assert heard[0]["age"] == 15 and "indicators" in heard[0]
+    # The question after it names itself by id, as typed data.
+    asked = [c for c in customs if c["kind"] == "question"]
+    assert len(asked) == 1 and asked[0]["question"] == chat.case.pending
     assert all("custom" in m or m.get("text") for m in collector.messages)
 
 
