@@ -19,7 +19,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot import choices, listen
@@ -33,9 +33,15 @@ from bot.privacy.redact import redact
 from bot.reader import read
 from bot.replies import Choice, Noted, Reply
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
-from bot.triage.answers import URGENT, VALUES
+from bot.triage.answers import MORE, URGENT, VALUES
 from bot.triage.assess import explain
-from bot.triage.questions import open_questions, question_for
+from bot.triage.questions import (
+    MAX_ASKED,
+    MORE_TEXT,
+    categories_to_offer,
+    open_questions,
+    question_for,
+)
 from bot.triage.steps import immediate_texts
 from bot.triage.summary import SharingRecord, referral_summary
 
@@ -47,6 +53,8 @@ UNPLACED_INTENTS = ("out_of_scope", "nlu_fallback")
 CONTEXT_QUESTIONS = ("role", "nation", "setting")
 SHARING_QUESTIONS = ("share_with", "child_told", "carer_told", "why_not")
 CHECK, CHANGE, DONE, ENDED = "check", "change", "done", "ended"
+# After MAX_ASKED questions: the assessment and the draft now, or carry on.
+OFFER = "offer"
 EVIDENCE_PREFIX = "evidence:"
 REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
 REF_PATTERN = re.compile(rf"^GH[{REF_ALPHABET}]{{8}}$")
@@ -119,6 +127,9 @@ class Case:
     heard: list[str] = field(default_factory=list)
     # Screens answered "yes" only because a noted sign of theirs (bot/listen.py).
     inferred: list[str] = field(default_factory=list)
+    # Offered the assessment and draft after MAX_ASKED questions, they chose to
+    # carry on: the questions go on until the decision is settled.
+    carried_on: bool = False
 
     # --- storage -------------------------------------------------------------------
 
@@ -144,7 +155,7 @@ class Case:
             case.age = age
         if isinstance(raw.get("ref"), str) and REF_PATTERN.match(raw["ref"]):
             case.ref = raw["ref"]
-        for flag in ("advised", "told_redaction", "confirming_no"):
+        for flag in ("advised", "told_redaction", "confirming_no", "carried_on"):
             if isinstance(raw.get(flag), bool):
                 setattr(case, flag, raw[flag])
         if isinstance(raw.get("raised_at"), str):
@@ -163,6 +174,8 @@ class Case:
                         "when": a.get("when") if isinstance(a.get("when"), str) else None,
                         "note": a.get("note") if isinstance(a.get("note"), str) else None,
                     }
+                    if a.get("source") == listen.READER:
+                        case.answers[qid]["source"] = listen.READER
         history = raw.get("history")
         if isinstance(history, list):
             known = [h for h in history if h in case.answers or h in CONTEXT_QUESTIONS]
@@ -188,7 +201,7 @@ class Case:
             case.guidance = raw["guidance"]
         pending = raw.get("pending")
         if isinstance(pending, str) and (
-            pending in (*CONTEXT_QUESTIONS, *SHARING_QUESTIONS, CHECK, CHANGE, DONE, ENDED)
+            pending in (*CONTEXT_QUESTIONS, *SHARING_QUESTIONS, CHECK, CHANGE, OFFER, DONE, ENDED)
             or _is_question(kb, pending)
             or (
                 pending.startswith(EVIDENCE_PREFIX)
@@ -211,6 +224,20 @@ class Case:
             age_disputed=disputed,
             concern_raised_at=raised,
         )
+
+    def asked(self) -> int:
+        """The engine questions the professional has answered: facts the reader
+        took from their words (and screens answered by them) are not counted."""
+        return sum(
+            1
+            for qid, a in self.answers.items()
+            if a.get("source") != listen.READER and qid not in self.inferred
+        )
+
+    def budget_used(self) -> int:
+        """What counts against MAX_ASKED: the questions asked, or none once the
+        professional has chosen to carry on past the offer."""
+        return 0 if self.carried_on else self.asked()
 
     def engine_answers(self) -> dict[str, Answer]:
         out = {}
@@ -250,10 +277,10 @@ def _is_question(kb: Knowledge | None, qid: Any) -> bool:
     if not isinstance(qid, str) or not qid:
         return False
     if kb is None:
-        return qid == URGENT or qid.replace(":", "").replace("_", "").isalnum()
+        return qid in (URGENT, MORE) or qid.replace(":", "").replace("_", "").isalnum()
     if qid.startswith("screen:"):
         return qid.removeprefix("screen:") in kb.categories
-    return qid == URGENT or qid in kb.indicators
+    return qid in (URGENT, MORE) or qid in kb.indicators
 
 
 def _sharing_from(raw: Any) -> dict[str, Any]:
@@ -321,18 +348,26 @@ def intro() -> Reply:
 
 
 def _progress(kb: Knowledge, case: Case) -> str:
-    low, high = remaining(kb, case.context(), case.engine_answers())
+    """The honest bound: how many more questions there can be. (Fewer if the
+    answers settle the decision sooner, so only the most is promised.)"""
+    low, high = remaining(kb, case.context(), case.engine_answers(), case.budget_used())
     if high == 0:
         return ""
     if low == high:
         return ngettext("{n} more question.", "{n} more questions.", low).format(n=low)
-    return _("Between {low} and {high} more questions, depending on your answers.").format(
-        low=low, high=high
-    )
+    return _("Up to {n} more questions, depending on your answers.").format(n=high)
 
 
 def ask(kb: Knowledge, case: Case) -> list[Reply]:
-    """The replies that ask the open question."""
+    """The replies that ask the open question; the one that asks it carries the
+    question's id as data."""
+    return [
+        replace(r, question=case.pending) if r.kind == "question" and case.pending else r
+        for r in _asking(kb, case)
+    ]
+
+
+def _asking(kb: Knowledge, case: Case) -> list[Reply]:
     pending = case.pending
     if pending in CONTEXT_QUESTIONS:
         text = {
@@ -388,6 +423,24 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
         ]
     if pending in (DONE, ENDED, None):
         return []
+    if pending == MORE:
+        return [_ask_more(kb, case)]
+    if pending == OFFER:
+        text = _(
+            "I have asked {n} questions, and I have enough for an assessment and a draft. "
+            "See them now, or carry on with the questions that could still change the "
+            "advice?"
+        ).format(n=MAX_ASKED)
+        return [
+            Reply(
+                text,
+                (
+                    Choice(_("See the assessment and draft"), "/affirm"),
+                    Choice(_("Carry on with the questions"), "/deny"),
+                ),
+                kind="question",
+            )
+        ]
     q = question_for(kb, pending)
     text = _(q.text)
     progress = _progress(kb, case) if q.id != URGENT else ""
@@ -395,6 +448,81 @@ def ask(kb: Knowledge, case: Case) -> list[Reply]:
         text = f"{text}\n({progress})"
     draft = q.id != URGENT and _context_known(case)
     return [Reply(text, _yes_no(q.skippable, draft), kind="question", progress=progress)]
+
+
+MORE_PREFIX = "more."  # a button under "anything else?": "more.<category id>"
+
+
+def _ask_more(kb: Knowledge, case: Case) -> Reply:
+    """ "Anything else?" with a button for each category not asked about yet."""
+    offered = categories_to_offer(kb, case.context(), case.engine_answers())
+    buttons = tuple(
+        Choice(_(kb.categories[c].title), f'/inform{{"choice": "{MORE_PREFIX}{c}"}}')
+        for c in offered
+    )
+    progress = _progress(kb, case)
+    text = _(MORE_TEXT) + (f"\n({progress})" if progress else "")
+    return Reply(
+        text,
+        (
+            *buttons,
+            Choice(_("No, nothing else"), "/deny"),
+            Choice(_("Why are you asking?"), "/why"),
+            _draft_button(),
+        ),
+        kind="question",
+        progress=progress,
+    )
+
+
+def _category_named(kb: Knowledge, case: Case, event: Event) -> str | None:
+    """The category a "more.<id>" button or the user's words name, among those
+    offered: the words must name exactly one by a word of its title."""
+    offered = categories_to_offer(kb, case.context(), case.engine_answers())
+    if event.choice is not None:
+        category = event.choice.removeprefix(MORE_PREFIX)
+        ok = event.choice.startswith(MORE_PREFIX) and category in offered
+        return category if ok else None
+    words = set(re.findall(r"[a-z]+", event.words.lower()))
+    named = [
+        c
+        for c in offered
+        if words & (set(re.findall(r"[a-z]{5,}", _(kb.categories[c].title).lower())) - _COMMON)
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+# Title words too common to name a category by themselves.
+_COMMON = frozenset({"other", "including", "lines", "conditions", "entry"})
+
+
+def _answer_more(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    """ "Anything else?": a category chosen (or named) opens it and the question
+    comes back later; "no" ends it; "yes" without saying what screens every
+    other category; "not sure" adds nothing to ask."""
+    category = _category_named(kb, case, event)
+    if category is not None:
+        screen = f"screen:{category}"
+        _record(case, screen, "yes")
+        return _move_on(kb, case)
+    value = ANSWER_INTENTS.get(event.intent)
+    if value is None:
+        return _not_understood(kb, case)
+    _record(case, MORE, "no" if value == "skip" else value)
+    replies = [Reply(_took_as(value))] if len(event.words.split()) > 1 else []
+    return replies + _move_on(kb, case)
+
+
+def _answer_offer(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    """After MAX_ASKED questions: "yes" (see them) goes to the check of the answers
+    and on to the assessment and draft; "no" or "carry on" asks on."""
+    if event.intent == "affirm":
+        case.pending = CHECK
+        return ask(kb, case)
+    if event.intent == "deny" or re.search(r"\b(carry on|continue|more)\b", event.words.lower()):
+        case.carried_on = True
+        return _move_on(kb, case)
+    return _not_understood(kb, case)
 
 
 def _advice(kb: Knowledge, case: Case) -> list[Reply]:
@@ -417,8 +545,13 @@ def _next_pending(kb: Knowledge, case: Case) -> str:
     for key in CONTEXT_QUESTIONS:
         if getattr(case, key) is None:
             return key
-    q = next_question(kb, case.context(), case.engine_answers())
-    return q.id if q is not None else CHECK
+    ctx, answers = case.context(), case.engine_answers()
+    q = next_question(kb, ctx, answers, case.budget_used())
+    if q is not None:
+        return q.id
+    if not case.carried_on and next_question(kb, ctx, answers) is not None:
+        return OFFER  # the budget ends the questions, not the decision: ask them
+    return CHECK
 
 
 def _move_on(kb: Knowledge, case: Case) -> list[Reply]:
@@ -528,7 +661,7 @@ def draft_so_far(kb: Knowledge, case: Case) -> list[Reply]:
     known so far, with the gaps listed (each "not sure" or skipped answer, and each
     question still open that could change the assessment), then the same open
     question again. Nothing is lost and the case stays open."""
-    unanswered = tuple(open_questions(kb, case.context(), case.engine_answers()))
+    unanswered = tuple(open_questions(kb, case.context(), case.engine_answers(), case.asked()))
     return [
         _assessment(kb, case),
         *_draft_and_signposts(kb, case, unanswered),
@@ -660,6 +793,11 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
         replies.append(Reply(_("What you have said is a sign that the child could go missing.")))
         replies += _advice(kb, case)
     if value == "yes" and q.kind == "indicator":
+        # "Yes, I saw it myself" says how they know: no need to ask.
+        said = choices.match("evidence", event.words) if event.words else None
+        if said is not None:
+            case.answers[qid]["how"] = said.value
+            return replies + _move_on(kb, case)
         case.pending = EVIDENCE_PREFIX + qid
         return replies + ask(kb, case)
     return replies + _move_on(kb, case)
@@ -794,6 +932,7 @@ def ask_urgent() -> list[Reply]:
                 Choice(_("Not sure"), "/unsure"),
             ),
             kind="question",
+            question=URGENT,
         )
     ]
 
@@ -844,6 +983,10 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
         replies = _answer_sharing(kb, case, event)
     elif pending in (DONE, ENDED):
         replies = [Reply(_("We have finished. Type 'start again' for a new concern, or 'help'."))]
+    elif pending == MORE:
+        replies = _answer_more(kb, case, event)
+    elif pending == OFFER:
+        replies = _answer_offer(kb, case, event)
     else:
         replies = _answer_engine_question(kb, case, event)
     return Turn(tuple(replies), case)
@@ -854,7 +997,7 @@ def _takes_words(pending: str | None) -> bool:
     return pending is not None and (
         pending in CONTEXT_QUESTIONS
         or pending.startswith(EVIDENCE_PREFIX)
-        or pending in (CHANGE, "share_with", "why_not")
+        or pending in (CHANGE, "share_with", "why_not", MORE, OFFER)
     )
 
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 CONTEXT_KEYS = ("role", "nation", "setting")
 AGE = "age"
+# The source of an answer the reader took from the professional's words (not asked).
+READER = "reader"
 MAX_WORDS = 200  # the longest quote kept as a note
 _CLAUSE_END = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+|\s+and\s+")
 _REMOVE_WORD = (
@@ -139,7 +141,13 @@ def merge(
         if fact.value == "yes" and screen_answer is None:
             # A sign of the category is there, so its screening question is answered;
             # left open, a later "no" to it would take this answer away.
-            case.answers[screen] = {"value": "yes", "how": None, "when": None, "note": None}
+            case.answers[screen] = {
+                "value": "yes",
+                "how": None,
+                "when": None,
+                "note": None,
+                "source": READER,
+            }
             _note_history(case, screen)
             case.inferred.append(screen)
         how = fact.how if choices.by_value("evidence", fact.how) else None
@@ -148,6 +156,7 @@ def merge(
             "how": how,
             "when": None,
             "note": keep(clause_of(text, fact.words)),
+            "source": READER,
         }
         _note_history(case, fact.id)
         noted.append(Noted(fact.id, fact.value, indicator=True, how=how))

@@ -8,7 +8,10 @@ levels, the signposts and the next steps from what the assistant said.
 
 The score (docs/training.md explains it for trainers):
 - 50 points for the indicators found (answered yes or not sure where the facts say
-  yes or unsure), in proportion; 50 when the facts hold none;
+  yes or unsure), in proportion to those the learner had the chance to report: asked
+  about, closed at their category's screen, or left out at "anything else?". A sign
+  the assistant never asked about, because the advice was settled without it, is
+  listed but not counted. 50 when there are none;
 - 20 points for the immediate-action advice: reached within the scenario's number
   of turns 20, reached later 10, never 0; in a scenario that does not need it, 20
   for not escalating to it and 0 for escalating;
@@ -109,6 +112,8 @@ class Debrief:
     unsupported: tuple[str, ...]  # answered yes / not sure where the facts do not say so
     checks: tuple[Check, ...]
     score: Score
+    # In the facts, never asked: the advice was settled without them (not scored).
+    not_asked: tuple[str, ...] = ()
 
     @property
     def matches(self) -> bool:
@@ -133,6 +138,7 @@ class Debrief:
             },
             "found": list(self.found),
             "missed": [m.indicator for m in self.missed],
+            "not_asked": list(self.not_asked),
             "unsupported": list(self.unsupported),
             "checks": [
                 {
@@ -179,7 +185,15 @@ def debrief(scenario: Scenario, played: PlayedCase) -> Debrief:
     model = scenario.model_outcome
     expected = scenario.expected_indicators()
     found = tuple(q for q in expected if played.answers.get(q) in CONCERN)
-    missed = tuple(Missed(q, scenario.facts[q].detail) for q in expected if q not in found)
+    not_asked = tuple(
+        q for q in expected if q not in found and not _had_the_chance(scenario, played, q)
+    )
+    missed = tuple(
+        Missed(q, scenario.facts[q].detail)
+        for q in expected
+        if q not in found and q not in not_asked
+    )
+    chances = len(found) + len(missed)
     unsupported = tuple(
         q
         for q, value in played.answers.items()
@@ -196,12 +210,12 @@ def debrief(scenario: Scenario, played: PlayedCase) -> Debrief:
         *advice_checks,
         Check("signposts", list(model.signposts), list(played.signposts), not no_signposts),
         Check("next_steps", list(model.next_steps), list(played.next_steps), not no_steps),
-        Check("indicators", len(expected), len(found), len(found) == len(expected)),
+        Check("indicators", chances, len(found), len(found) == chances),
         Check("finished", True, played.finished, played.finished),
     ]
     follow_total = len(model.signposts) + len(model.next_steps)
     score = Score(
-        indicators=_proportion(INDICATOR_POINTS, len(found), len(expected)),
+        indicators=_proportion(INDICATOR_POINTS, len(found), chances),
         advice=advice_points,
         levels=(MISSING_LEVEL_POINTS if missing_ok else 0)
         + (CONCERN_LEVEL_POINTS if concern_ok else 0),
@@ -209,9 +223,20 @@ def debrief(scenario: Scenario, played: PlayedCase) -> Debrief:
             FOLLOW_UP_POINTS, follow_total - len(no_signposts) - len(no_steps), follow_total
         ),
     )
-    return Debrief(
-        scenario.id, found, missed, unsupported, tuple(_with_known(scenario, checks)), score
-    )
+    checks = _with_known(scenario, checks)
+    return Debrief(scenario.id, found, missed, unsupported, tuple(checks), score, not_asked)
+
+
+def _had_the_chance(scenario: Scenario, played: PlayedCase, indicator: str) -> bool:
+    """Whether the learner could have reported this sign: it was asked, its category
+    was closed at its screen, or "anything else?" was answered without it."""
+    if indicator in played.answers:
+        return True
+    category = scenario.facts[indicator].category
+    screen = played.answers.get(f"screen:{category}")
+    if screen in ("no", "skip"):
+        return True
+    return screen is None and played.answers.get("more") in ("no", "not_sure", "skip")
 
 
 def _indicator_answers(played: PlayedCase) -> list[str]:
@@ -423,10 +448,13 @@ def _debrief_lines(
         ).format(total=s.total, a=s.indicators, b=s.advice, c=s.levels, d=s.follow_up),
         "",
         _("Indicators you found: {found} of {all}").format(
-            found=len(result.found), all=len(scenario.expected_indicators())
+            found=len(result.found), all=len(result.found) + len(result.missed)
         ),
     ]
     lines += [f"- {_(kb.indicators[q].question)}" for q in result.found]
+    if result.not_asked:
+        lines += ["", _("Also in this case, not asked because the advice was already settled:")]
+        lines += [f"- {_(kb.indicators[q].question)}" for q in result.not_asked]
     if result.missed:
         lines += ["", _("Indicators you missed:")]
         for m in result.missed:

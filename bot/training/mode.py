@@ -141,7 +141,13 @@ def dressed(replies: Sequence[Reply], case: Case) -> tuple[Reply, ...]:
         if more and reply.kind == "question" and choices:
             choices = (*choices, Choice(_("Ask: find out more"), _payload(ASK)))
         out.append(
-            Reply(f"{banner()}\n{reply.text}", choices, kind=reply.kind, progress=reply.progress)
+            Reply(
+                f"{banner()}\n{reply.text}",
+                choices,
+                kind=reply.kind,
+                progress=reply.progress,
+                question=reply.question,
+            )
         )
     return tuple(out)
 

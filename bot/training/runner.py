@@ -39,6 +39,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -207,9 +208,12 @@ def payload(group: str, value: str) -> str:
     return f'/inform{{"choice": "{value}"}}'
 
 
-def message_for(scenario: Scenario, pending: str, *, typed: bool) -> str:
+def message_for(
+    scenario: Scenario, pending: str, *, typed: bool, answered: Collection[str] = ()
+) -> str:
     """What the professional in the scenario says to the open question. ``typed``:
-    answer in words where words carry more (the note, the child's age)."""
+    answer in words where words carry more (the note, the child's age);
+    ``answered``: the question ids the case holds answers for."""
     audience = scenario.audience
     if pending in ("role", "nation", "setting"):
         value = getattr(audience, pending)
@@ -237,7 +241,12 @@ def message_for(scenario: Scenario, pending: str, *, typed: bool) -> str:
         return payload("why_not", sharing.why_not or "raise_risk")
     if pending == "change":
         raise RunnerError("the assistant asked which answer to change")
-    return ANSWER_PAYLOADS[scenario.answer_for(pending)]
+    if pending == "offer":
+        return "/deny"  # carry on: the scenario is played to its settled outcome
+    if pending == "more":
+        category = scenario.untold_category(answered)
+        return f'/inform{{"choice": "more.{category}"}}' if category else "/deny"
+    return ANSWER_PAYLOADS[scenario.answer_for(pending, answered)]
 
 
 # --- playing one scenario ---------------------------------------------------------------
@@ -332,11 +341,15 @@ def _play(run: Run, transport: Transport, *, buttons_only: bool, preview: bool) 
             return
         if not isinstance(pending, str) or pending == "ended":
             raise RunnerError(f"the conversation stopped at turn {turn - 1} (open: {pending})")
-        tries[pending] = tries.get(pending, 0) + 1
-        if tries[pending] > MAX_TRIES:
+        # "Anything else?" comes back after each category chosen: a question is
+        # stuck when it is asked again with nothing answered in between.
+        key = f"{pending}@{len(case.get('answers') or {})}"
+        tries[key] = tries.get(key, 0) + 1
+        if tries[key] > MAX_TRIES:
             raise RunnerError(f"stuck: '{pending}' asked {MAX_TRIES} times")
-        typed = not buttons_only and tries[pending] == 1
-        message = message_for(scenario, pending, typed=typed)
+        typed = not buttons_only and tries[key] == 1
+        answered = tuple((case.get("answers") or {}).keys())
+        message = message_for(scenario, pending, typed=typed, answered=answered)
         if preview and not message.startswith("/"):
             intent = transport.intent(message)
             if intent not in NOTE_INTENTS:
@@ -344,7 +357,7 @@ def _play(run: Run, transport: Transport, *, buttons_only: bool, preview: bool) 
                     f"{pending}: the typed words would be read as '{intent}', so the "
                     f"button was pressed instead: {message!r}"
                 )
-                message = message_for(scenario, pending, typed=False)
+                message = message_for(scenario, pending, typed=False, answered=answered)
         replies = transport.send(run.sender, message)
         if not message.startswith("/"):
             _check_typed(run, transport, pending)

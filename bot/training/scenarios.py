@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,17 +143,35 @@ class Scenario:
     sharing: Sharing | None = None
     known_differences: tuple[KnownDifference, ...] = ()
 
-    def answer_for(self, question: str) -> str:
+    def answer_for(self, question: str, answered: Collection[str] = ()) -> str:
         """The answer the facts give: a screen opens when any indicator in its
-        category is a concern; anything the facts do not mention is "no"."""
+        category is a concern; "anything else?" is yes while a concern in the facts
+        is in a category not yet asked about (``answered``: the question ids answered
+        so far); anything the facts do not mention is "no"."""
         fact = self.facts.get(question)
         if fact is not None:
             return fact.answer
+        if question == "more":
+            return "no" if self.untold_category(answered) is None else "yes"
         if question.startswith("screen:"):
             category = question.removeprefix("screen:")
             opened = any(f.category == category and f.is_concern for f in self.facts.values())
             return "yes" if opened else "no"
         return "no"
+
+    def untold_category(self, answered: Collection[str]) -> str | None:
+        """For "anything else?": the category of the first concern in the facts that
+        is neither answered nor in a category already asked about."""
+        asked = {q.removeprefix("screen:") for q in answered if q.startswith("screen:")}
+        asked |= {f.category for q, f in self.facts.items() if q in answered and f.category}
+        return next(
+            (
+                f.category
+                for q, f in self.facts.items()
+                if f.category and f.is_concern and q not in answered and f.category not in asked
+            ),
+            None,
+        )
 
     def expected_indicators(self) -> tuple[str, ...]:
         """The indicators the facts answer yes or not sure: what a learner should find."""

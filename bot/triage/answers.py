@@ -21,6 +21,9 @@ FACT_HOW = frozenset({"observed", "disclosed"})  # facts; the others are opinion
 WHEN_KNOWN = ("now", "within_6_months", "longer_ago")
 
 URGENT = "urgent"  # the opening question: immediate danger or may go missing soon
+# The open "anything else?" question after the categories the facts put in play:
+# "yes" or "not sure" brings the screens of every other category.
+MORE = "more"
 
 
 def screen_id(category: str) -> str:

@@ -1,10 +1,20 @@
-"""Which question comes next.
+"""Which question comes next: only one that can still change the decision.
 
-Order: the opening urgent question; then the going-missing screen (never
-skippable); then each category's screening question in the order the rules give
-for the setting. A category's own questions are asked only after a "yes" or "not
-sure" at its screen, going-missing red flags first, then by weight. No question is
-asked twice, so the engine always finishes within (screens + indicators + 1) turns.
+The decision is what the professional is told to do: the going-missing level, the
+concern level (up to the highest level that changes a step: above it, more signs
+change words, not actions), the next steps and the immediate actions. See
+``Decision``.
+
+Order: the opening urgent question; then, for each category in play (going missing
+and control always, the setting's likeliest categories, and every category the
+facts already touch), its screening question while the category could still change
+the decision, and, after a "yes" or "not sure" there, its own questions (going-
+missing red flags first, then by weight) until one is found, then only those whose
+"yes" would change the decision. Then "anything else?", offering the categories not
+yet in play: choosing one opens it (its screen answered "yes"), and the question
+comes back until the answer is "no"; a bare "yes" brings every other category's
+screen. No question is asked twice, and at most MAX_ASKED are asked in all: after
+that the professional goes on to the assessment and the draft.
 """
 
 from __future__ import annotations
@@ -13,8 +23,10 @@ from dataclasses import dataclass
 
 from bot.i18n import N_
 from bot.knowledge import Knowledge
-from bot.knowledge.model import Indicator
-from bot.triage.answers import URGENT, Answers, Context, screen_id
+from bot.knowledge.model import CONCERN_LEVELS, Indicator
+from bot.triage.answers import MORE, URGENT, YES, Answer, Answers, Context, screen_id
+from bot.triage.assess import assess
+from bot.triage.steps import immediate_actions, step_applies
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,26 @@ URGENT_WHY = N_(
     "services, so immediate danger comes first."
 )
 URGENT_SOURCES = ("LSCP-PG", "SEFTON-ID", "SCOT-IAG")
+MORE_TEXT = N_(
+    "Is there anything else that worries you? Choose what it is about, tell me in "
+    "your own words, or answer no."
+)
+MORE_WHY = N_(
+    "I ask first about what you have told me and the signs that most often come "
+    "before a child goes missing. Anything else you know can change the advice, so "
+    "say yes, or tell me in your own words."
+)
+MORE_SOURCES = ("HO-MS-GUID", "LSCP-PG")
+
+# Always screened, whatever the facts: going missing and a controlling adult set
+# the going-missing level and the floor rule that means acting now.
+CORE_CATEGORIES = ("going_missing", "control")
+# How many of the setting's likeliest categories (triage.yml setting_first) are
+# screened besides the core ones without being asked "anything else?".
+SETTING_CATEGORIES = 2
+# At most this many questions (the opening one included; "how do you know?" and the
+# context choices are not counted) before the assessment and the draft.
+MAX_ASKED = 15
 
 
 def category_order(kb: Knowledge, ctx: Context) -> list[str]:
@@ -56,6 +88,8 @@ def question_for(kb: Knowledge, question_id: str) -> Question:
     skippable = question_id not in rules.unskippable
     if question_id == URGENT:
         return Question(URGENT, "urgent", URGENT_TEXT, URGENT_WHY, URGENT_SOURCES, None, False)
+    if question_id == MORE:
+        return Question(MORE, "more", MORE_TEXT, MORE_WHY, MORE_SOURCES, None, True)
     if question_id.startswith("screen:"):
         category = kb.categories[question_id.removeprefix("screen:")]
         s = category.screening
@@ -66,49 +100,169 @@ def question_for(kb: Knowledge, question_id: str) -> Question:
     )
 
 
-def _plan(kb: Knowledge, ctx: Context, answers: Answers) -> tuple[list[str], list[str]]:
-    """(questions still to ask for certain, questions that depend on open screens)."""
-    certain: list[str] = [] if URGENT in answers else [URGENT]
-    maybe: list[str] = []
-    for category in category_order(kb, ctx):
-        sid = screen_id(category)
-        inds = [i.id for i in indicator_order(kb, category) if i.id not in answers]
-        if sid not in answers:
-            certain.append(sid)
-            maybe.extend(inds)
-        elif answers[sid].opens:
-            certain.extend(inds)
-    return certain, maybe
+@dataclass(frozen=True)
+class Decision:
+    """What the answers make the professional do. Two sets of answers with the same
+    Decision lead to the same advice, steps and levels that matter."""
+
+    going_missing: str
+    concern: str  # capped at the highest level that changes a step
+    steps: frozenset[str]
+    actions: frozenset[str]
 
 
-def next_question(kb: Knowledge, ctx: Context, answers: Answers) -> Question | None:
-    """The next question to ask, or None when triage is done."""
-    if URGENT not in answers:
-        return question_for(kb, URGENT)
-    for category in category_order(kb, ctx):
-        sid = screen_id(category)
-        if sid not in answers:
-            return question_for(kb, sid)
-        if not answers[sid].opens:
+def concern_cap(kb: Knowledge) -> str:
+    """The highest concern level worth asking for: the top one. (Above the highest
+    level that changes a step, a higher level changes the words of the assessment
+    and the referral, not the steps, but those words carry weight with the agency
+    that receives it.)"""
+    return CONCERN_LEVELS[-1]
+
+
+def decision(kb: Knowledge, ctx: Context, answers: Answers) -> Decision:
+    result = assess(kb, ctx, answers)
+    cap = concern_cap(kb)
+    concern = min(result.concern, cap, key=CONCERN_LEVELS.index)
+    steps = frozenset(s.id for s in kb.pathway if step_applies(s, kb, ctx, result, answers))
+    actions = frozenset(a.id for a in immediate_actions(kb, ctx, answers))
+    return Decision(result.going_missing, concern, steps, actions)
+
+
+@dataclass(frozen=True)
+class _Now:
+    """The decision now and how far the concern score could still go."""
+
+    decision: Decision
+    score: int
+    next_threshold: int | None  # the score that would raise the concern, if it matters
+
+
+def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
+    assert kb.rules is not None
+    now = decision(kb, ctx, answers)
+    score = assess(kb, ctx, answers).score
+    level = CONCERN_LEVELS.index(now.concern)
+    cap = CONCERN_LEVELS.index(concern_cap(kb))
+    threshold = kb.rules.concern_thresholds[CONCERN_LEVELS[level + 1]] if level < cap else None
+    return _Now(now, score, threshold)
+
+
+def categories_in_play(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
+    """The categories whose questions may be asked now, in asking order: the core
+    ones, the setting's likeliest, those the answers or the reader's facts touch,
+    and every one after "yes" or "not sure" to "anything else?"."""
+    assert kb.rules is not None
+    order = category_order(kb, ctx)
+    if MORE in answers and answers[MORE].value == YES:  # "not sure" adds nothing to ask
+        return order
+    likely = [c for c in kb.rules.setting_first.get(ctx.setting or "", ()) if c in kb.categories]
+    likely = [c for c in likely if c not in CORE_CATEGORIES][:SETTING_CATEGORIES]
+    touched = {
+        kb.indicators[qid].category
+        for qid, a in answers.items()
+        if qid in kb.indicators and a.opens
+    } | {
+        qid.removeprefix("screen:")
+        for qid, a in answers.items()
+        if qid.startswith("screen:") and a.opens
+    }
+    wanted = {*CORE_CATEGORIES, *likely, *touched}
+    return [c for c in order if c in wanted]
+
+
+def _changes(
+    kb: Knowledge, ctx: Context, answers: Answers, now: Decision, indicator_id: str
+) -> bool:
+    """Whether a "yes" to this indicator alone would change the decision."""
+    return decision(kb, ctx, {**answers, indicator_id: Answer(YES)}) != now
+
+
+def _screen_worth_asking(
+    kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category: str
+) -> bool:
+    """A screen is worth asking while its category could change the decision: one
+    of its signs alone, or all of them together taking the concern score to a level
+    that matters."""
+    unanswered = [i for i in kb.in_category(category) if i.id not in answers]
+    weight = sum(i.weight for i in unanswered)
+    if now.next_threshold is not None and now.score + weight >= now.next_threshold:
+        return True
+    return any(_changes(kb, ctx, answers, now.decision, i.id) for i in unanswered)
+
+
+def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category: str) -> str | None:
+    """The category's next question: its screen; after a "yes" or "not sure" there,
+    its signs in order until one is found (the screen said something is there:
+    which sign it is belongs in the draft), then only those whose "yes" would change
+    the decision."""
+    sid = screen_id(category)
+    if sid not in answers:
+        return sid if _screen_worth_asking(kb, ctx, answers, now, category) else None
+    if not answers[sid].opens:
+        return None
+    found = any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
+    for ind in indicator_order(kb, category):
+        if ind.id in answers:
             continue
-        for indicator in indicator_order(kb, category):
-            if indicator.id not in answers:
-                return question_for(kb, indicator.id)
+        if not found or _changes(kb, ctx, answers, now.decision, ind.id):
+            return ind.id
     return None
 
 
-def open_questions(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
-    """The questions still to ask for certain, in asking order: the ones whose
-    answers could still change the assessment (a draft asked for early lists them
-    as gaps). Questions behind a screen not yet answered are not counted."""
-    return _plan(kb, ctx, answers)[0]
+def categories_to_offer(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
+    """The categories "anything else?" offers: those not in play yet."""
+    playing = set(categories_in_play(kb, ctx, answers))
+    return [c for c in category_order(kb, ctx) if c not in playing]
 
 
-def remaining(kb: Knowledge, ctx: Context, answers: Answers) -> tuple[int, int]:
-    """How many questions are left: (at least, at most). "At least" assumes every
-    open screen is answered "no"; "at most" assumes every one opens its category."""
-    certain, maybe = _plan(kb, ctx, answers)
-    return len(certain), len(certain) + len(maybe)
+def asked_so_far(answers: Answers, heard: frozenset[str] = frozenset()) -> int:
+    """The questions the professional has answered, not counting facts the reader
+    took from their words (``heard``)."""
+    return sum(1 for qid in answers if qid not in heard)
+
+
+def next_question(kb: Knowledge, ctx: Context, answers: Answers, asked: int = 0) -> Question | None:
+    """The next question to ask, or None when the decision is settled (or
+    ``asked`` questions have reached MAX_ASKED)."""
+    if URGENT not in answers:
+        return question_for(kb, URGENT)
+    if asked >= MAX_ASKED:
+        return None
+    now = _now(kb, ctx, answers)
+    for category in categories_in_play(kb, ctx, answers):
+        qid = _next_in(kb, ctx, answers, now, category)
+        if qid is not None:
+            return question_for(kb, qid)
+    if MORE not in answers and categories_to_offer(kb, ctx, answers):
+        return question_for(kb, MORE)
+    return None
+
+
+def _path(kb: Knowledge, ctx: Context, answers: Answers, asked: int, value: str) -> list[str]:
+    """The questions that would be asked if every answer from now were ``value``."""
+    out: list[str] = []
+    answers = dict(answers)
+    while (q := next_question(kb, ctx, answers, asked + len(out))) is not None:
+        out.append(q.id)
+        answers[q.id] = Answer(value)
+    return out
+
+
+def open_questions(kb: Knowledge, ctx: Context, answers: Answers, asked: int = 0) -> list[str]:
+    """The questions that would still be asked if every answer were "no", in asking
+    order: the gaps a draft asked for early lists."""
+    return _path(kb, ctx, answers, asked, "no")
+
+
+def remaining(kb: Knowledge, ctx: Context, answers: Answers, asked: int = 0) -> tuple[int, int]:
+    """How many questions may be left: (if every answer from now is "no", at most).
+    The most is what MAX_ASKED still allows, and never more than the questions not
+    yet answered."""
+    low = len(_path(kb, ctx, answers, asked, "no"))
+    if low == 0:
+        return 0, 0  # settled now: no answer is awaited that could open more
+    unanswered = len(all_question_ids(kb, ctx)) + 1 - len(answers)  # + "anything else?"
+    return low, max(low, min(MAX_ASKED - asked, unanswered))
 
 
 def all_question_ids(kb: Knowledge, ctx: Context) -> list[str]:

@@ -74,7 +74,7 @@ def immediate_texts(kb: Knowledge, ctx: Context, answers: Answers | None = None)
     return texts
 
 
-def _step_applies(
+def step_applies(
     step: PathwayStep, kb: Knowledge, ctx: Context, result: Assessment, answers: Answers
 ) -> bool:
     role = ctx.role or "other"
@@ -104,7 +104,7 @@ def next_steps(kb: Knowledge, ctx: Context, answers: Answers, result: Assessment
     """The checklist, in order, each with who does it, how soon and its sources."""
     out = []
     for step in kb.pathway:
-        if not _step_applies(step, kb, ctx, result, answers):
+        if not step_applies(step, kb, ctx, result, answers):
             continue
         # The wording for this role and nation (guidance variants); like the filter
         # above, a checklist for an unknown nation takes England's.

@@ -11,6 +11,7 @@ from bot.conversation import Case, Event
 from bot.knowledge import Knowledge, load_knowledge
 from bot.triage import remaining
 from bot.triage.answers import URGENT
+from bot.triage.questions import MAX_ASKED, categories_in_play
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 
@@ -56,17 +57,22 @@ class Chat:
     def buttons(self) -> list[str]:
         return [c.payload for r in self.last for c in r.choices]
 
-    def answer_all(self, policy) -> int:
-        """Answer engine questions with policy(question id) until the check."""
+    def answer_all(self, policy, carry_on: bool = False) -> int:
+        """Answer engine questions with policy(question id) until the check; at the
+        offer after the most questions, see the assessment (or ``carry_on``)."""
         asked = 0
-        while self.case.pending not in ("check", None):
+        for _turn in range(300):
             pending = self.case.pending
+            if pending in ("check", None):
+                return asked
             if pending.startswith("evidence:"):
                 self.say("skip", "skip")
-                continue
-            asked += 1
-            self.say(policy(pending))
-        return asked
+            elif pending == talk.OFFER:
+                self.say("deny" if carry_on else "affirm")
+            else:
+                asked += 1
+                self.say(policy(pending))
+        raise AssertionError(f"no check after 300 turns (open: {self.case.pending})")
 
 
 def test_opening_says_who_it_is_and_asks_about_danger_first(kb: Knowledge) -> None:
@@ -109,8 +115,9 @@ def test_questions_have_buttons_and_an_honest_progress_line(kb: Knowledge) -> No
     chat.context()
     # the going-missing screen cannot be skipped
     assert "/skip" not in chat.buttons() and "/why" in chat.buttons()
-    low, high = remaining(kb, chat.case.context(), chat.case.engine_answers())
-    assert f"Between {low} and {high} more questions" in chat.last[-1].text
+    low, high = remaining(kb, chat.case.context(), chat.case.engine_answers(), chat.case.asked())
+    assert low < high <= MAX_ASKED - 1  # the opening question is answered
+    assert f"Up to {high} more questions" in chat.last[-1].text
     assert "cannot be skipped" in chat.say("skip", "skip")
     chat.say("deny")
     assert "/skip" in chat.buttons()
@@ -146,7 +153,7 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
     def policy(qid: str) -> str:
         return (
             "affirm"
-            if qid in ("screen:control", "docs_held_by_other", "screen:documents")
+            if qid in ("screen:control", "docs_held_by_other", "screen:documents", "more")
             else "deny"
         )
 
@@ -289,7 +296,10 @@ def test_low_and_high_concern_conversations(kb: Knowledge) -> None:
     low.say("deny")
     low.context()
     asked_low = low.answer_all(lambda qid: "deny")
-    assert asked_low == len(kb.categories)  # one screen per category, nothing more
+    # Issue 18: the screens of the categories in play and "anything else?", nothing
+    # more: at most six questions with the opening one.
+    in_play = categories_in_play(kb, low.case.context(), {})
+    assert asked_low == len(in_play) + 1 <= 5
 
     high = Chat(kb)
     high.say("deny")
@@ -303,6 +313,7 @@ def test_low_and_high_concern_conversations(kb: Knowledge) -> None:
         "docs_held_by_other",
         "screen:work",
         "earnings_taken_or_quota",
+        "more",
     }
     asked_high = high.answer_all(lambda qid: "affirm" if qid in wanted else "deny")
     assert asked_high > asked_low

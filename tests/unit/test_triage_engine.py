@@ -10,8 +10,15 @@ import pytest
 
 from bot.knowledge import Knowledge, load_knowledge
 from bot.triage import Answer, Context, assess, immediate_actions, next_question, next_steps
-from bot.triage.answers import URGENT, screen_id
-from bot.triage.questions import all_question_ids, remaining
+from bot.triage.answers import MORE, URGENT, screen_id
+from bot.triage.questions import (
+    CORE_CATEGORIES,
+    MAX_ASKED,
+    categories_in_play,
+    decision,
+    indicator_order,
+    remaining,
+)
 
 TODAY = dt.date(2026, 12, 3)
 TEACHER = Context(role="teacher", nation="england", setting="school", age=14)
@@ -29,11 +36,14 @@ def yes(**kw) -> Answer:
 NO = Answer("no")
 
 
-def play(kb: Knowledge, ctx: Context, policy) -> tuple[list[str], dict[str, Answer]]:
+def play(
+    kb: Knowledge, ctx: Context, policy, answers: dict[str, Answer] | None = None
+) -> tuple[list[str], dict[str, Answer]]:
     """Ask until done, answering with policy(question); return the ids asked."""
     asked: list[str] = []
-    answers: dict[str, Answer] = {}
-    while (q := next_question(kb, ctx, answers)) is not None:
+    answers = dict(answers or {})
+    before = len(answers)  # answered before: they count towards the budget
+    while (q := next_question(kb, ctx, answers, before + len(asked))) is not None:
         assert q.id not in answers, f"{q.id} asked twice"
         asked.append(q.id)
         answers[q.id] = policy(q)
@@ -62,16 +72,68 @@ def test_the_setting_decides_which_categories_come_next(kb: Knowledge) -> None:
 
 def test_a_category_opens_only_on_yes_or_not_sure(kb: Knowledge) -> None:
     asked_all_no, _ = play(kb, TEACHER, lambda q: NO)
-    assert all(qid == URGENT or qid.startswith("screen:") for qid in asked_all_no)
-    assert len(asked_all_no) == 1 + len(kb.categories)
+    assert all(qid in (URGENT, MORE) or qid.startswith("screen:") for qid in asked_all_no)
 
     def open_control(q):
         return Answer("not_sure") if q.id == screen_id("control") else NO
 
     asked, _ = play(kb, TEACHER, open_control)
     control_ids = {i.id for i in kb.in_category("control")}
-    assert control_ids <= set(asked)
-    assert not {i.id for i in kb.in_category("work")} & set(asked)
+    opened = [qid for qid in asked if qid in kb.indicators]
+    assert opened and set(opened) <= control_ids
+    # Every one of them, until the budget ends the questions.
+    assert control_ids <= set(asked) or len(asked) == MAX_ASKED
+
+
+def test_a_screen_said_yes_asks_its_signs_until_one_is_found(kb: Knowledge) -> None:
+    base = {URGENT: NO, screen_id("going_missing"): NO, screen_id("behaviour"): yes()}
+    order = [i.id for i in kb.in_category("behaviour")]
+    asked, _ = play(kb, TEACHER, lambda q: NO, base)
+    assert set(order) <= set(asked)  # nothing found: every sign is asked
+    first, second = indicator_order(kb, "behaviour")[:2]
+    found_second, _ = play(kb, TEACHER, lambda q: yes() if q.id == second.id else NO, base)
+    # Found at the second: the rest (weight 1, no step of their own) change nothing.
+    assert [q for q in found_second if q in order] == [first.id, second.id]
+
+
+def test_only_the_categories_in_play_are_screened_until_anything_else(kb: Knowledge) -> None:
+    # Issue 18: no journey questions for a child the facts give no reason to ask
+    # about, unless the professional says there is more.
+    asked, _ = play(kb, TEACHER, lambda q: NO)
+    likely = [c for c in kb.rules.setting_first["school"] if c not in CORE_CATEGORIES][:2]
+    screened = [qid.removeprefix("screen:") for qid in asked if qid.startswith("screen:")]
+    assert screened == [c for c in categories_in_play(kb, TEACHER, {}) if c in screened]
+    assert set(screened) == {*CORE_CATEGORIES, *likely}
+    assert asked[-1] == MORE and len(asked) <= 6  # the low-concern target
+
+    asked_more, _ = play(kb, TEACHER, lambda q: Answer("yes") if q.id == MORE else NO)
+    assert screen_id("journey") in asked_more
+    assert len(asked_more) == MAX_ASKED  # every other screen, as far as the budget goes
+
+
+def test_a_fact_in_a_category_brings_it_into_play(kb: Knowledge) -> None:
+    told = {URGENT: NO, "travel_debt": yes()}
+    assert "journey" in categories_in_play(kb, TEACHER, told)
+    assert "journey" not in categories_in_play(kb, TEACHER, {URGENT: NO})
+
+
+def test_a_question_that_cannot_change_the_decision_is_not_asked(kb: Knowledge) -> None:
+    # Immediate and a strong concern: once a sign of behaviour is found, another
+    # (weight 1, no step of its own) changes nothing, so it is not asked.
+    settled = {
+        URGENT: yes(),
+        screen_id("control"): yes(),
+        "adult_cannot_explain_relationship": yes(),
+        "adult_multiple_children": yes(),
+        "exploited_by_family": yes(),
+        screen_id("behaviour"): yes(),
+        "withdrawn_fearful": yes(),
+    }
+    assert assess(kb, TEACHER, settled).concern == "strong"
+    asked, answers = play(kb, TEACHER, lambda q: NO, settled)
+    assert not {i.id for i in kb.in_category("behaviour")} & set(asked)
+    now = decision(kb, TEACHER, answers)
+    assert decision(kb, TEACHER, {**answers, "mood_changes": yes()}) == now
 
 
 def test_skip_at_a_screen_leaves_the_category_closed(kb: Knowledge) -> None:
@@ -89,17 +151,21 @@ def test_going_missing_red_flags_come_first_within_a_category(kb: Knowledge) -> 
     assert flags == sorted(flags, reverse=True)  # all True before any False
 
 
-def test_everything_yes_asks_every_question_once(kb: Knowledge) -> None:
-    asked, _ = play(kb, TEACHER, lambda q: yes())
-    assert sorted(asked) == sorted(all_question_ids(kb, TEACHER))
+def test_everything_yes_stops_once_settled_within_the_budget(kb: Knowledge) -> None:
+    asked, answers = play(kb, TEACHER, lambda q: yes())
+    assert len(asked) == len(set(asked)) <= MAX_ASKED
+    result = assess(kb, TEACHER, answers)
+    assert result.going_missing == "immediate" and result.concern in ("some", "strong")
 
 
 def test_remaining_is_honest(kb: Knowledge) -> None:
     answers = {URGENT: NO, screen_id("going_missing"): yes()}
-    low, high = remaining(kb, TEACHER, answers)
-    missing_inds = len(kb.in_category("going_missing"))
-    assert low == missing_inds + len(kb.categories) - 1
-    assert high == len(all_question_ids(kb, TEACHER)) - 2
+    low, high = remaining(kb, TEACHER, answers, asked=2)
+    # "low" is exactly what all-"no" answers take; "high" bounds every way of answering.
+    assert low == len(play(kb, TEACHER, lambda q: NO, answers)[0])
+    for policy in (lambda q: NO, lambda q: yes(), lambda q: Answer("not_sure")):
+        assert len(play(kb, TEACHER, policy, answers)[0]) <= high
+    assert high <= MAX_ASKED - 2
     assert remaining(kb, TEACHER, play(kb, TEACHER, lambda q: NO)[1]) == (0, 0)
 
 

@@ -11,7 +11,12 @@ from bot.knowledge import load_knowledge
 from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS, NATIONS, ROLES, SETTINGS
 from bot.triage import Answer, Context, assess, next_question, next_steps
 from bot.triage.answers import URGENT, VALUES
-from bot.triage.questions import all_question_ids
+from bot.triage.questions import (
+    MAX_ASKED,
+    all_question_ids,
+    categories_in_play,
+    decision,
+)
 
 KB = load_knowledge(today=dt.date(2026, 12, 3))
 QUESTION_IDS = all_question_ids(KB, Context())
@@ -78,6 +83,32 @@ def test_the_engine_always_terminates_within_the_number_of_questions(ctx, script
         turns += 1
         assert turns <= len(QUESTION_IDS)
     assert turns <= 1 + len(KB.categories) + len(KB.indicators)
+
+
+@fast
+@given(contexts, st.dictionaries(st.sampled_from(QUESTION_IDS), answer_values))
+def test_the_engine_stops_when_settled_and_within_the_budget(ctx, script) -> None:
+    # Issue 18: ask only what can still change the decision, at most MAX_ASKED.
+    answers: dict[str, Answer] = {}
+    while (q := next_question(KB, ctx, answers, len(answers))) is not None:
+        answer = script.get(q.id, Answer("no"))
+        if not q.skippable and answer.value == "skip":
+            answer = Answer("not_sure")
+        answers[q.id] = answer
+    assert len(answers) <= MAX_ASKED
+    if len(answers) == MAX_ASKED:
+        return  # ended by the budget: the draft lists what was not asked
+    # Settled: no single "yes" to a question of a category still open changes
+    # what the professional is told to do (or the concern score could not reach a
+    # level that would).
+    now = decision(KB, ctx, answers)
+    for category in categories_in_play(KB, ctx, answers):
+        screen = answers.get(f"screen:{category}")
+        if screen is not None and not screen.opens:
+            continue
+        for ind in KB.in_category(category):
+            if ind.id not in answers:
+                assert decision(KB, ctx, {**answers, ind.id: Answer("yes")}) == now, ind.id
 
 
 @fast
