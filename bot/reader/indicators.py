@@ -22,7 +22,7 @@ from bot.knowledge.model import Knowledge
 from bot.reader.data import load
 from bot.reader.match import Hit, PhraseMatcher, longest_first, span_text
 from bot.reader.model import IndicatorFact
-from bot.reader.phrases import ABSENT
+from bot.reader.phrases import ABSENT, EXPLAINED
 from bot.reader.text import Word
 
 NEGATION_WINDOW = 5
@@ -30,12 +30,13 @@ NEGATION_WINDOW = 5
 
 @lru_cache(maxsize=4)
 def _indicator_matcher(table: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher:
-    """One label per indicator, and ``id!`` for its phrases that state it is absent."""
+    """One label per indicator, ``id!`` for its phrases that state it is absent and
+    ``id~`` for those that explain it away."""
     labels: dict[str, list[str]] = {}
     for ident, phrases in table:
         for phrase in phrases:
-            absent = phrase.startswith(ABSENT)
-            labels.setdefault(ident + ABSENT * absent, []).append(phrase)
+            mark = phrase[0] if phrase[0] in (ABSENT, EXPLAINED) else ""
+            labels.setdefault(ident + mark, []).append(phrase)
     return PhraseMatcher(labels)
 
 
@@ -68,6 +69,10 @@ def _answer_word(words: Sequence[Word], neg: Hit) -> bool:
 _PRONOUNS = frozenset({"she", "he", "they", "i", "we", "it", "you", "her", "him", "them"})
 
 
+def _ident(hit: Hit) -> str:
+    return hit.label.removesuffix(ABSENT).removesuffix(EXPLAINED)
+
+
 def _most_specific(hits: list[Hit]) -> list[Hit]:
     """Hits not inside a longer hit of the same indicator ("bruises from football"
     says the bruises are explained: the longer phrase speaks) or of a more specific
@@ -80,7 +85,7 @@ def _most_specific(hits: list[Hit]) -> list[Hit]:
             return False
         if outer.end - outer.start <= inner.end - inner.start:
             return False
-        a, b = outer.label.removesuffix(ABSENT), inner.label.removesuffix(ABSENT)
+        a, b = _ident(outer), _ident(inner)
         return a == b or b in specific.get(a, ())
 
     return [h for h in hits if not any(covers(o, h) for o in hits)]
@@ -132,10 +137,12 @@ def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[In
     negations = [n for n in negation.hits(words) if not _answer_word(words, n)]
     facts: dict[str, IndicatorFact] = {}
     for hit in _most_specific(_indicator_matcher(table).hits(words)):
+        if hit.label.endswith(EXPLAINED):
+            continue  # explained away: nothing taken, the question is asked
         value = _value(words, hit, negations)
         if value is None:
             continue
-        ident = hit.label.removesuffix(ABSENT)
+        ident = _ident(hit)
         known = facts.get(ident)
         if known is not None and (known.value == "yes" or value == "no"):
             continue

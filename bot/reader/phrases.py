@@ -14,7 +14,9 @@ lower case after contractions are opened ("doesn't" reads "does not", "I'm" read
 
 A phrase that starts with ``!`` states the indicator is absent ("!registered with .. gp"
 for "registered with the GP round the corner"): its match gives the value "no" (and
-a negation before it, "yes").
+a negation before it, "yes"). A phrase that starts with ``~`` explains the words it
+covers away ("~new .. phone|trainers for her|his birthday"): a shorter phrase of the
+same indicator inside it takes nothing, and it takes nothing itself.
 
 Examples: ``works|working|worked .. nail bar*``, ``not registered with .. gp``,
 ``[has] gone missing``. A phrase is case-insensitive. This module is pure: the loader
@@ -29,6 +31,14 @@ from typing import Any
 
 GAP = ".."
 ABSENT = "!"  # the phrase states the indicator is absent
+EXPLAINED = "~"  # the phrase explains the words inside it away: nothing is taken
+
+
+def body(phrase: str) -> str:
+    """The phrase without its leading ``!`` or ``~``."""
+    return phrase.removeprefix(ABSENT).removeprefix(EXPLAINED)
+
+
 MAX_TOKENS = 10
 MAX_GAP = 3
 _WORD = re.compile(r"^[a-z0-9][a-z0-9&'/-]*$")
@@ -47,9 +57,9 @@ def phrase_problem(phrase: Any) -> str | None:
     """What is wrong with a phrase, or None when it is well formed."""
     if not isinstance(phrase, str) or not phrase.strip():
         return "a phrase must be non-empty text"
-    tokens = phrase.removeprefix(ABSENT).split()
+    tokens = body(phrase).split()
     if not tokens:
-        return f"'{phrase}': '!' must be followed by a phrase"
+        return f"'{phrase}': '!' or '~' must be followed by a phrase"
     if len(tokens) > MAX_TOKENS:
         return f"'{phrase}': at most {MAX_TOKENS} tokens"
     if tokens[0] == GAP or tokens[-1] == GAP:
@@ -84,7 +94,7 @@ def to_matcher_pattern(phrase: str) -> list[dict[str, Any]]:
     if problem:
         raise ValueError(problem)
     pattern: list[dict[str, Any]] = []
-    for token in phrase.removeprefix(ABSENT).split():
+    for token in body(phrase).split():
         if token == GAP:
             pattern.append({"IS_PUNCT": False, "OP": f"{{0,{MAX_GAP}}}"})
         elif token.startswith("[") and token.endswith("]"):
@@ -97,7 +107,7 @@ def to_matcher_pattern(phrase: str) -> list[dict[str, Any]]:
 def literal_words(phrase: str) -> set[str]:
     """The plain words a phrase names (for mending typing slips towards them)."""
     words = set()
-    for token in phrase.removeprefix(ABSENT).split():
+    for token in body(phrase).split():
         for alt in token.strip("[]").split("|"):
             if alt != GAP and not alt.endswith("*"):
                 words.add(alt)

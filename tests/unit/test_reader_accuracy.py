@@ -437,3 +437,36 @@ def test_a_role_before_the_service_it_is_in(kb: Knowledge) -> None:
 
 def test_a_plan_for_half_term_is_not_present_danger(kb: Knowledge) -> None:
     assert not read("her dad is taking her to Pakistan in the half term", kb).present_danger
+
+
+# --- phrases that explain words away ('~') -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("Our boy (12) has a new phone for his birthday from us.", "unexplained_money_phones"),
+        ("new trainers from his nan", "unexplained_money_phones"),
+        ("he doesn't have a passport because he's never been abroad", "no_documents"),
+    ],
+)
+def test_words_explained_away_take_nothing(kb: Knowledge, text: str, indicator: str) -> None:
+    assert indicator not in _facts(kb, text)
+
+
+def test_an_unexplained_gift_still_counts(kb: Knowledge) -> None:
+    assert _facts(kb, "a new phone she won't explain")["unexplained_money_phones"] == "yes"
+
+
+def test_explaining_phrases_are_well_formed_and_take_no_value() -> None:
+    from bot.reader.phrases import phrase_problem, to_matcher_pattern
+
+    assert phrase_problem("~new .. phone for her birthday") is None
+    assert phrase_problem("~") is not None
+    assert to_matcher_pattern("~new phone") == to_matcher_pattern("new phone")
+
+
+def test_wanting_to_leave_home_at_18_is_not_present_danger(kb: Knowledge) -> None:
+    text = "A 16yo told me she wants to leave home when she turns 18 and move to London."
+    reading = read(text, kb)
+    assert not reading.present_danger and reading.nation is None
