@@ -470,3 +470,41 @@ def test_wanting_to_leave_home_at_18_is_not_present_danger(kb: Knowledge) -> Non
     text = "A 16yo told me she wants to leave home when she turns 18 and move to London."
     reading = read(text, kb)
     assert not reading.present_danger and reading.nation is None
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("think he's running a line to Norfolk", "gang_association"),
+        ("brought over by smugglers and owes them 10k", "travel_debt"),
+        ("always starving, comes to school in dirty clothes", "neglect_malnutrition"),
+        ("she says she's in love, he's 31", "bond_with_exploiter"),
+        ("16 yo girl, pregnant, partner is 31", "older_partner"),
+        ("he's not in school much lately", "decline_school_emotional"),
+    ],
+)
+def test_more_ways_seen_in_notes(kb: Knowledge, text: str, indicator: str) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("placed out of area in Carlisle", "found_out_of_area"),
+        ("he's not in school much lately", "no_school_or_gp"),
+        ("she says she looks after her baby sister", "bond_with_exploiter"),
+        ("always the same dirty clothes", "neglect_malnutrition"),
+    ],
+)
+def test_more_words_that_say_something_else(kb: Knowledge, text: str, indicator: str) -> None:
+    assert indicator not in _facts(kb, text)
+
+
+def test_school_staff_and_an_ed_psych(kb: Knowledge) -> None:
+    assert read("I'm a dinner lady at a primary in Gwynedd.", kb).role == "teacher"
+    assert read("Ed psych here. Pupil 11 with an EHCP.", kb).setting is None
+
+
+def test_a_note_without_its_i_is_still_a_suspicion(kb: Knowledge) -> None:
+    fact = next(f for f in read("think he's running a line", kb).indicators)
+    assert fact.how == "suspected"
