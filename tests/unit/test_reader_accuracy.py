@@ -508,3 +508,48 @@ def test_school_staff_and_an_ed_psych(kb: Knowledge) -> None:
 def test_a_note_without_its_i_is_still_a_suspicion(kb: Knowledge) -> None:
     fact = next(f for f in read("think he's running a line", kb).indicators)
     assert fact.how == "suspected"
+
+
+# --- indicators the development set hardly covers ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("the agent sorted his visa and tickets", "travel_arranged_by_others"),
+        ("his family were paid so he could come here", "family_contract_inducement"),
+        ("her parents were promised she'd get an education here", "family_contract_inducement"),
+        ("that address has come up before with other kids", "address_used_repeatedly"),
+        ("the flat is linked to several other referrals", "address_used_repeatedly"),
+        ("she has five unrelated kids living with her", "adult_multiple_children"),
+        ("she panicked when she saw the police", "fear_of_authorities"),
+        ("she works in two different nail bars", "works_multiple_places"),
+        ("burns on her hands from the chemicals at the salon", "workplace_injuries"),
+        ("they drive her to different houses to meet men", "moved_for_sex_locally"),
+        ("she's taken from the park to a flat by older men", "moved_for_sex_locally"),
+        ("her mood has changed a lot since the summer", "mood_changes"),
+        ("he says they took his kidney", "organ_removal"),
+        ("she acts much older than her age", "self_assured_beyond_age"),
+        ("the aunt seems cold and uninterested in her", "carer_not_parent_poor_bond"),
+        ("her behaviour is very sexualised", "sexualised_knowledge_behaviour"),
+    ],
+)
+def test_indicators_the_development_set_hardly_covers(
+    kb: Knowledge, text: str, indicator: str
+) -> None:
+    assert _facts(kb, text).get(indicator) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("Mum was paid her wages late this month", "family_contract_inducement"),
+        ("the house has come up before for noise complaints", "address_used_repeatedly"),
+        ("Her dad booked her flights to see her gran", "travel_arranged_by_others"),
+        ("The kids living with her are her own", "adult_multiple_children"),
+    ],
+)
+def test_the_new_phrases_leave_ordinary_family_life_alone(
+    kb: Knowledge, text: str, indicator: str
+) -> None:
+    assert indicator not in _facts(kb, text)
