@@ -553,3 +553,8 @@ def test_the_new_phrases_leave_ordinary_family_life_alone(
     kb: Knowledge, text: str, indicator: str
 ) -> None:
     assert indicator not in _facts(kb, text)
+
+
+def test_cannot_written_as_one_word_and_a_few_weeks_ahead(kb: Knowledge) -> None:
+    assert read("she's at a flat with men and cannot get out", kb).present_danger
+    assert not read("they are taking her to Pakistan in a few weeks", kb).present_danger
