@@ -56,7 +56,9 @@ ENGINE_IDS = ("urgent", "more", "age")  # with "screen:<category>" and indicator
 CONTEXT_IDS = ("role", "nation", "setting")
 EVIDENCE_PREFIX = "evidence:"
 SCREEN_PREFIX = "screen:"
-WRAP_UP_IDS = ("check", "share_with", "child_told", "carer_told", "why_not")
+WRAP_UP_IDS = ("check", "offer", "share_with", "child_told", "carer_told", "why_not")
+# At the offer after the most questions: see the assessment and the draft.
+OFFER_WORDS = "yes, show me the draft"
 
 # Markers of what a message is, where the REST channel's ``custom`` carries no kind
 # (today only questions and "what I have noted" carry one): the first words of the
@@ -216,6 +218,11 @@ class Professional:
     # The signs still untold when "more" was last answered yes (not yes again
     # unless that changed, so "anything else?" cannot loop).
     _more_yes_for: frozenset[str] | None = None
+    # Category id -> its title, as "anything else?" offers them: the professional
+    # types what the untold sign is about.
+    titles: Mapping[str, str] = field(default_factory=dict)
+    # The button titles of the reply being answered.
+    offered: set[str] = field(default_factory=set)
 
     def answer(self, qid: str) -> Said:
         self.asked.add(qid)
@@ -245,6 +252,8 @@ class Professional:
             return Said(self._more(), True)
         if qid == "check":
             return Said(CHECK_WORDS, True)
+        if qid == "offer":
+            return Said(OFFER_WORDS, True)
         if qid in SHARING_WORDS:
             return Said(SHARING_WORDS[qid], True)
         return Said(UNKNOWN_ANSWER, False)
@@ -262,7 +271,16 @@ class Professional:
         untold = self.untold()
         if untold and untold != self._more_yes_for:
             self._more_yes_for = untold
-            return MORE_YES
+            # They name what a sign they are sure of is about, from what "anything
+            # else?" offers (an unknown is not volunteered); a sign of a kind already
+            # asked about they would tell in words, which this script does not do (it
+            # says no: the count is not flattered).
+            sure = sorted(k for k in untold if self.script.facts.get(k) == "yes")
+            titles = [self.titles.get(self.indicators.get(k, ""), "") for k in sure]
+            named = next((t for t in titles if t and t in self.offered), None)
+            if named is not None:
+                return f"yes, {named.lower()}"
+            return MORE_YES if not self.titles else MORE_NO
         return MORE_NO
 
     def _value_words(self, value: str, how: str | None = None) -> str:
@@ -371,7 +389,8 @@ def unplaced_texts(kb: Any) -> frozenset[str]:
 
 def play(servers: Any, kb: Any, script: Script, seed: int, unplaced: frozenset[str]) -> Played:
     indicators = {i.id: i.category for i in kb.indicators.values()}
-    player = Professional(script, indicators, random.Random(f"{seed}:{script.id}"))
+    titles = {c.id: c.title for c in kb.categories.values()}
+    player = Professional(script, indicators, random.Random(f"{seed}:{script.id}"), titles=titles)
     out = Played(script.id, script.low_concern, script.present_danger)
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     previous_qid: str | None = None
@@ -405,7 +424,7 @@ def play(servers: Any, kb: Any, script: Script, seed: int, unplaced: frozenset[s
                 out.unknown_ids.append(qid)
         elif qid is not None and not asking_draft:
             out.re_asked += 1
-        offered = qid == "check" or "assessment" in kinds or drafted
+        offered = qid in ("check", "offer") or "assessment" in kinds or drafted
         if offered and out.offered_turn is None and not asking_draft:
             out.offered_turn = turn
             out.engine_before_offer = out.questions["engine"]
@@ -434,6 +453,10 @@ def play(servers: Any, kb: Any, script: Script, seed: int, unplaced: frozenset[s
             out.no_question_turns += 1
             text, sent = CARRY_ON, "carry_on"
         else:
+            # What the professional can see offered: the buttons of the reply.
+            player.offered = {
+                str(b.get("title", "")) for m in messages for b in (m.get("buttons") or [])
+            }
             text, sent = player.answer(qid).text, f"answer:{qid}"
             answers += 1
     out.turns = turn

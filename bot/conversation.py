@@ -477,23 +477,24 @@ def _ask_more(kb: Knowledge, case: Case) -> Reply:
 
 def _category_named(kb: Knowledge, case: Case, event: Event) -> str | None:
     """The category a "more.<id>" button or the user's words name, among those
-    offered: the words must name exactly one by a word of its title."""
+    offered: the one whose title shares the most words with theirs, if only one."""
     offered = categories_to_offer(kb, case.context(), case.engine_answers())
     if event.choice is not None:
         category = event.choice.removeprefix(MORE_PREFIX)
         ok = event.choice.startswith(MORE_PREFIX) and category in offered
         return category if ok else None
     words = set(re.findall(r"[a-z]+", event.words.lower()))
-    named = [
-        c
+    shared = {
+        c: len(words & (set(re.findall(r"[a-z]{5,}", _(kb.categories[c].title).lower())) - _COMMON))
         for c in offered
-        if words & (set(re.findall(r"[a-z]{5,}", _(kb.categories[c].title).lower())) - _COMMON)
-    ]
-    return named[0] if len(named) == 1 else None
+    }
+    best = max(shared.values(), default=0)
+    named = [c for c, n in shared.items() if n == best]
+    return named[0] if best and len(named) == 1 else None
 
 
 # Title words too common to name a category by themselves.
-_COMMON = frozenset({"other", "including", "lines", "conditions", "entry"})
+_COMMON = frozenset({"other", "including", "lines", "conditions", "entry", "exploitation"})
 
 
 def _answer_more(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
@@ -1106,6 +1107,11 @@ def draft(kb: Knowledge, case: Case, event: Event | None, now: dt.datetime) -> T
         return Turn(tuple(summary_replies(kb, case)), case)
     if event is not None and _takes_words(case.pending) and not says_draft(event.text):
         return handle(kb, case, event, now)
+    if case.pending == OFFER:
+        # Offered the assessment and the draft, they ask for the draft: the way
+        # to it is the check of their answers.
+        case.pending = CHECK
+        return Turn(tuple(ask(kb, case)), case)
     return Turn(tuple(draft_so_far(kb, case)), case)
 
 

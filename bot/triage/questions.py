@@ -110,6 +110,19 @@ class Decision:
     steps: frozenset[str]
     actions: frozenset[str]
 
+    def route(self, kb: Knowledge) -> tuple[str, frozenset[str], frozenset[str]]:
+        """What follows from the kind of case rather than from how many signs there
+        are: a direct going-missing risk (high or immediate; medium comes from the
+        count of signs alone), the steps that a particular sign or kind of
+        exploitation brings, and the immediate actions."""
+        direct = self.going_missing if self.going_missing in ("high", "immediate") else "lower"
+        kind_steps = frozenset(
+            s.id
+            for s in kb.pathway
+            if s.id in self.steps and (s.if_categories or s.if_indicators or s.if_age_in_doubt)
+        )
+        return direct, kind_steps, self.actions
+
 
 def concern_cap(kb: Knowledge) -> str:
     """The highest concern level worth asking for: the top one. (Above the highest
@@ -191,20 +204,29 @@ def _screen_worth_asking(
 
 
 def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category: str) -> str | None:
-    """The category's next question: its screen; after a "yes" or "not sure" there,
-    its signs in order until one is found (the screen said something is there:
-    which sign it is belongs in the draft), then only those whose "yes" would change
-    the decision."""
+    """The category's next question: its screen, while the category could change
+    the decision. After a "yes" there, its signs in order until one is found (the
+    professional said something is there: which sign it is belongs in the draft).
+    Beyond that, only the signs whose "yes" would change the route: the going-missing
+    level, or a step or action that sign or kind brings. More signs of a kind already found are not
+    asked about just to add to the count; "anything else?" and the professional's own
+    words can still add them. A screen answered "not sure" is an unknown: a gap in
+    the draft, not a reason for more questions."""
     sid = screen_id(category)
     if sid not in answers:
         return sid if _screen_worth_asking(kb, ctx, answers, now, category) else None
-    if not answers[sid].opens:
-        return None
+    if not answers[sid].is_concern:
+        return None  # "no", skipped, or "not sure": an unknown, a gap in the draft
     found = any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
+    looking = not found
+    route = now.decision.route(kb)
     for ind in indicator_order(kb, category):
         if ind.id in answers:
             continue
-        if not found or _changes(kb, ctx, answers, now.decision, ind.id):
+        if looking:
+            return ind.id
+        with_yes = decision(kb, ctx, {**answers, ind.id: Answer(YES)})
+        if with_yes.route(kb) != route:
             return ind.id
     return None
 

@@ -617,7 +617,7 @@ def test_not_sure_answers_never_bring_act_now_and_end_at_the_lowest_level(
     screen = kb.categories["going_missing"].screening.question
     assert f"- Not known: {screen}" in gaps
     unsure = [q for q, a in chat.case.answers.items() if a["value"] == "not_sure"]
-    assert len(unsure) > 10 and gaps.count("- Not known: ") >= len(unsure)
+    assert len(unsure) >= 4 and gaps.count("- Not known: ") >= len(unsure)
     assert "(counted as a concern)" not in draft
 
 

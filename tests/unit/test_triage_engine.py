@@ -70,18 +70,25 @@ def test_the_setting_decides_which_categories_come_next(kb: Knowledge) -> None:
     assert next_question(kb, health, base).id == screen_id("health")
 
 
-def test_a_category_opens_only_on_yes_or_not_sure(kb: Knowledge) -> None:
+def test_a_category_opens_only_on_yes(kb: Knowledge) -> None:
     asked_all_no, _ = play(kb, TEACHER, lambda q: NO)
     assert all(qid in (URGENT, MORE) or qid.startswith("screen:") for qid in asked_all_no)
 
-    def open_control(q):
+    # "Not sure" at a screen is an unknown (a gap in the draft), not more questions.
+    def unsure_control(q):
         return Answer("not_sure") if q.id == screen_id("control") else NO
+
+    asked, _ = play(kb, TEACHER, unsure_control)
+    assert not [qid for qid in asked if qid in kb.indicators]
+
+    def open_control(q):
+        return yes() if q.id == screen_id("control") else NO
 
     asked, _ = play(kb, TEACHER, open_control)
     control_ids = {i.id for i in kb.in_category("control")}
     opened = [qid for qid in asked if qid in kb.indicators]
     assert opened and set(opened) <= control_ids
-    # Every one of them, until the budget ends the questions.
+    # Every one of them (nothing found), until the budget ends the questions.
     assert control_ids <= set(asked) or len(asked) == MAX_ASKED
 
 
@@ -198,8 +205,11 @@ def test_not_sure_never_fires_a_floor_rule(kb: Knowledge) -> None:
     assert assess(kb, young, {**unsure, flagged: yes(), adult: yes()}).going_missing == "immediate"
 
 
-def test_a_not_sure_screen_still_opens_its_category(kb: Knowledge) -> None:
+def test_a_not_sure_screen_is_a_gap_not_more_questions(kb: Knowledge) -> None:
+    # Issue 18: "not sure" is an unknown. (Before, it opened the category.)
     answers = {URGENT: NO, screen_id("going_missing"): Answer("not_sure")}
+    assert next_question(kb, TEACHER, answers).category != "going_missing"
+    answers[screen_id("going_missing")] = yes()
     assert next_question(kb, TEACHER, answers).category == "going_missing"
 
 
