@@ -129,6 +129,27 @@ GROUPS: dict[str, tuple[Option, ...]] = {
 }
 
 
+def letters(index: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "aa": a number as a choice value, which may only
+    hold letters."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def from_letters(text: str) -> int | None:
+    """The number ``letters`` wrote, or None for anything else."""
+    if not text or not text.isascii() or not text.isalpha() or not text.islower():
+        return None
+    index = 0
+    for ch in text:
+        index = index * 26 + (ord(ch) - ord("a") + 1)
+    return index - 1
+
+
 def button_value(group: str, option: Option) -> str:
     """The value a button for this option sends: question and option."""
     return f"{group}.{option.value}"

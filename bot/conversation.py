@@ -31,7 +31,7 @@ from bot.nlp.answer_lexicon import answer_intent
 from bot.nlp.command_cues import DRAFT_PAYLOAD, says_draft, says_stop
 from bot.privacy.redact import redact
 from bot.reader import read
-from bot.replies import Choice, Noted, Reply
+from bot.replies import Choice, Noted, Reply, Row
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
 from bot.triage.answers import MORE, URGENT, VALUES
 from bot.triage.assess import explain
@@ -127,6 +127,10 @@ class Case:
     heard: list[str] = field(default_factory=list)
     # Screens answered "yes" only because a noted sign of theirs (bot/listen.py).
     inferred: list[str] = field(default_factory=list)
+    # The child's nationality and whether it is office hours now, when the
+    # professional's words said so (bot/listen.py); never asked.
+    nationality: str | None = None
+    office_hours: bool | None = None
     # Offered the assessment and draft after MAX_ASKED questions, they chose to
     # carry on: the questions go on until the decision is settled.
     carried_on: bool = False
@@ -155,6 +159,11 @@ class Case:
             case.age = age
         if isinstance(raw.get("ref"), str) and REF_PATTERN.match(raw["ref"]):
             case.ref = raw["ref"]
+        nationality = raw.get("nationality")
+        if isinstance(nationality, str) and listen.NATIONALITY_PATTERN.match(nationality):
+            case.nationality = nationality
+        if isinstance(raw.get("office_hours"), bool):
+            case.office_hours = raw["office_hours"]
         for flag in ("advised", "told_redaction", "confirming_no", "carried_on"):
             if isinstance(raw.get(flag), bool):
                 setattr(case, flag, raw[flag])
@@ -186,7 +195,10 @@ class Case:
                 h
                 for h in heard
                 if isinstance(h, str)
-                and (h in ("", listen.AGE, *CONTEXT_QUESTIONS) or _is_question(kb, h))
+                and (
+                    h in ("", listen.AGE, listen.NATIONALITY, listen.HOURS, *CONTEXT_QUESTIONS)
+                    or _is_question(kb, h)
+                )
             ]
         inferred = raw.get("inferred")
         if isinstance(inferred, list):
@@ -222,6 +234,8 @@ class Case:
             setting=self.setting,
             age=self.age,
             age_disputed=disputed,
+            office_hours=self.office_hours,
+            nationality=self.nationality,
             concern_raised_at=raised,
         )
 
@@ -567,18 +581,39 @@ def _answer_word(value: str) -> str:
     return {"yes": _("Yes"), "no": _("No"), "not_sure": _("Not sure"), "skip": _("Skipped")}[value]
 
 
-def _numbered_answers(kb: Knowledge, case: Case) -> list[tuple[str, str]]:
-    """(question id, line) for every answer, in the order they were given."""
-    lines = []
+CHANGE_GROUP = "change"  # a "Change" button in check your answers: "change.<row letters>"
+
+
+def _answer_rows(kb: Knowledge, case: Case) -> list[Row]:
+    """Every answer, in the order they were given, as "check your answers" rows."""
+    rows = []
     for qid in case.history:
         if qid in CONTEXT_QUESTIONS:
             option = choices.by_value(qid, getattr(case, qid))
             label = {"role": _("Your role"), "nation": _("Nation"), "setting": _("Setting")}[qid]
-            lines.append((qid, f"{label}: {_(option.label) if option else '-'}"))
+            answer, value = (_(option.label), option.value) if option else ("-", "")
         elif qid in case.answers:
-            a = case.answers[qid]
-            lines.append((qid, f"{_(question_for(kb, qid).text)} {_answer_word(a['value'])}"))
-    return lines
+            label = _(question_for(kb, qid).text)
+            value = case.answers[qid]["value"]
+            answer = _answer_word(value)
+        else:
+            continue
+        change = f'/inform{{"choice": "{CHANGE_GROUP}.{choices.letters(len(rows))}"}}'
+        rows.append(Row(qid, label, answer, value, change))
+    return rows
+
+
+def _numbered_answers(kb: Knowledge, case: Case) -> list[tuple[str, str]]:
+    """(question id, line) for every answer, in the order they were given."""
+    return [
+        (
+            r.question,
+            f"{r.label}: {r.answer}"
+            if r.question in CONTEXT_QUESTIONS
+            else f"{r.label} {r.answer}",
+        )
+        for r in _answer_rows(kb, case)
+    ]
 
 
 def _check_answers(kb: Knowledge, case: Case) -> list[Reply]:
@@ -586,13 +621,27 @@ def _check_answers(kb: Knowledge, case: Case) -> list[Reply]:
         f"{n}. {line}" for n, (_qid, line) in enumerate(_numbered_answers(kb, case), start=1)
     )
     return [
-        Reply(_("Check your answers:") + "\n" + listing, kind="check"),
+        Reply(
+            _("Check your answers:") + "\n" + listing,
+            kind="check",
+            rows=tuple(_answer_rows(kb, case)),
+        ),
         Reply(
             _("Is this right?"),
             (Choice(_("Yes, carry on"), "/affirm"), Choice(_("Change an answer"), "/deny")),
             kind="question",
         ),
     ]
+
+
+def _row_to_change(kb: Knowledge, case: Case, choice: str | None) -> str | None:
+    """The question a "Change" button names ("change.<row letters>"), if it is a
+    row of the answers now."""
+    if choice is None or not choice.startswith(CHANGE_GROUP + "."):
+        return None
+    index = choices.from_letters(choice.removeprefix(CHANGE_GROUP + "."))
+    rows = _answer_rows(kb, case)
+    return rows[index].question if index is not None and index < len(rows) else None
 
 
 def _assessment(kb: Knowledge, case: Case) -> Reply:
@@ -843,6 +892,11 @@ def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 
 def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    row = _row_to_change(kb, case, event.choice)
+    if row is not None:
+        # "Change" beside one answer: its question, at once.
+        case.pending = row
+        return ask(kb, case)
     if event.intent == "affirm":
         case.pending = "share_with"
         return [_assessment(kb, case), *ask(kb, case)]
@@ -853,6 +907,10 @@ def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 
 def _answer_change(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    row = _row_to_change(kb, case, event.choice)
+    if row is not None:
+        case.pending = row
+        return ask(kb, case)
     digits = "".join(ch for ch in event.words if ch.isdigit())
     listing = _numbered_answers(kb, case)
     if not digits or not 1 <= int(digits) <= len(listing):
@@ -1304,6 +1362,12 @@ def _heard_line(kb: Knowledge, case: Case, key: str) -> str:
         return f"{label}: {_(option.label) if option else '-'}"
     if key == listen.AGE:
         return _("Age: {age}").format(age=case.age)
+    if key == listen.NATIONALITY:
+        return _("Nationality: {nationality}").format(nationality=(case.nationality or "").title())
+    if key == listen.HOURS:
+        return (
+            _("Outside office hours now") if case.office_hours is False else _("Office hours now")
+        )
     answer = case.answers.get(key, {})
     # The note is the clause that stated it, negation and all ("no sign of
     # injuries"); without one, the question and the answer.

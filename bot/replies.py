@@ -20,6 +20,10 @@ HEARD_KEY = "gh_heard"
 # choice, ...): typed data for the REST channel's ``custom`` field and for scripts
 # that answer by question. An id, never words.
 QUESTION_KEY = "gh_question"
+# "Check your answers" as rows (question, answer, the payload that changes it), for
+# channels that show a summary list with a "Change" button per row. Never kept by
+# the tracker store (not in its KEPT_BOT_METADATA).
+ROWS_KEY = "gh_rows"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,26 @@ def heard_data(items: tuple[Noted, ...]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Row:
+    """One answer in "check your answers"."""
+
+    question: str  # the question's id: a context key ("role") or an engine question
+    label: str  # the question, in the conversation's language
+    answer: str  # the answer, in words
+    value: str  # the answer's id: an option id or yes / no / not_sure / skip
+    change: str  # the button payload that asks this question again
+
+    def as_data(self) -> dict[str, str]:
+        return {
+            "question": self.question,
+            "label": self.label,
+            "answer": self.answer,
+            "value": self.value,
+            "change": self.change,
+        }
+
+
+@dataclass(frozen=True)
 class Choice:
     title: str
     payload: str
@@ -69,6 +93,8 @@ class Reply:
     heard: tuple[Noted, ...] = ()
     # The open question's id, when the reply asks one.
     question: str | None = None
+    # "Check your answers", as rows.
+    rows: tuple[Row, ...] = ()
 
     def __post_init__(self) -> None:
         if self.document is None and isinstance(getattr(self.text, "document", None), dict):
@@ -88,6 +114,8 @@ class Reply:
             message[HEARD_KEY] = heard_data(self.heard)
         if self.question:
             message[QUESTION_KEY] = self.question
+        if self.rows:
+            message[ROWS_KEY] = [r.as_data() for r in self.rows]
         if self.choices:
             message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
         return message

@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from bot.replies import HEARD_KEY, KIND_KEY, PROGRESS_KEY, QUESTION_KEY
+from bot.replies import HEARD_KEY, KIND_KEY, PROGRESS_KEY, QUESTION_KEY, ROWS_KEY
 
 
 class KindCollector(CollectingOutputChannel):
@@ -33,7 +33,8 @@ class CustomCollector(CollectingOutputChannel):
     """Rasa's REST messages, unchanged, plus Rasa's standard ``custom`` field on
     each, so scripts and tests can read what a message is without parsing its
     words: ``{"kind": ...}`` ("question", "advice", "assessment", "summary", ...);
-    on a question also ``"question": id``; on a message that shows back what was
+    on a question also ``"question": id``; on "check your answers" ``"rows":
+    [{"question": id, "value": answer id}]``; on a message that shows back what was
     heard, ``"role"``, ``"nation"``, ``"setting"``, ``"age"`` and ``"indicators":
     {id: value}`` (ids and values only, the ids the buttons use). Rasa splits a
     text at blank lines: every part carries the same ``custom``."""
@@ -65,6 +66,10 @@ class CustomCollector(CollectingOutputChannel):
             custom.update(heard)
         if isinstance(question, str):
             custom["question"] = question
+        rows = extra.get(ROWS_KEY)
+        if isinstance(rows, list):
+            # Ids and values only: which question, and which answer.
+            custom["rows"] = [{"question": r["question"], "value": r["value"]} for r in rows]
         for message in self.messages[first:]:
             message["custom"] = dict(custom)
 
@@ -79,6 +84,9 @@ def _message(
     }
     if extra.get(PROGRESS_KEY):
         message["progress"] = str(extra[PROGRESS_KEY])
+    rows = extra.get(ROWS_KEY)
+    if isinstance(rows, list):
+        message["rows"] = [{k: str(v) for k, v in r.items()} for r in rows if isinstance(r, dict)]
     if buttons:
         message["buttons"] = [
             {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}

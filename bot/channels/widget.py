@@ -16,7 +16,7 @@ files, served by the same Rasa process.
 Events, browser to server: ``session_request {session?}``, ``user_uttered
 {message}``, ``draft_request {format: "pdf"|"text"}``. Server to browser:
 ``session_confirm {session, resumed, texts, links}``, ``bot_uttered {text,
-buttons?, kind, progress?, language, document?}``, ``draft {format, filename,
+buttons?, kind, progress?, language, document?, rows?}``, ``draft {format, filename,
 text|pdf_base64}``. ``links`` are the sourced contacts' numbers and addresses
 (bot/channels/widget_text.py), which the page turns into tel:, mailto: and web
 links wherever they appear; ``document`` is a draft's structured form.
@@ -640,4 +640,10 @@ def _for_browser(message: dict[str, Any], language: str) -> dict[str, Any]:
         out["progress"] = str(message["progress"])
     if isinstance(message.get("document"), dict):
         out["document"] = message["document"]
+    if isinstance(message.get("rows"), list):
+        out["rows"] = [
+            {k: str(row.get(k, "")) for k in ("label", "answer", "change")}
+            for row in message["rows"]
+            if isinstance(row, dict)
+        ]
     return out

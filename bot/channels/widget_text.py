@@ -93,6 +93,8 @@ def _texts(language: str) -> dict[str, str]:
         "open": _("Open Golden Hour"),
         "close": _("Close"),
         "check_heading": _("Your answers"),
+        "change": _("Change"),
+        "change_label": _("Change your answer to: {question}"),
         "draft_heading": _("Draft referral summary"),
         "connecting": _("Connecting…"),
         "offline": _("Connection lost. Trying again…"),

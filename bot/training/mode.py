@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot import conversation as talk
+from bot.choices import letters
 from bot.conversation import Case, Event, Turn
 from bot.i18n import _
 from bot.knowledge import Knowledge
@@ -33,16 +34,6 @@ ASK_WORDS = {"ask", "gofyn"}  # English and Welsh
 
 def banner() -> str:
     return _("TRAINING - a fictional scenario, not a real case")
-
-
-def letters(index: int) -> str:
-    """0 -> "a", 25 -> "z", 26 -> "aa": choice values may only hold letters."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
 
 
 def _payload(value: str) -> str:

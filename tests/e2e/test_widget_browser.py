@@ -189,7 +189,14 @@ def play_to_draft(page: Page) -> None:
         raise AssertionError("no evidence question after three yes answers")
     type_message(page, f"I saw it myself {XSS}")
     while page.locator(".gh-kind-summary").count() == 0:
-        for title in ("No", "Yes, carry on", "All of these", "Not had the chance yet"):
+        for title in (
+            "No",
+            "No, nothing else",
+            "See the assessment and draft",
+            "Yes, carry on",
+            "All of these",
+            "Not had the chance yet",
+        ):
             if choice(page, title).count():
                 press(page, title)
                 break
@@ -331,12 +338,24 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
         raise AssertionError("no evidence question after three yes answers")
     type_message(page, f"I saw it myself {XSS}")
     while page.locator(".gh-kind-summary").count() == 0:
-        for title in ("No", "Yes, carry on", "All of these", "Not had the chance yet"):
+        for title in (
+            "No",
+            "No, nothing else",
+            "See the assessment and draft",
+            "Yes, carry on",
+            "All of these",
+            "Not had the chance yet",
+        ):
             if choice(page, title).count():
                 if title == "Yes, carry on":
                     check = page.locator(".gh-kind-check").last
                     expect(check.locator("h2")).to_contain_text("Check your answers")
-                    assert check.locator("li").count() >= 5
+                    # A summary list: each answer with its own "Change" button.
+                    rows = check.locator(".gh-summary-row")
+                    assert rows.count() >= 5
+                    assert check.locator("button.gh-change").count() == rows.count()
+                    label = check.locator("button.gh-change").first.get_attribute("aria-label")
+                    assert label and label.startswith("Change your answer to:")
                     assert axe(page) == []
                     page.screenshot(path=str(SHOTS / "widget-check-answers.png"))
                 press(page, title)

@@ -831,3 +831,48 @@ def test_the_mid_way_advice_brings_the_step_for_the_kind_of_exploitation(
         sum(1 for line in advice.splitlines() if line[:2] in {"1.", "2.", "3.", "4.", "5.", "6."})
         <= 5
     )
+
+
+def test_check_your_answers_comes_as_rows_with_a_change_button_each(kb: Knowledge) -> None:
+    # Issue 23 / 18: the check as data (a summary list in the widget), and "Change"
+    # beside one answer asks that question again at once.
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.answer_all(lambda qid: "deny")
+    check = next(r for r in chat.last if r.kind == "check")
+    assert [r.question for r in check.rows] == chat.case.history
+    nation = next(r for r in check.rows if r.question == "nation")
+    assert (nation.answer, nation.value) == ("England", "england")
+    data = check.as_rasa_message()["gh_rows"]
+    assert data[0]["change"] == '/inform{"choice": "change.a"}'
+    chat.say("inform", choice=nation.change.split('"')[3])
+    assert chat.case.pending == "nation"
+    chat.say("inform", choice="nation.wales")
+    assert chat.case.nation == "wales"
+    # A row that does not exist, or a change pressed later, changes nothing.
+    chat.answer_all(lambda qid: "deny")
+    chat.say("inform", choice="change.zz")
+    assert chat.case.pending == "check"
+
+
+def test_rest_custom_gives_the_check_rows_as_ids_and_values(kb: Knowledge) -> None:
+    import asyncio
+
+    from bot.channels.collect import CustomCollector
+
+    chat = Chat(kb)
+    chat.say("deny")
+    chat.context()
+    chat.answer_all(lambda qid: "deny")
+    collector = CustomCollector()
+
+    async def send() -> None:
+        for reply in chat.last:
+            await collector.send_response("someone", reply.as_rasa_message())
+
+    asyncio.run(send())
+    check = next(m["custom"] for m in collector.messages if m["custom"]["kind"] == "check")
+    assert check["rows"][0] == {"question": "urgent", "value": "no"}
+    assert {"question": "role", "value": "teacher"} in check["rows"]
+    assert all(set(row) == {"question", "value"} for row in check["rows"])  # no words

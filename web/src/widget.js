@@ -375,7 +375,7 @@
       documentHeading = box.querySelector(".gh-summary-heading");
       li.append(box);
     } else if (item.kind === "check") {
-      li.append(this.renderCheck(text));
+      li.append(this.renderCheck(text, item.rows, latest && item.who === "bot"));
     } else {
       for (const line of text.split("\n")) {
         if (line.trim() && !listed.has(line.trim())) li.append(this.para(line));
@@ -414,13 +414,46 @@
     return el("h" + Math.min(6, this.level + offset), attrs, text);
   };
 
-  Widget.prototype.renderCheck = function (text) {
+  // "Check your answers": a summary list with a "Change" button per answer when the
+  // rows come as data (GOV.UK summary-list pattern), else the listed lines.
+  Widget.prototype.renderCheck = function (text, rows, latest) {
     const lines = text.split("\n");
     const box = el("div", { className: "gh-check" });
     box.append(this.h(0, { className: "gh-check-heading" }, lines[0]));
-    const list = el("ul", { className: "gh-check-list" });
-    for (const line of lines.slice(1)) {
-      if (line.trim()) list.append(this.linkify(el("li"), line));
+    if (!Array.isArray(rows) || !rows.length) {
+      const list = el("ul", { className: "gh-check-list" });
+      for (const line of lines.slice(1)) {
+        if (line.trim()) list.append(this.linkify(el("li"), line));
+      }
+      box.append(list);
+      return box;
+    }
+    const list = el("dl", { className: "gh-summary-list" });
+    for (const row of rows) {
+      const label = String(row.label || "");
+      const change = el(
+        "button",
+        {
+          type: "button",
+          className: "gh-choice gh-change",
+          "aria-label": this.t("change_label").replace("{question}", label),
+        },
+        this.t("change"),
+      );
+      change.addEventListener("click", () => {
+        this.focusChoices = true;
+        this.send(String(row.change), this.t("change") + ": " + label);
+      });
+      if (!latest) change.setAttribute("disabled", "");
+      const actions = el("dd", { className: "gh-summary-actions" });
+      actions.append(change);
+      const line = el("div", { className: "gh-summary-row" });
+      line.append(
+        el("dt", { className: "gh-summary-key" }, label),
+        el("dd", { className: "gh-summary-value" }, String(row.answer || "")),
+        actions,
+      );
+      list.append(line);
     }
     box.append(list);
     return box;
