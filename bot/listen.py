@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 CONTEXT_KEYS = ("role", "nation", "setting")
 AGE = "age"
+NATIONALITY = "nationality"
+HOURS = "out_of_hours"  # noted when the professional says what time it is now
+NATIONALITY_PATTERN = re.compile(r"^[a-z][a-z' -]{1,40}$")
 # The source of an answer the reader took from the professional's words (not asked).
 READER = "reader"
 MAX_WORDS = 200  # the longest quote kept as a note
@@ -130,6 +133,13 @@ def merge(
     if reading.age is not None and case.age is None and 0 < reading.age < 25:
         case.age = reading.age
         noted.append(Noted(AGE, reading.age))
+    nationality = (reading.nationality or "").lower()
+    if nationality and case.nationality is None and NATIONALITY_PATTERN.match(nationality):
+        case.nationality = nationality
+        noted.append(Noted(NATIONALITY, nationality))
+    if reading.out_of_hours is not None and case.office_hours is None:
+        case.office_hours = not reading.out_of_hours
+        noted.append(Noted(HOURS, "yes" if reading.out_of_hours else "no"))
     for fact in reading.indicators:
         indicator = kb.indicators.get(fact.id)
         if indicator is None or fact.id in case.answers or fact.value not in ("yes", "no"):
@@ -170,6 +180,10 @@ def forget(kb: Knowledge, case: Case, key: str) -> None:
         setattr(case, key, None)
     elif key == AGE:
         case.age = None
+    elif key == NATIONALITY:
+        case.nationality = None
+    elif key == HOURS:
+        case.office_hours = None
     elif key in kb.indicators:
         case.answers.pop(key, None)
         category = kb.indicators[key].category

@@ -3,8 +3,8 @@ server: in Rasa's ``case`` slot (and so in its tracker table) and in a paused
 case kept under a resume code. Only the action server, which holds the data key,
 can open them; the Rasa server never needs them.
 
-Sealed: each answer's note, the typed "who will you share with" and the reason
-for not telling. A value that cannot be opened (a forged slot, a rotated-out key)
+Sealed: each answer's note, the child's nationality, the typed "who will you
+share with" and the reason for not telling. A value that cannot be opened (a forged slot, a rotated-out key)
 is dropped, never shown.
 """
 
@@ -38,6 +38,8 @@ def seal_case(case: dict[str, Any]) -> dict[str, Any]:
     for answer in (out.get("answers") or {}).values():
         if isinstance(answer, dict) and answer.get("note") is not None:
             answer["note"] = _seal(answer["note"])
+    if out.get("nationality") is not None:
+        out["nationality"] = _seal(out["nationality"])
     sharing = out.get("sharing")
     if isinstance(sharing, dict):
         if isinstance(sharing.get("share_with"), list):
@@ -58,6 +60,8 @@ def open_case(raw: Any) -> Any:
         for answer in answers.values():
             if isinstance(answer, dict) and answer.get("note") is not None:
                 answer["note"] = _open(answer["note"])
+    if out.get("nationality") is not None:
+        out["nationality"] = _open(out["nationality"])
     sharing = out.get("sharing")
     if isinstance(sharing, dict):
         if isinstance(sharing.get("share_with"), list):

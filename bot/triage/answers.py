@@ -73,6 +73,7 @@ class Context:
     age: int | None = None  # the child's age or best estimate
     age_disputed: bool = False
     office_hours: bool | None = None  # None: not known, give both routes
+    nationality: str | None = None  # the child's, as the professional gave it ("eritrean")
     concern_raised_at: dt.datetime | None = None
 
     @property

@@ -362,6 +362,11 @@ def referral_summary(
     child = [
         _("Case reference or initials: {x}").format(x=case_ref or gap()),
         _("Age or estimated age: {x}").format(x=age),
+        *(
+            [_("Nationality, as you said: {x}").format(x=ctx.nationality.title())]
+            if ctx.nationality
+            else []
+        ),
         _(
             "Names and aliases, date of birth, nationality, languages and whether an "
             "interpreter is needed, address, school and GP: {x}"

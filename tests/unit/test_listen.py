@@ -328,3 +328,28 @@ def test_another_sign_in_its_own_sentence_of_a_note_is_taken(kb: Knowledge) -> N
     assert [f.id for f in kept.indicators] == ["withdrawn_fearful", "docs_held_by_other"]
     unmatched = listen.about_one_sign(reading, "I saw it myself", "adult_collects_child")
     assert unmatched.indicators == ()
+
+
+def test_nationality_and_the_hour_are_heard_kept_sealed_and_drafted(kb: Knowledge) -> None:
+    # Issue 18: nationality and "it's gone 11 on a Sunday night" are read into the
+    # case (never asked); the nationality leaves the action server only sealed.
+    from bot.store.sealed import PREFIX, open_case, seal_case
+    from bot.triage.summary import referral_summary
+
+    chat = Chat(kb)
+    chat.say(
+        "Police officer in Swansea, it's gone 11 on a Sunday night. 16 year old lad from "
+        "Eritrea, arrived alone last week."
+    )
+    heard = next(r for r in chat.last if r.kind == "heard")
+    assert "Nationality: Eritrean" in heard.text
+    assert chat.case.nationality == "eritrean"
+    assert chat.case.context().office_hours is False
+    sealed = seal_case(chat.case.to_dict())
+    assert sealed["nationality"].startswith(PREFIX)
+    assert "eritrean" not in str(sealed)
+    again = Case.from_dict(open_case(sealed), kb)
+    assert again.nationality == "eritrean" and again.office_hours is False
+    ctx = again.context()
+    draft = referral_summary(kb, ctx, again.engine_answers(), talk.assess(kb, ctx, {}), [])
+    assert "Nationality, as you said: Eritrean" in draft.as_text()
