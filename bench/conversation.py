@@ -25,16 +25,17 @@ from bot.triage import assess
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 
-# A case with signs in three categories: going missing, control, documents (the
-# end-to-end tests play the same case on every channel).
+# A case with signs in three categories a teacher at school is asked about: going
+# missing, control and criminal exploitation (the end-to-end tests play the same
+# case on every channel).
 HIGH = frozenset(
     {
         "screen:going_missing",
         "missing_episodes",
         "screen:control",
         "adult_collects_child",
-        "screen:documents",
-        "docs_held_by_other",
+        "screen:criminal",
+        "carrying_drugs_weapons",
     }
 )
 
@@ -72,6 +73,9 @@ def play(kb: Knowledge, urgent: bool, answer: Callable[[str], str]) -> dict[str,
         pending = run.case.pending or ""
         if pending.startswith(talk.EVIDENCE_PREFIX):
             run.step(Event("inform", choice="evidence.observed"))
+            continue
+        if pending == talk.OFFER:
+            run.step(Event("affirm"))  # offered after the most questions: see them
             continue
         run.questions += 1
         run.step(Event(answer(pending)))

@@ -95,6 +95,8 @@ def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
     while "Check your answers" not in reply.text:
         if "How do you know?" in reply.text:
             reply = servers.send(sender, "I saw it myself, twice this week")
+        elif "anything else that worries you" in reply.text:
+            reply = servers.send(sender, "no, nothing else")
         else:
             qid = question_id(reply.text)
             assert qid is not None, f"could not tell which question was asked: {reply.text}"

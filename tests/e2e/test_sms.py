@@ -214,6 +214,17 @@ def test_a_replayed_post_is_answered_and_processed_once(sms: Sms) -> None:
 SEEN = HIGH_CONCERN_SIGNS
 
 
+def title_for(state: str) -> str:
+    """The choice a professional who saw the case's signs makes at this question."""
+    if state.startswith("evidence:"):
+        return "I saw it"
+    if state == "more":
+        return "No, nothing else"
+    if state == "offer":
+        return "See the assessment and draft"
+    return "Yes" if state in SEEN else "No"
+
+
 def test_a_whole_conversation_by_numbers_to_the_draft(sms: Sms) -> None:
     phone = sms.phone()
     texts = phone.reply("hello")
@@ -229,7 +240,7 @@ def test_a_whole_conversation_by_numbers_to_the_draft(sms: Sms) -> None:
         answer(title)
     advised = False
     while (state := phone.pending()) != "check":
-        answer("I saw it" if state.startswith("evidence:") else "Yes" if state in SEEN else "No")
+        answer(title_for(state))
         advised = advised or any("Act now" in t for t in texts)
         assert turns < 60
     assert advised

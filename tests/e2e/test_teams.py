@@ -180,6 +180,8 @@ def finished(teams_servers: Servers, fake: FakeBotFramework) -> TeamsChat:
     while (state := chat.case()["pending"]) != "check":
         if state.startswith("evidence:"):
             chat.press("I saw it")
+        elif state in ("more", "offer"):
+            chat.press("No, nothing else" if state == "more" else "See the assessment and draft")
         else:
             chat.press("Yes" if state in SEEN else "No")
         turns += 1
