@@ -49,16 +49,21 @@ def _plain_word(text: str) -> bool:
     return text.replace("&", "").replace("'", "").isalpha()
 
 
+OPENING_SENTENCES = 2  # "It's 10am on a Wednesday. DC in Bristol, ...": the second may open
+
+
 def _opens_message(words: Sequence[Word], start: int) -> bool:
-    """The role word opens the message: after greetings, at most 3 plain words naming
-    the service ("Custody sergeant", "sexual health clinic nurse"), in one sentence."""
+    """The role word opens the message (or its second sentence, after a line such as
+    the time): after greetings, at most 3 plain words or numbers naming the service
+    ("Custody sergeant", "Year 5 teacher", "sexual health clinic nurse")."""
     greetings = _data()["greetings"]
-    lead = [w for w in words[:start] if w.text not in greetings]
+    sentence = words[start].sentence
+    if sentence >= OPENING_SENTENCES:
+        return False
+    lead = [w for w in words[:start] if w.text not in greetings and w.sentence == sentence]
     stop = set(_data()["role_lead_stop"])
-    return (
-        len(lead) <= 3
-        and all(_plain_word(w.text) and w.text not in stop for w in lead)
-        and all(w.sentence == words[start].sentence for w in lead)
+    return len(lead) <= 3 and all(
+        (_plain_word(w.text) or w.text.isdigit()) and w.text not in stop for w in lead
     )
 
 
@@ -72,6 +77,8 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
     roles, frames, selves = _role_matchers()
     data = _data()
     frame_ends = {h.end for h in frames.hits(words)}
+    # "GP Leeds", "PCSO Southampton": a place right after an opening role word
+    place_starts = {h.start for h in _nation_matcher().hits(words)}
     found: list[tuple[int, int, str]] = []  # (start, -length, role)
     for hit in roles.hits(words):  # every hit: "designated safeguarding lead" inside a longer one
         start = hit.start
@@ -83,7 +90,9 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
             or after == "here"
             or (
                 _opens_message(words, hit.start)
-                and (after in data["role_start_followers"] or after == "")
+                and (
+                    after in data["role_start_followers"] or after == "" or hit.end in place_starts
+                )
             )
         ):
             found.append((hit.start, hit.start - hit.end, hit.label))
@@ -105,9 +114,10 @@ def nation(words: Sequence[Word]) -> str | None:
     """The nation named by a place, agency or procedure (context.yml) where the
     professional or the child is. A place soon after "from", "taken", "sent", "found"
     (where the child came from or was taken) does not count, unless "us", "I",
-    "based", "lives" is also just before it: then it counts double. The nation with
-    most weight wins; on a tie, the last named (a message tends to end where the child
-    is now)."""
+    "based", "lives" stands nearer to it: then it counts double. A place in the first
+    sentence (where the professional says who and where they are) counts one more.
+    The nation with most weight wins; on a tie, the last named (a message tends to end
+    where the child is now)."""
     data = _data()
     weights: dict[str, int] = {}
     last: dict[str, int] = {}
@@ -117,14 +127,25 @@ def nation(words: Sequence[Word]) -> str | None:
         # it: in "from Liverpool on a train into Aberystwyth" the "from" is Liverpool's.
         clause = words[hit.start].clause
         window = words[max(0, hit.start - 6, previous_end) : hit.start]
-        before = {w.text for w in window if w.clause == clause}
+        before = [w.text for w in window if w.clause == clause]
         previous_end = hit.end
         if hit.end < len(words) and words[hit.end].text in data["nation_not_before"]:
             continue
-        here = bool(before & set(data["nation_here"]))
-        if not here and before & set(data["nation_elsewhere"]):
+        # the cue nearest the place decides: "new to our school from Hereford" is
+        # where she came from, "from Liverpool, placed in Cardiff" where she is
+        # ("go to school in London": a school word is no cue against "go")
+        strong = set(data["nation_here"]) - set(data["nation_here_weak"])
+        cue = next(
+            (w for w in reversed(before) if w in strong or w in data["nation_elsewhere"]),
+            None,
+        )
+        if cue in data["nation_elsewhere"]:
             continue
+        here = any(w in data["nation_here"] for w in before)
         weight = 2 if here else 1
+        # where the professional says who they are ("Social worker in Y Barri.")
+        if words[hit.start].sentence == 0:
+            weight += 1
         weights[hit.label] = weights.get(hit.label, 0) + weight
         last[hit.label] = hit.start
     if not weights:

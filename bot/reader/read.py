@@ -21,7 +21,8 @@ MAX_CHARS = 4000  # an oversized message costs no more than a long one
 def _vocabulary(table: tuple[tuple[str, tuple[str, ...]], ...]) -> frozenset[str]:
     """Every plain word of the reader's phrases: the words a slip is mended towards."""
     phrases = [p for _, items in table for p in items]
-    for name, keys in (("context", ("evidence",)), ("danger", ("current", "needs_time"))):
+    # place names too, so that "Pen-y-bont" is not mended to "bond"
+    for name, keys in (("context", ("evidence", "nations")), ("danger", ("current", "needs_time"))):
         doc = load(name)
         for key in keys:
             value = doc[key]

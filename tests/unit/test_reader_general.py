@@ -1,0 +1,82 @@
+"""The reader's rules written to generalise (issue 18, "Listen"): kinds of wording
+rather than single messages. Every example is written here; none is copied from the
+development or held-out sets (tests/data/reader_*.yml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.knowledge.model import Knowledge
+from bot.reader import read
+
+TODAY = dt.date(2026, 12, 3)
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge(today=TODAY)
+
+
+# --- role: agencies and services opening the message --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Police Scotland, Fort William. A boy of 15 was stopped last night.", "police"),
+        ("PSNI custody, Omagh. Girl, 16, brought in for shoplifting.", "police"),
+        ("PCSO Ipswich, saw a girl about 14 with two older men by the bins.", "police"),
+        ("GP Sunderland, 14yo patient with repeated chlamydia.", "health"),
+        ("Band 7 in paeds ED, 13 yo boy with burns to his hands.", "health"),
+        ("Staff nurse on the childrens ward, girl 12 keeps asking to phone 'uncle'.", "health"),
+        ("Year 4 teacher in Wigan. A girl in my class is always hungry.", "teacher"),
+        ("It's Tuesday lunchtime. DS in Hull, county lines team.", "police"),
+        ("Leaving care PA in Derby. My young person, 17, owes a man money.", "social_care"),
+        ("Environmental health officer in Hull. Two boys of about 15 at a car wash.", "other"),
+        ("Port officer at Harwich. A girl of 15 off the ferry alone.", "other"),
+        ("I'm a refuge support worker. A 17 year old here is frightened of her husband.", "other"),
+        ("I work for a homeless charity in Leeds. A 16 yo lad sleeps in our hostel.", "other"),
+        ("Youth worker on Anglesey. A girl, 14, has a second phone.", "other"),
+    ],
+)
+def test_role_from_the_agency_or_service_opening_the_message(
+    kb: Knowledge, text: str, role: str
+) -> None:
+    assert read(text, kb).role == role
+
+
+def test_a_role_in_a_later_sentence_is_not_the_professionals(kb: Knowledge) -> None:
+    text = "Mum rang me this morning. She is worried. Police in Leeds found her son."
+    assert read(text, kb).role is None
+
+
+# --- nation: Welsh and Gaelic names, forces and boards; the first sentence ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "nation"),
+    [
+        ("Health visitor in Pen-y-bont ar Ogwr, a mum with a baby.", "wales"),
+        ("School nurse, Castell-nedd. A girl of 14.", "wales"),
+        ("Teacher in Y Fenni. A boy of 12 new to us.", "wales"),
+        ("Social worker in Sir Gar. A lad of 15.", "wales"),
+        ("A&E at Ysbyty Gwynedd, 15 yo with cuts.", "wales"),
+        ("Betsi Cadwaladr safeguarding team, a girl of 13.", "wales"),
+        ("NHS Tayside, a 14 year old at a clinic.", "scotland"),
+        ("Youth worker in Inbhir Nis, a boy of 15.", "scotland"),
+        ("Avon and Somerset police, 16 yo found in a flat.", "england"),
+        # the professional's own place outweighs where the child was found
+        ("Social worker in Y Barri. Girl, 15, found in Bristol by Bristol police.", "wales"),
+        # where the child came from, nearer the place than 'our school', does not count
+        ("Teacher in Wrecsam. A boy new to our school from Chester, settled.", "wales"),
+        # a school the child was promised elsewhere is no place of hers
+        ("Social worker in Swansea. She was promised she'd go to school in London.", "wales"),
+    ],
+)
+def test_nation_from_a_wider_gazetteer_and_the_professionals_own_place(
+    kb: Knowledge, text: str, nation: str
+) -> None:
+    assert read(text, kb).nation == nation
