@@ -42,8 +42,8 @@ from bot.triage.questions import (
     open_questions,
     question_for,
 )
-from bot.triage.steps import immediate_texts
-from bot.triage.summary import SharingRecord, referral_summary
+from bot.triage.steps import immediate_actions, immediate_texts
+from bot.triage.summary import SharingRecord, draft_contacts, referral_summary
 
 # Intents that answer a yes / no question, and the values they give.
 ANSWER_INTENTS = {"affirm": "yes", "deny": "no", "unsure": "not_sure", "skip": "skip"}
@@ -541,7 +541,9 @@ def _answer_offer(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 
 def _advice(kb: Knowledge, case: Case) -> list[Reply]:
-    steps = immediate_texts(kb, case.context(), case.engine_answers())
+    ctx, answers = case.context(), case.engine_answers()
+    steps = immediate_texts(kb, ctx, answers)
+    given = [a.id for a in immediate_actions(kb, ctx, answers)]
     body = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1))
     # Not a step (the block keeps at most five): the helpline for advice, after them.
     helpline = _("For advice at any stage: {contact}").format(
@@ -549,7 +551,11 @@ def _advice(kb: Knowledge, case: Case) -> list[Reply]:
     )
     case.advised = True
     return [
-        Reply(_("Act now. These steps come first:") + "\n" + body + "\n" + helpline, kind="advice"),
+        Reply(
+            _("Act now. These steps come first:") + "\n" + body + "\n" + helpline,
+            kind="advice",
+            data={"actions": given},
+        ),
         Reply(_("The decisions are yours and your agency's: I advise, you decide.")),
     ]
 
@@ -647,7 +653,9 @@ def _row_to_change(kb: Knowledge, case: Case, choice: str | None) -> str | None:
 def _assessment(kb: Knowledge, case: Case) -> Reply:
     result = assess(kb, case.context(), case.engine_answers())
     lines = explain(kb, result)
-    return Reply(_("What your answers show:") + "\n" + "\n".join(lines), kind="assessment")
+    levels = {"going_missing": result.going_missing, "concern": result.concern}
+    text = _("What your answers show:") + "\n" + "\n".join(lines)
+    return Reply(text, kind="assessment", data=levels)
 
 
 def _family_kept_out(kb: Knowledge, case: Case) -> bool:
@@ -686,9 +694,19 @@ def _draft_and_signposts(kb: Knowledge, case: Case, unanswered: tuple[str, ...])
     if result.concern != "few" or result.going_missing in ("high", "immediate"):
         signposts += ["modern_slavery_helpline", "missing_people"]
     contacts = "\n".join(f"- {format_contact(kb, cid)}" for cid in signposts)
+    decided = {
+        "going_missing": result.going_missing,
+        "concern": result.concern,
+        "steps": [step.id for step in steps],
+        "contacts": draft_contacts(steps),
+    }
     return [
-        Reply(draft.as_text(), kind="summary"),
-        Reply(_("Where to get help and advice:") + "\n" + contacts, kind="signposting"),
+        Reply(draft.as_text(), kind="summary", data=decided),
+        Reply(
+            _("Where to get help and advice:") + "\n" + contacts,
+            kind="signposting",
+            data={"contacts": signposts},
+        ),
     ]
 
 

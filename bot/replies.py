@@ -24,6 +24,11 @@ QUESTION_KEY = "gh_question"
 # channels that show a summary list with a "Change" button per row. Never kept by
 # the tracker store (not in its KEPT_BOT_METADATA).
 ROWS_KEY = "gh_rows"
+# What a reply decided, as guidance ids and levels only (never words): advice
+# {"actions"}, assessment {"going_missing", "concern"}, summary {"going_missing",
+# "concern", "steps"}, signposting {"contacts"}. Kept by the tracker store, so the
+# training debrief reads what happened as data, never by parsing text.
+DATA_KEY = "gh_data"
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class Reply:
     question: str | None = None
     # "Check your answers", as rows.
     rows: tuple[Row, ...] = ()
+    # What the reply decided, as ids and levels (DATA_KEY).
+    data: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.document is None and isinstance(getattr(self.text, "document", None), dict):
@@ -116,6 +123,8 @@ class Reply:
             message[QUESTION_KEY] = self.question
         if self.rows:
             message[ROWS_KEY] = [r.as_data() for r in self.rows]
+        if self.data:
+            message[DATA_KEY] = self.data
         if self.choices:
             message["buttons"] = [{"title": c.title, "payload": c.payload} for c in self.choices]
         return message

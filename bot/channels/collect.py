@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from bot.replies import HEARD_KEY, KIND_KEY, PROGRESS_KEY, QUESTION_KEY, ROWS_KEY
+from bot.replies import DATA_KEY, HEARD_KEY, KIND_KEY, PROGRESS_KEY, QUESTION_KEY, ROWS_KEY
 
 
 class KindCollector(CollectingOutputChannel):
@@ -33,11 +33,13 @@ class CustomCollector(CollectingOutputChannel):
     """Rasa's REST messages, unchanged, plus Rasa's standard ``custom`` field on
     each, so scripts and tests can read what a message is without parsing its
     words: ``{"kind": ...}`` ("question", "advice", "assessment", "summary", ...);
-    on a question also ``"question": id``; on "check your answers" ``"rows":
-    [{"question": id, "value": answer id}]``; on a message that shows back what was
-    heard, ``"role"``, ``"nation"``, ``"setting"``, ``"age"`` and ``"indicators":
-    {id: value}`` (ids and values only, the ids the buttons use). Rasa splits a
-    text at blank lines: every part carries the same ``custom``."""
+    on a question also ``"question": id``; on advice, an assessment, a draft and the
+    signposts what they decided (``"actions"``, ``"going_missing"``, ``"concern"``,
+    ``"steps"``, ``"contacts"``: bot/replies.py DATA_KEY); on "check your answers"
+    ``"rows": [{"question": id, "value": answer id}]``; on a message that shows back
+    what was heard, ``"role"``, ``"nation"``, ``"setting"``, ``"age"`` and
+    ``"indicators": {id: value}`` (ids and values only, the ids the buttons use).
+    Rasa splits a text at blank lines: every part carries the same ``custom``."""
 
     @classmethod
     def name(cls) -> str:
@@ -66,6 +68,9 @@ class CustomCollector(CollectingOutputChannel):
             custom.update(heard)
         if isinstance(question, str):
             custom["question"] = question
+        data = extra.get(DATA_KEY)
+        if isinstance(data, dict):
+            custom.update(data)  # what it decided: levels and guidance ids
         rows = extra.get(ROWS_KEY)
         if isinstance(rows, list):
             # Ids and values only: which question, and which answer.

@@ -57,7 +57,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
 from bot.channels import safety_net
-from bot.replies import KIND_KEY, PROGRESS_KEY
+from bot.replies import DATA_KEY, KIND_KEY, PROGRESS_KEY
 from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask
 from bot.store.sealed import PREFIX as SEALED
 
@@ -71,8 +71,10 @@ CASE_SLOT = "case"
 # what was typed or from the answers given. Reviewed against bot/conversation.py,
 # bot/training/mode.py and actions/base.py; a new kind is not kept until added here.
 KEPT_TEXT_KINDS = frozenset({"question", "why", "advice", "signposting", "safety", "vignette"})
-# A bot message's metadata: only what says what it is.
-KEPT_BOT_METADATA = frozenset({KIND_KEY, PROGRESS_KEY, "utter_action"})
+# A bot message's metadata: only what says what it is, and what it decided as
+# guidance ids and levels (bot/replies.py DATA_KEY: never words), which the
+# training debrief reads.
+KEPT_BOT_METADATA = frozenset({KIND_KEY, PROGRESS_KEY, DATA_KEY, "utter_action"})
 BUSY_TIMEOUT_ENV = "GOLDEN_HOUR_TRACKER_BUSY_TIMEOUT"
 
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot import conversation as talk
 from bot.advice import fill_contacts
 from bot.i18n import N_, _, use
 from bot.knowledge import Knowledge
+from bot.replies import DATA_KEY, KIND_KEY
 from bot.training.scenarios import CONCERN, ModelOutcome, Scenario
 from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS
 
@@ -38,12 +38,6 @@ MISSING_LEVEL_POINTS = 8
 CONCERN_LEVEL_POINTS = 7
 FOLLOW_UP_POINTS = 15
 
-# Where the assistant's words start (bot/conversation.py, bot/triage/summary.py);
-# read through the conversation's language.
-ADVICE_HEADER = N_("Act now. These steps come first:")
-ASSESSMENT_HEADER = N_("What your answers show:")
-SIGNPOSTS_HEADER = N_("Where to get help and advice:")
-DRAFT_TITLE = N_("Draft referral to children's social care")
 
 MISSING_NAMES = {
     "immediate": N_("immediate"),
@@ -276,58 +270,23 @@ def _with_known(scenario: Scenario, checks: list[Check]) -> list[Check]:
 # --- reading what happened from Rasa's tracker -------------------------------------------
 
 
-def _sections(text: str) -> dict[str, list[str]]:
-    """The draft's sections: a heading is a line underlined with dashes."""
-    lines = text.splitlines()
-    out: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for n, line in enumerate(lines):
-        below = lines[n + 1] if n + 1 < len(lines) else ""
-        if below and set(below) == {"-"} and len(below) == len(line):
-            current = out.setdefault(line, [])
-            continue
-        if current is not None and not (line and set(line) == {"-"}):
-            current.append(line)
-    return out
+def _ids(value: Any, known: Any) -> list[str]:
+    """The strings of a list that are ids the guidance knows, in order, once."""
+    if not isinstance(value, list):
+        return []
+    return list(dict.fromkeys(v for v in value if isinstance(v, str) and v in known))
 
 
-def _level(words_by_level: dict[str, str], prefix: str, text: str) -> str | None:
-    for line in text.splitlines():
-        for level, words in words_by_level.items():
-            if line.strip() == prefix.format(words=_(words)):
-                return level
-    return None
-
-
-def _contacts_in(kb: Knowledge, lines: list[str]) -> list[str]:
-    found = []
-    for line in lines:
-        item = line.removeprefix("- ")
-        for cid, contact in kb.contacts.items():
-            name = _(contact.name)
-            if item == name or item.startswith(name + ":") or item.startswith(name + " ("):
-                found.append(cid)
-    return list(dict.fromkeys(found))
-
-
-def _draft_from_case(case: dict[str, Any], kb: Knowledge) -> str:
-    """The draft the case's answers give: Rasa's tracker does not keep the draft's
-    text (it quotes the notes), so a finished conversation's draft is made again."""
-    # The notes and sharing answers in a stored slot are sealed, and the debrief
-    # needs none of them: the levels, signposts and steps follow from the answers.
-    answers = case.get("answers") if isinstance(case.get("answers"), dict) else {}
-    wordless = dict(
-        case,
-        answers={q: dict(a, note=None) if isinstance(a, dict) else a for q, a in answers.items()},
-        sharing={},
-    )
-    replies = talk.summary_replies(kb, talk.Case.from_dict(wordless, kb))
-    return next((r.text for r in replies if r.kind == "summary"), "")
+def _level_of(value: Any, levels: dict[str, str]) -> str | None:
+    return value if isinstance(value, str) and value in levels else None
 
 
 def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
     """What happened in a conversation, from Rasa's tracker (GET
-    /conversations/{sender}/tracker with its events)."""
+    /conversations/{sender}/tracker with its events): the answers from the ``case``
+    slot; the advice, the levels, the next steps and the signposts from what each
+    reply decided, as data (bot/replies.py DATA_KEY, which the tracker store keeps),
+    never from its words."""
     case = (tracker.get("slots") or {}).get("case") or {}
     language = case.get("language") if isinstance(case.get("language"), str) else "en_GB"
     raw_answers = case.get("answers") if isinstance(case.get("answers"), dict) else {}
@@ -336,56 +295,45 @@ def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
         for q, a in raw_answers.items()
         if isinstance(a, dict) and isinstance(a.get("value"), str)
     }
-    with use(language):
-        advice_header = _(ADVICE_HEADER)
-        draft_title = _(DRAFT_TITLE).upper()
-        # Each nation's draft has its own title (nations.yml).
-        draft_titles = tuple(_(t.draft_title).upper() for t in kb.nations.values())
-        turns = 0
-        advice_turn: int | None = None
-        actions: list[str] = []
-        draft = assessment = signposting = ""
-        for event in tracker.get("events") or []:
-            kind = event.get("event")
-            if kind == "user":
-                turns += 1
-                continue
-            text = (event.get("text") or "") if kind == "bot" else ""
-            if text.startswith(advice_header):
-                advice_turn = advice_turn or turns
-                actions += [
-                    a.id
-                    for a in kb.immediate_actions
-                    if any(fill_contacts(_(t), kb) in text for t in a.texts())
-                ]
-            elif text.startswith(draft_title) or text.startswith(draft_titles):
-                draft = text
-            elif text.startswith(_(ASSESSMENT_HEADER)):
-                assessment = text
-            elif text.startswith(_(SIGNPOSTS_HEADER)):
-                signposting = text
-        if not draft and case.get("pending") == "done":
-            draft = _draft_from_case(case, kb)
-        missing_prefix, concern_prefix = (
-            _("Going-missing risk: {words}"),
-            _("Trafficking concern: {words}"),
-        )
-        levels_from = "draft" if draft else "assessment" if assessment else "answers"
-        said = draft or assessment
-        going_missing = _level(MISSING_WORDS, missing_prefix, said) if said else None
-        concern = _level(CONCERN_WORDS, concern_prefix, said) if said else None
-        sections = _sections(draft)
-        signposts = _contacts_in(kb, signposting.splitlines()[1:] + sections.get(_("Contacts"), []))
-        step_lines = [line.removeprefix("[ ] ") for line in sections.get(_("Next steps"), [])]
-        next_steps = [
-            s.id
-            for s in kb.pathway
-            if any(
-                line.startswith(fill_contacts(_(t), kb)) for line in step_lines for t in s.texts()
-            )
-        ]
-    if not said:
+    turns = 0
+    advice_turn: int | None = None
+    actions: list[str] = []
+    drafted: dict[str, Any] | None = None
+    assessed: dict[str, Any] | None = None
+    signposts: list[str] = []
+    action_ids = {a.id for a in kb.immediate_actions}
+    for event in tracker.get("events") or []:
+        if event.get("event") == "user":
+            turns += 1
+            continue
+        if event.get("event") != "bot":
+            continue
+        metadata = event.get("metadata") or {}
+        kind = metadata.get(KIND_KEY)
+        data = metadata.get(DATA_KEY)
+        data = data if isinstance(data, dict) else {}
+        if kind == "advice":
+            advice_turn = advice_turn or turns
+            actions += _ids(data.get("actions"), action_ids)
+        elif kind == "summary":
+            drafted = data
+            signposts += _ids(data.get("contacts"), kb.contacts)
+        elif kind == "assessment":
+            assessed = data
+        elif kind == "signposting":
+            signposts += _ids(data.get("contacts"), kb.contacts)
+    finished = case.get("pending") == "done"
+    if drafted is None and finished:
+        drafted = _decided_from_case(case, kb)
+        signposts += _ids(drafted["contacts"], kb.contacts)
+    said = drafted or assessed
+    levels_from = "draft" if drafted else "assessment" if assessed else "answers"
+    if said:
+        going_missing = _level_of(said.get("going_missing"), MISSING_WORDS)
+        concern = _level_of(said.get("concern"), CONCERN_WORDS)
+    else:
         going_missing, concern = _levels_from_answers(case, kb)
+    next_steps = _ids((drafted or {}).get("steps"), {s.id for s in kb.pathway})
     return PlayedCase(
         answers=answers,
         turns=turns,
@@ -394,11 +342,30 @@ def played_from_tracker(tracker: dict[str, Any], kb: Knowledge) -> PlayedCase:
         going_missing=going_missing,
         concern=concern,
         levels_from=levels_from,
-        signposts=tuple(signposts),
+        signposts=tuple(dict.fromkeys(signposts)),
         next_steps=tuple(next_steps),
-        finished=bool(draft) and case.get("pending") == "done",
+        finished=drafted is not None and finished,
         language=language,
     )
+
+
+def _decided_from_case(case: dict[str, Any], kb: Knowledge) -> dict[str, Any]:
+    """What the draft of a finished case decided, from its answers (the same engine
+    the assistant uses), for a tracker that holds no draft event."""
+    from bot.conversation import Case
+    from bot.triage import assess, next_steps
+    from bot.triage.summary import draft_contacts
+
+    played = Case.from_dict(case, kb)
+    ctx, answers = played.context(), played.engine_answers()
+    result = assess(kb, ctx, answers)
+    steps = next_steps(kb, ctx, answers, result)
+    return {
+        "going_missing": result.going_missing,
+        "concern": result.concern,
+        "steps": [s.id for s in steps],
+        "contacts": draft_contacts(steps),
+    }
 
 
 def _levels_from_answers(case: dict[str, Any], kb: Knowledge) -> tuple[str | None, str | None]:

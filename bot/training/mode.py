@@ -22,7 +22,7 @@ from bot.choices import letters
 from bot.conversation import Case, Event, Turn
 from bot.i18n import _
 from bot.knowledge import Knowledge
-from bot.replies import Choice, Reply
+from bot.replies import DATA_KEY, KIND_KEY, Choice, Reply
 from bot.training.debrief import Debrief, PlayedCase, debrief, debrief_text, played_from_tracker
 from bot.training.scenarios import Scenario
 
@@ -168,7 +168,10 @@ def finish(
         {**e, "text": strip_banner(e.get("text") or "")} if e.get("event") == "bot" else e
         for e in earlier_events
     ]
-    events += [{"event": "bot", "text": r.text} for r in replies]
+    events += [
+        {"event": "bot", "text": r.text, "metadata": {KIND_KEY: r.kind, DATA_KEY: r.data}}
+        for r in replies
+    ]
     played = played_from_tracker({"slots": {"case": case.to_dict()}, "events": events}, kb)
     assert case.training is not None
     played = replace(played, turns=case.training["turns"], advice_turn=case.training["advice_turn"])

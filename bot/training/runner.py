@@ -47,7 +47,7 @@ from typing import Any, Protocol
 from bot import choices
 from bot.i18n import _
 from bot.knowledge import Knowledge
-from bot.replies import KIND_KEY
+from bot.replies import DATA_KEY, KIND_KEY
 from bot.training.debrief import Debrief, PlayedCase, debrief, debrief_text, played_from_tracker
 from bot.training.scenarios import Scenario, ScenarioError, load_scenarios
 
@@ -177,7 +177,7 @@ class OfflineTransport:
                 "event": "bot",
                 "text": m["text"],
                 "data": {"buttons": m["buttons"]},
-                "metadata": {KIND_KEY: r.kind},
+                "metadata": {KIND_KEY: r.kind, **({DATA_KEY: r.data} if r.data else {})},
             }
             for m, r in zip(messages, turn.replies, strict=True)
         ]

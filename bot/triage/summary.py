@@ -303,9 +303,13 @@ def guidance_label(kb: Knowledge) -> str:
     return kb.version.label if kb.version else gap()
 
 
+def draft_contacts(steps: list[NextStep]) -> list[str]:
+    """The contact ids the draft's "Contacts" section lists: 999 and the steps'."""
+    return list(dict.fromkeys(["police_emergency", *[c for s in steps for c in s.contacts]]))
+
+
 def _contact_lines(kb: Knowledge, steps: list[NextStep]) -> list[str]:
-    ids = list(dict.fromkeys(["police_emergency", *[c for s in steps for c in s.contacts]]))
-    return [format_contact(kb, cid) for cid in ids]
+    return [format_contact(kb, cid) for cid in draft_contacts(steps)]
 
 
 def _urgent_word(answers: Answers) -> str:

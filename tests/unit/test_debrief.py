@@ -190,6 +190,28 @@ def test_a_tracker_stored_without_the_drafts_text_reads_the_same(
     assert played_from_tracker(stored, kb) == full
 
 
+def test_the_debrief_reads_data_never_words(kb: Knowledge, port: Scenario) -> None:
+    # Issue 18, section 5: with every word of the assistant's replies gone, what
+    # happened reads the same (advice, levels, steps and signposts are data); with
+    # the data gone, nothing is made up from words.
+    transport = OfflineTransport(kb)
+    play(port, transport, kb, sender="data")
+    tracker = transport.tracker("data", events=True)
+    full = played_from_tracker(tracker, kb)
+    assert full.actions_given and full.next_steps and full.signposts
+    wordless = [dict(e, text="[not kept]") if e["event"] == "bot" else e for e in tracker["events"]]
+    assert played_from_tracker(dict(tracker, events=wordless), kb) == full
+    dataless = [
+        dict(e, metadata={k: v for k, v in e["metadata"].items() if k != "gh_data"})
+        if e["event"] == "bot"
+        else e
+        for e in tracker["events"]
+    ]
+    without = played_from_tracker(dict(tracker, events=dataless), kb)
+    assert without.actions_given == ()  # the advice is seen, not what it said
+    assert without.advice_turn == full.advice_turn
+
+
 def test_a_low_concern_play_reads_as_no_advice(kb: Knowledge, low: Scenario) -> None:
     transport = OfflineTransport(kb)
     play(low, transport, kb, sender="calm")
