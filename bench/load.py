@@ -1,20 +1,22 @@
-"""Turns per second and latency under concurrent conversations, with plain Rasa
-as the yardstick.
+"""Turns per second and latency with typed text, one conversation and many at
+once, with plain Rasa as the yardstick.
 
-    .venv/bin/python -m bench.load [--conversations 20] [--turns 8]
+    .venv/bin/python -m bench.load [--conversations 20] [--turns 10] [--two-servers]
 
-Drives N concurrent conversations of K turns each through the REST channel and
-prints turns per second and p50 / p95 latency for:
+Drives conversations of K turns through the REST channel with typed text as a
+professional writes it (a first message that tells the story, answers in words;
+never a button payload, which would skip the language pipeline) and prints turns
+per second and p50 / p95 latency, alone and N at once, for:
 
-1. the embedded default (one Rasa server, one action server, SQLite);
-2. the two-server set-up (two Rasa servers, one action server, PostgreSQL and the
-   Redis lock store, deploy/endpoints.production.yml), each conversation sticky to
-   one server as the README asks;
-3. a reference bot made by `rasa init --no-prompt` in a temporary folder (same
-   Rasa, its own model and no action server),
+1. a reference bot made by `rasa init --no-prompt` in a temporary folder (same
+   Rasa, its own model and no action server);
+2. the embedded default (one Rasa server, one action server, SQLite);
+3. with --two-servers, two Rasa servers, one action server, PostgreSQL and the
+   Redis lock store (deploy/endpoints.production.yml), each conversation sticky to
+   one server;
 
-then the p95 ratio of each to the reference (target: at most 1.5 at 20
-conversations). Needs a trained model (scripts/run or scripts/test first).
+then the p95 ratios to the reference (targets: at most 1.3 alone, 1.5 at N). Needs
+a trained model (scripts/run or scripts/test first).
 """
 
 from __future__ import annotations
@@ -34,17 +36,22 @@ from tests.postgres import start_postgres
 from tests.production import ENDPOINTS, production_env, second_rasa
 from tests.redis_server import start_redis
 
+# Typed text as professionals write it (never a button payload, which would skip
+# the language pipeline): a first message that tells the story, then answers in
+# words, whatever the question.
 OURS = [
-    "hello",
-    "/deny",
-    '/inform{"choice": "role.teacher"}',
-    '/inform{"choice": "nation.england"}',
-    '/inform{"choice": "setting.school"}',
-    "/deny",
-    "/deny",
-    "/deny",
-    "/why",
-    "/deny",
+    "Hi, I'm a teacher at a secondary school in Leeds. A 15 year old girl in my form "
+    "has been picked up by an older man in a car most days this month and she seems "
+    "scared to talk about him.",
+    "no, not right now",
+    "no",
+    "yes, I have seen that myself",
+    "not sure to be honest",
+    "no, nothing like that",
+    "why are you asking that?",
+    "no",
+    "can I have the draft please",
+    "no",
 ]
 REFERENCE = ["hello", "I am sad", "no", "yes", "great", "bye", "hi", "not good", "yes", "bye"]
 
@@ -110,18 +117,24 @@ def reference_bot(folder: Path) -> tuple[subprocess.Popen, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--conversations", type=int, default=20)
-    parser.add_argument("--turns", type=int, default=8)
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument(
+        "--two-servers", action="store_true", help="also two servers on PostgreSQL and Redis"
+    )
     args = parser.parse_args()
     n, k = args.conversations, args.turns
-    print(f"{n} concurrent conversations x {k} turns, over HTTP on loopback")
+    print(f"typed text: 1 and {n} concurrent conversations x {k} turns, HTTP on loopback")
     p95 = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         ref, ref_url = reference_bot(root / "reference")
         try:
             drive([ref_url], REFERENCE[:k], 2)  # warm-up
+            p95["reference 1"] = summary(
+                "reference bot (rasa init), 1", *drive([ref_url], REFERENCE[:k], 1)
+            )
             p95["reference"] = summary(
-                "reference bot (rasa init)", *drive([ref_url], REFERENCE[:k], n)
+                f"reference bot (rasa init), {n}", *drive([ref_url], REFERENCE[:k], n)
             )
         finally:
             ref.terminate()
@@ -131,9 +144,20 @@ def main() -> None:
         try:
             url = f"{embedded.base}/webhooks/rest/webhook"
             drive([url], OURS[:k], 2)
-            p95["embedded"] = summary("Golden Hour, embedded (SQLite)", *drive([url], OURS[:k], n))
+            p95["embedded 1"] = summary("Golden Hour, embedded, 1", *drive([url], OURS[:k], 1))
+            p95["embedded"] = summary(f"Golden Hour, embedded, {n}", *drive([url], OURS[:k], n))
         finally:
             embedded.stop()
+        print(
+            f"p95 ratio, one conversation: {p95['embedded 1'] / p95['reference 1']:.2f} "
+            "(target <= 1.3)"
+        )
+        if not args.two_servers:
+            print(
+                f"p95 ratio, {n} conversations: {p95['embedded'] / p95['reference']:.2f} "
+                "(target <= 1.5)"
+            )
+            return
 
         pg, redis = start_postgres(), start_redis()
         env = production_env(pg, redis)
