@@ -9,6 +9,7 @@ cancelling rule, applied to the clause the phrase is in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -50,7 +51,8 @@ def present_danger(words: Sequence[Word]) -> bool:
     by_kind: dict[str, list[Hit]] = {}
     for hit in hits:
         by_kind.setdefault(hit.label, []).append(hit)
-    soon_sentences = {words[h.start].sentence for h in by_kind.get("soon", [])}
+    soons = [h for h in by_kind.get("soon", []) if not _when_told(words, h)]
+    soon_sentences = {words[h.start].sentence for h in soons} | _since_a_clock_time(words)
     # a past word ("last year") or a later one ("next month") says it is not now
     past_clauses = {
         words[h.start].clause for h in by_kind.get("past", []) + by_kind.get("later", [])
@@ -74,6 +76,28 @@ def present_danger(words: Sequence[Word]) -> bool:
             continue
         return True
     return False
+
+
+REPORT_WINDOW = 4
+_CLOCK = re.compile(r"^\d{1,2}(?:[:.]\d{2})?(?:am|pm)$|^\d{1,2}[:.]\d{2}$")
+
+
+def _when_told(words: Sequence[Word], hit: Hit) -> bool:
+    """A soon word that dates the telling, not the danger: "she told me at school
+    today that ..." (a reporting word at most 4 words before it in its clause)."""
+    told = set(load("danger")["reported_when"])
+    clause = words[hit.start].clause
+    before = words[max(0, hit.start - REPORT_WINDOW) : hit.start]
+    return any(w.text in told and w.clause == clause for w in before)
+
+
+def _since_a_clock_time(words: Sequence[Word]) -> set[int]:
+    """Sentences with "since" and a clock time ("missing since 6pm"): it is still so."""
+    return {
+        words[i].sentence
+        for i in range(len(words) - 1)
+        if words[i].text == "since" and _CLOCK.match(words[i + 1].text)
+    }
 
 
 def _overlaps(a: Hit, b: Hit) -> bool:

@@ -38,6 +38,81 @@ _NT_BARE = re.compile(
 _OPEN = {"i'm": ("i", "am"), "im": ("i", "am"), "i've": ("i", "have"), "ive": ("i", "have")}
 _SUFFIX = {"'re": "are", "'ve": "have", "'ll": "will", "'m": "am", "'d": "would"}
 _IS_WORDS = frozenset({"she", "he", "it", "that", "there", "who", "what", "where", "shes", "hes"})
+# Text-speak with one reading only ("2moro", "wiv", "r"), read as the word it stands for.
+_TXT = {
+    "2moro": "tomorrow",
+    "2morow": "tomorrow",
+    "2morrow": "tomorrow",
+    "tmrw": "tomorrow",
+    "tmw": "tomorrow",
+    "tomoz": "tomorrow",
+    "2nite": "tonight",
+    "2night": "tonight",
+    "tonite": "tonight",
+    "2day": "today",
+    "rite": "right",
+    "wiv": "with",
+    "wid": "with",
+    "w/": "with",
+    "r": "are",
+    "u": "you",
+    "ur": "your",
+    "b4": "before",
+    "gettin": "getting",
+    "goin": "going",
+    "comin": "coming",
+    "takin": "taking",
+    "sayin": "saying",
+    "tryin": "trying",
+    "waitin": "waiting",
+    "leavin": "leaving",
+    "nite": "night",
+    "pls": "please",
+    "ppl": "people",
+    "bc": "because",
+    "cos": "because",
+    "coz": "because",
+    "hrs": "hours",
+    "mins": "minutes",
+}
+# "2" is "to" between a word that wants "to" and a word ("coming 2 take her", "back 2
+# Bangladesh"); "with 2 older men" keeps its number.
+_TO_BEFORE = frozenset(
+    {
+        "back",
+        "going",
+        "coming",
+        "come",
+        "go",
+        "went",
+        "trying",
+        "want",
+        "wants",
+        "wanted",
+        "need",
+        "needs",
+        "used",
+        "up",
+        "down",
+        "over",
+        "sent",
+        "moved",
+        "taken",
+        "take",
+        "due",
+        "about",
+        "supposed",
+        "has",
+        "have",
+        "had",
+        "got",
+        "off",
+        "me",
+        "him",
+        "her",
+        "them",
+    }
+)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_SLIP_LETTERS = 4
 
@@ -124,6 +199,44 @@ def words(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Word]:
             continue
         if token in CLAUSE_WORDS:
             clause += 1
-        for piece in _open(token):
+        for piece in _open(_TXT.get(token, token)):
             out.append(Word(mend(piece, vocabulary), match.start(), match.end(), sentence, clause))
+    return _twos_read_as_to(out)
+
+
+def _twos_read_as_to(out: list[Word]) -> list[Word]:
+    for i in range(1, len(out) - 1):
+        if (
+            out[i].text == "2"
+            and out[i - 1].text in _TO_BEFORE
+            and out[i + 1].text.isalpha()
+            and out[i + 1].text not in _PLURAL_AFTER_TWO
+        ):
+            out[i] = Word("to", out[i].start, out[i].end, out[i].sentence, out[i].clause)
     return out
+
+
+# "got 2 phones", "has 2 older brothers": a number after all
+_PLURAL_AFTER_TWO = frozenset(
+    {
+        "older",
+        "younger",
+        "other",
+        "more",
+        "different",
+        "new",
+        "big",
+        "small",
+        "men",
+        "women",
+        "phones",
+        "kids",
+        "children",
+        "boys",
+        "girls",
+        "lads",
+        "brothers",
+        "sisters",
+        "of",
+    }
+)

@@ -80,3 +80,43 @@ def test_nation_from_a_wider_gazetteer_and_the_professionals_own_place(
     kb: Knowledge, text: str, nation: str
 ) -> None:
     assert read(text, kb).nation == nation
+
+
+# --- present danger: present or near time with a movement or threat -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's gettin in a van wiv 2 men rite now outside the shop",
+        "girl of 15 on the ward trying to discharge herself, says she has to get back to him",
+        "boy, 14, missing from his foster placement since 7pm, it's now midnight",
+        "he says if he is not back at the flat by tonight they will come for his sister",
+        "she is off the coach alone and her train leaves in 15 minutes",
+        "her brothers r coming 2 take her 2 the airport 2moro",
+        "a van has pulled up and he is packing his things, says his cousin is here",
+        "she's booked on a flight to Lahore with her dad, they are heading to the airport",
+    ],
+)
+def test_present_danger_now_in_other_words(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # past events, now resolved
+        "Picked up a lad of 15 at the station last night with cash and wraps. He's in custody now.",
+        "Reported missing at 8pm last night, turned out she was at her nan's. Home now.",
+        "Found a boy of 13 asleep in the bus shelter this morning. He's sat with me in the cafe.",
+        # a present habit, or a future trip weeks away
+        "A minibus picks them up at 6am and 'rent' is taken off their pay.",
+        "Family going to Somalia for the holidays. I'm worried she's being taken abroad to be cut.",
+        # the soon word dates the telling; a gift sent is no movement
+        "He told me at school today that a man online has been sending him game credits.",
+    ],
+)
+def test_no_present_danger_for_habits_trips_later_and_resolved_events(
+    kb: Knowledge, text: str
+) -> None:
+    assert read(text, kb).present_danger is False
