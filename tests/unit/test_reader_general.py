@@ -120,3 +120,68 @@ def test_no_present_danger_for_habits_trips_later_and_resolved_events(
     kb: Knowledge, text: str
 ) -> None:
     assert read(text, kb).present_danger is False
+
+
+# --- indicators: kinds of wording, and the words that are no sign ------------------
+
+
+def ids(text: str, kb: Knowledge) -> dict[str, str]:
+    return {f.id: f.value for f in read(text, kb).indicators}
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("After school she climbed into a van with three older men.", "adult_collects_child"),
+        ("A man in his 30s collects him from the school gates on Fridays.", "adult_collects_child"),
+        ("He was found by British Transport Police in Crewe.", "found_out_of_area"),
+        ("She was picked up miles from home with no money.", "found_out_of_area"),
+        ("He keeps saying he has to go back before the boss notices.", "talks_of_leaving"),
+        ("Her 'employer' has kept her passport since she arrived.", "docs_held_by_other"),
+        ("He says he owes the agent for bringing him over.", "travel_debt"),
+        ("She says she has to work it off before she can leave.", "travel_debt"),
+        ("The man with him had no letter of consent from the parents.", "port_cannot_name_contact"),
+        ("She has been out all night twice this week.", "missing_episodes"),
+        ("He was only placed with us on Tuesday.", "first_days_in_care"),
+        ("She hands most of the money to the man who drives her.", "earnings_taken_or_quota"),
+        ("Three girls live with him and none are related to him.", "adult_multiple_children"),
+        ("He spends weekends on building sites with his 'cousin'.", "seen_in_work_settings"),
+    ],
+)
+def test_indicator_kinds_of_wording(kb: Knowledge, text: str, indicator: str) -> None:
+    assert ids(text, kb).get(indicator) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        # a county-lines worry is noted by its signs, not as a gang sign by itself
+        ("I'm worried this might be county lines.", "gang_association"),
+        # travelling with an adult says nothing of who has parental responsibility
+        ("She came through arrivals travelling with a woman.", "with_agent_or_non_pr_adult"),
+        # someone else's name or address is no refusal of the child's own details
+        ("He couldn't tell me the name of the shop.", "wont_give_personal_details"),
+        # dirty clothes are no dirty home
+        ("He always turns up filthy and hungry.", "substandard_housing"),
+        # a parent's work is not the child's
+        ("Her dad works at the meat factory on nights.", "seen_in_work_settings"),
+        # someone else saying all is fine is not the child's view
+        ("School says her attendance is fine.", "doesnt_see_self_as_victim"),
+        # her own passport, held by herself
+        ("She's got her own passport with her.", "docs_held_by_other"),
+        # not knowing an address is not at a port
+        ("Mum doesn't know the address of the party.", "port_cannot_name_contact"),
+    ],
+)
+def test_words_that_are_no_sign(kb: Knowledge, text: str, indicator: str) -> None:
+    assert indicator not in ids(text, kb)
+
+
+def test_going_to_school_alone_does_not_answer_school_and_gp(kb: Knowledge) -> None:
+    """The indicator is 'not at school OR no GP': school alone leaves the GP unknown."""
+    assert "no_school_or_gp" not in ids("He goes to school every day.", kb)
+
+
+def test_travel_arranged_by_the_parents_is_stated_absent(kb: Knowledge) -> None:
+    text = "Her flights were booked by her parents for a holiday."
+    assert ids(text, kb).get("travel_arranged_by_others") == "no"
