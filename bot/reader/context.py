@@ -267,7 +267,7 @@ ADULT_AGE = 18
 _NOT_CHILD_BEFORE = re.compile(
     r"(?:\b(?:bf|gf|boyfriend|girlfriend|partner|man|men|woman|adult|husband|wife)\s*[,(]?|"
     r"\bwhen (?:she|he|they) (?:was|were)|\bwhen|\bsince|\bfrom age|\bat age|\bfor|\bbeen|\bover|"
-    r"\bpast|\blast|\bwithin|(?<!looked )\bafter)\s*$"
+    r"(?<!-)\bin|\bpast|\blast|\bwithin|(?<!looked )\bafter)\s*$"
 )
 _DISPUTED = re.compile(
     r"\bage[- ]?(?:is\s+)?(?:disputed|dispute|assess(?:ment|ed)?|unclear|in doubt|contested|"
@@ -275,7 +275,7 @@ _DISPUTED = re.compile(
     r"\bdoubts? about (?:her|his|their|the) age\b|\bclaims? to be\b|\bclaiming to be\b|"
     r"\b(?:looks?|looked) (?:much )?(?:younger|older)\b|"
     r"\b(?:not sure|unsure|unclear) (?:of|about|how old) (?:her|his|their)? ?(?:age|she|he|they)\b|"
-    r"\bsays? (?:she|he|they)(?:'s| is| are| was)? (?:1[89]|2\d|an adult|over 18)\b|"
+    r"\bsays? (?:she|he|they)(?:'s|s| is| are| was)? (?:1[89]|2\d|an adult|over 18)\b|"
     r"\b(?:dob|date of birth) (?:doesn't|does not|don't|do not) match\b"
 )
 _NOT_DISPUTED = re.compile(
@@ -298,6 +298,8 @@ def _ages(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
             continue
         if _NOT_CHILD_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
             continue
+        if _RANGE_AFTER.match(text[m.end(1) :]):
+            continue  # "aged 6 to 14", "about 10-12": several children or a guess
         value = _value(m.group(1))
         if 0 < value <= 25:
             found.append((m.start(), value))
@@ -327,8 +329,24 @@ def age(plain_text: str, nation_id: str | None = None) -> int | None:
     found = _candidates(plain_text)
     if found:
         return found[0][1]
+    labelled = _ages(_LABEL_AGE, plain_text)
+    if labelled:
+        return labelled[0][1]
+    if _SEVERAL_CHILDREN.search(plain_text):
+        return None  # "2 lads who looked about 15": whose age?
     looks = _ages(_LOOKS, plain_text)
     return looks[0][1] if looks else None
+
+
+# "aged 6 to 14", "about 10-12"
+_RANGE_AFTER = re.compile(r"^\s*(?:-|to|and|or)\s*\d")
+# An age set off by commas mid-sentence, as in a note: "met online, 15, police on
+# the way", "my young person S, 17, moved in": used only when no other age is stated.
+_LABEL_AGE = re.compile(r"[a-z'],\s*(1[0-7]|[1-9])\s*,\s*(?=[a-z])")
+_SEVERAL_CHILDREN = re.compile(
+    r"\b(?:[2-9]|two|three|four|five|six|several)\s+(?:\w+\s+)?"
+    r"(?:lads|boys|girls|kids|children|teenagers|teens|young people)\b"
+)
 
 
 def age_dispute_words(plain_text: str) -> tuple[int, int] | None:

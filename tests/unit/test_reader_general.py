@@ -185,3 +185,22 @@ def test_going_to_school_alone_does_not_answer_school_and_gp(kb: Knowledge) -> N
 def test_travel_arranged_by_the_parents_is_stated_absent(kb: Knowledge) -> None:
     text = "Her flights were booked by her parents for a holiday."
     assert ids(text, kb).get("travel_arranged_by_others") == "no"
+
+
+# --- age: ranges, several children, an age set off by commas, a claim typed "hes" ---
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("met him online, 14, mum is on her way in", 14),
+        ("My care leaver T, 17, has moved in with a man she met last month.", 17),
+        ("They have moved 5 times in 3 years and the 6 year old is not at school.", 6),
+        ("16yo off the Calais coach, says hes 19, papers look altered", 19),
+        ("A man registering three kids aged 5 to 12, no papers.", None),
+        ("The same kids (look about 11-13) are selling flowers in the pub.", None),
+        ("3 girls who looked about 14 serving in the takeaway after midnight.", None),
+    ],
+)
+def test_age_from_labels_ranges_and_groups(kb: Knowledge, text: str, age: int | None) -> None:
+    assert read(text, kb).age == age
