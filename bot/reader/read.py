@@ -22,7 +22,10 @@ def _vocabulary(table: tuple[tuple[str, tuple[str, ...]], ...]) -> frozenset[str
     """Every plain word of the reader's phrases: the words a slip is mended towards."""
     phrases = [p for _, items in table for p in items]
     # place names too, so that "Pen-y-bont" is not mended to "bond"
-    for name, keys in (("context", ("evidence", "nations")), ("danger", ("current", "needs_time"))):
+    for name, keys in (
+        ("context", ("evidence", "nations", "settings", "roles")),
+        ("danger", ("current", "needs_time")),
+    ):
         doc = load(name)
         for key in keys:
             value = doc[key]

@@ -204,3 +204,19 @@ def test_travel_arranged_by_the_parents_is_stated_absent(kb: Knowledge) -> None:
 )
 def test_age_from_labels_ranges_and_groups(kb: Knowledge, text: str, age: int | None) -> None:
     assert read(text, kb).age == age
+
+
+# --- setting: the place of contact in other words -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ("Teacher at a comp in Hull, a Year 9 girl has a much older boyfriend.", "school"),
+        ("On a new birth visit the 13 year old sister was doing all the cooking.", "home_visit"),
+        ("GP. A 15 yo came in with cuts to both arms she won't explain.", "health"),
+        ("Border Force. A 14yo off the flight from Lagos, alone.", "port_or_border"),
+    ],
+)
+def test_setting_from_the_place_of_contact(kb: Knowledge, text: str, setting: str) -> None:
+    assert read(text, kb).setting == setting
