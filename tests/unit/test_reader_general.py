@@ -220,3 +220,39 @@ def test_age_from_labels_ranges_and_groups(kb: Knowledge, text: str, age: int | 
 )
 def test_setting_from_the_place_of_contact(kb: Knowledge, text: str, setting: str) -> None:
     assert read(text, kb).setting == setting
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        (
+            "He was arrested for shoplifting for the fourth time.",
+            "arrested_offence_linked_to_exploitation",
+        ),
+        (
+            "The woman with her could not say how they are related.",
+            "adult_cannot_explain_relationship",
+        ),
+        (
+            "She eats after everyone else and sleeps in the kitchen.",
+            "treated_differently_in_household",
+        ),
+        ("He has stopped coming in and his grades have dropped.", "decline_school_emotional"),
+        ("A boy of 15 who arrived alone on a lorry at the docks.", "arrived_unaccompanied"),
+        ("Different girls every few months at the same flat.", "address_used_repeatedly"),
+        ("She has not been outside in weeks, the neighbours say.", "rarely_leaves_home"),
+        ("He flinched when the man came into the room.", "withdrawn_fearful"),
+        ("She is very thin and always hungry.", "neglect_malnutrition"),
+        ("The children are not at any school we can find.", "no_school_or_gp"),
+    ],
+)
+def test_more_indicator_kinds(kb: Knowledge, text: str, indicator: str) -> None:
+    assert ids(text, kb).get(indicator) == "yes"
+
+
+def test_a_partner_of_the_same_age_is_no_older_partner(kb: Knowledge) -> None:
+    assert ids("Her boyfriend is in the same year, both 15.", kb).get("older_partner") == "no"
+
+
+def test_coming_alone_to_a_clinic_is_no_arrival_alone(kb: Knowledge) -> None:
+    assert "arrived_unaccompanied" not in ids("15yo came alone to the clinic today.", kb)
