@@ -127,6 +127,21 @@ def _how(words: Sequence[Word], hit: Hit, cues: list[Hit]) -> str | None:
     return after[0].label if after else None
 
 
+def _first_hand(words: Sequence[Word]) -> set[int]:
+    """Sentences in which the professional tells their own encounter with the child:
+    one of context.yml `encounter` ("found", "stopped", "came in with", "I visited")
+    is in the sentence or in the message's first two sentences, where a professional
+    sets the scene ("Custody sergeant. Detained a 16yo ... No passport.")."""
+    cues = set(load("context")["encounter"])
+    return {w.sentence for w in words if w.text in cues}
+
+
+def _seen_first_hand(words: Sequence[Word], hit: Hit, first_hand: set[int]) -> str | None:
+    """No cue in the sentence: "observed" when it is told as the professional's own
+    encounter (no one else named as the source in the sentence), else None."""
+    return "observed" if words[hit.start].sentence in first_hand else None
+
+
 def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[IndicatorFact, ...]:
     """One fact per indicator stated; a "yes" anywhere wins over a "no"."""
     table = phrase_table(kb)
@@ -136,6 +151,7 @@ def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[In
     cues = longest_first(evidence.hits(words))
     negations = [n for n in negation.hits(words) if not _answer_word(words, n)]
     facts: dict[str, IndicatorFact] = {}
+    first_hand = _first_hand(words)
     for hit in _most_specific(_indicator_matcher(table).hits(words)):
         if hit.label.endswith(EXPLAINED):
             continue  # explained away: nothing taken, the question is asked
@@ -149,7 +165,7 @@ def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[In
         facts[ident] = IndicatorFact(
             id=ident,
             value=value,  # type: ignore[arg-type]
-            how=_how(words, hit, cues),
+            how=_how(words, hit, cues) or _seen_first_hand(words, hit, first_hand),
             words=span_text(text, words, hit.start, hit.end),
         )
     order = {ident: n for n, (ident, _) in enumerate(table)}

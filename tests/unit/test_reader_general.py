@@ -256,3 +256,24 @@ def test_a_partner_of_the_same_age_is_no_older_partner(kb: Knowledge) -> None:
 
 def test_coming_alone_to_a_clinic_is_no_arrival_alone(kb: Knowledge) -> None:
     assert "arrived_unaccompanied" not in ids("15yo came alone to the clinic today.", kb)
+
+
+# --- how they know: the professional's own encounter ---------------------------------
+
+
+def how(text: str, indicator: str, kb: Knowledge) -> str | None:
+    return next(f.how for f in read(text, kb).indicators if f.id == indicator)
+
+
+def test_a_sign_in_the_professionals_own_encounter_is_observed(kb: Knowledge) -> None:
+    text = "Stopped a lad of 15 in the car park last night with two phones and a wad of cash."
+    assert how(text, "unexplained_money_phones", kb) == "observed"
+
+
+def test_a_sign_with_no_cue_and_no_encounter_stays_unknown(kb: Knowledge) -> None:
+    assert how("Lad of 15, two phones and a wad of cash.", "unexplained_money_phones", kb) is None
+
+
+def test_a_cue_still_wins_over_the_encounter(kb: Knowledge) -> None:
+    text = "Stopped a lad of 15 last night, his mum says he has two phones."
+    assert how(text, "unexplained_money_phones", kb) == "reported"
