@@ -277,3 +277,24 @@ def test_a_sign_with_no_cue_and_no_encounter_stays_unknown(kb: Knowledge) -> Non
 def test_a_cue_still_wins_over_the_encounter(kb: Knowledge) -> None:
     text = "Stopped a lad of 15 last night, his mum says he has two phones."
     assert how(text, "unexplained_money_phones", kb) == "reported"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("He sleeps upstairs above the takeaway where he works.", "substandard_housing"),
+        ("The man says he's her dad but has nothing to prove it.", "no_proof_of_relationship"),
+        ("Her passport looks tampered with.", "false_or_altered_docs"),
+        ("She is calm one minute and screaming the next.", "mood_changes"),
+        ("Her 'aunt' kept answering for her the whole appointment.", "adult_wont_leave_child"),
+        ("Her ex-partner has her bank card and takes her wages.", "financial_exploitation"),
+        ("A car keeps parking opposite the children's home at night.", "adults_loitering"),
+        ("A van picks them up for the farm at 5am.", "works_multiple_places"),
+        ("He knows nobody in this town.", "socially_isolated"),
+        ("Her uncle makes her sell drugs for him.", "exploited_by_family"),
+        ("He had a grand in cash in his sock.", "unexplained_money_phones"),
+        ("He got cuts on his arms at work.", "workplace_injuries"),
+    ],
+)
+def test_more_indicator_kinds_at_work_and_home(kb: Knowledge, text: str, indicator: str) -> None:
+    assert ids(text, kb).get(indicator) == "yes"
