@@ -298,3 +298,8 @@ def test_a_cue_still_wins_over_the_encounter(kb: Knowledge) -> None:
 )
 def test_more_indicator_kinds_at_work_and_home(kb: Knowledge, text: str, indicator: str) -> None:
     assert ids(text, kb).get(indicator) == "yes"
+
+
+def test_missing_lessons_is_no_missing_episode(kb: Knowledge) -> None:
+    assert "missing_episodes" not in ids("She is missing lessons most weeks.", kb)
+    assert ids("She went missing from her placement.", kb).get("missing_episodes") == "yes"
