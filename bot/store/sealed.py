@@ -4,8 +4,8 @@ case kept under a resume code. Only the action server, which holds the data key,
 can open them; the Rasa server never needs them.
 
 Sealed: each answer's note, the child's nationality, the typed "who will you
-share with" and the reason for not telling. A value that cannot be opened (a forged slot, a rotated-out key)
-is dropped, never shown.
+share with" and the reason for not telling. A value that cannot be opened (a
+forged slot, a rotated-out key) is dropped, never shown.
 """
 
 from __future__ import annotations

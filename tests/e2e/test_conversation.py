@@ -191,6 +191,10 @@ def test_not_sure_answers_for_a_settled_child_never_bring_act_now(servers: Serve
     turns = 5
     typed = False
     while (state := pending(servers, sender)) != "check":
+        if state in ("more", "offer"):
+            reply = servers.send(sender, press(reply, "/deny" if state == "more" else "/affirm"))
+            turns += 1
+            continue
         category = (
             state.removeprefix("screen:")
             if state.startswith("screen:")
@@ -207,7 +211,8 @@ def test_not_sure_answers_for_a_settled_child_never_bring_act_now(servers: Serve
         assert turns < 60
     case = servers.tracker(sender)["slots"]["case"]
     unsure = [q for q, a in case["answers"].items() if a["value"] == "not_sure"]
-    assert len(unsure) > 4
+    # Both screens: "not sure" there is a gap, not more questions (issue 18).
+    assert {"screen:going_missing", "screen:control"} <= set(unsure)
     reply = servers.send(sender, press(reply, "Yes, carry on"))
     seen.append(reply.text)
     assert "Going-missing risk: Low" in reply.text

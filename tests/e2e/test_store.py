@@ -107,7 +107,7 @@ def test_the_tracker_table_keeps_no_typed_words(own_servers: Servers, store: Cas
     for message in ('/inform{"choice": "nation.wales"}', '/inform{"choice": "setting.school"}'):
         own_servers.send(sender, message)
     own_servers.send(sender, "yes")  # going-missing screen, typed
-    own_servers.send(sender, "yes I have seen that")  # the first sign, typed
+    own_servers.send(sender, "yep")  # the first sign, typed (then "how do you know?")
     note = "she has a purple rucksack from the man and will not say where she sleeps"
     own_servers.send(sender, note)
     case = case_of(own_servers, sender)
@@ -117,7 +117,7 @@ def test_the_tracker_table_keeps_no_typed_words(own_servers: Servers, store: Cas
     assert saved is not None and note in [a["note"] for a in saved["answers"].values()]
     raw = (own_servers.workdir / "conversations.db").read_bytes()
     assert b"purple rucksack" not in raw  # neither the message nor the slot in the clear
-    assert b"I have seen that" not in raw
+    assert b"yep" not in raw
     assert b"nation.wales" in raw  # button payloads are kept as sent
     events = own_servers.tracker(sender)["events"]
     typed = [e for e in events if e["event"] == "user" and not e["text"].startswith("/")]

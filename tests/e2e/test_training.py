@@ -60,10 +60,12 @@ async def play(servers: Servers, scenario_id: str, group: str) -> tuple[WidgetCl
     replies = await c.say("ask")
     assert scenario.vignette[1].text in texts(replies)
     for _ in range(150):
-        pending = servers.tracker(sender)["slots"]["case"]["pending"]
+        case = servers.tracker(sender)["slots"]["case"]
+        pending = case["pending"]
         if pending == "done":
             break
-        replies = await c.say(message_for(scenario, pending, typed=False))
+        answered = tuple(case.get("answers") or {})
+        replies = await c.say(message_for(scenario, pending, typed=False, answered=answered))
     return c, sender, replies
 
 

@@ -218,7 +218,14 @@ async def test_the_draft_downloads_as_text_and_pdf(widget_servers: Servers) -> N
             titles = [b["title"] for b in question["buttons"]]
             choice = next(
                 t
-                for t in ("No", "Yes, carry on", "All of these", "Not had the chance yet")
+                for t in (
+                    "No",
+                    "No, nothing else",
+                    "See the assessment and draft",
+                    "Yes, carry on",
+                    "All of these",
+                    "Not had the chance yet",
+                )
                 if t in titles
             )
             replies = await c.say(button(replies, choice))
