@@ -521,7 +521,12 @@ def targets(played: Sequence[Played]) -> list[Target]:
     before = [p.engine_before_offer for p in played if p.engine_before_offer is not None]
     low = [p for p in played if p.low_concern]
     low_bad = [p.id for p in low if p.questions["engine"] > 6 or p.advice_blocks]
-    advice_bad = [p.id for p in played if p.advice_first_reply != p.present_danger]
+    # Stated present danger must bring the advice in the first reply. Without it,
+    # advice in the first reply comes from going-missing signs told in the first
+    # message (issue 18 asks for the advice "the moment the child may go missing"),
+    # so it is listed, not failed; a low-concern case with it fails the next target.
+    advice_bad = [p.id for p in played if p.present_danger and not p.advice_first_reply]
+    advice_signs = [p.id for p in played if p.advice_first_reply and not p.present_danger]
     asked = [p for p in played if p.draft_asked_turn is not None]
     draft_bad = [p.id for p in asked if not p.draft_on_request]
     low_levels_bad = [p.id for p in low if (p.going_missing, p.concern) != ("low", "few")]
@@ -539,8 +544,9 @@ def targets(played: Sequence[Played]) -> list[Target]:
             not low_bad,
         ),
         Target(
-            "advice in the first reply exactly when present danger",
-            ", ".join(advice_bad) or f"all {len(played)} ok",
+            "advice in the first reply when present danger is stated "
+            f"(also from going-missing signs told: {', '.join(advice_signs) or 'none'})",
+            ", ".join(advice_bad) or f"all {sum(p.present_danger for p in played)} ok",
             not advice_bad,
         ),
         Target(

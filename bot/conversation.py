@@ -789,7 +789,11 @@ def _read_not_listed(event: Event) -> bool:
 
 
 def _drop_category(kb: Knowledge, case: Case, category: str | None) -> None:
+    """A screen changed to "no" takes the answers given to its questions with it;
+    what the professional told in their own words stays (remove it by number)."""
     for ind in kb.in_category(category or ""):
+        if case.answers.get(ind.id, {}).get("source") == listen.READER:
+            continue
         case.answers.pop(ind.id, None)
         if ind.id in case.history:
             case.history.remove(ind.id)

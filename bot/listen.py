@@ -33,6 +33,10 @@ HOURS = "out_of_hours"  # noted when the professional says what time it is now
 NATIONALITY_PATTERN = re.compile(r"^[a-z][a-z' -]{1,40}$")
 # The source of an answer the reader took from the professional's words (not asked).
 READER = "reader"
+# A sign heard of at least this weight answers its category's screening question
+# "yes" (its category's questions follow); a lighter one (a vulnerability such as
+# low mood) is noted and counted, and its category is screened as usual.
+INFER_MIN_WEIGHT = 2
 MAX_WORDS = 200  # the longest quote kept as a note
 _CLAUSE_END = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+|\s+and\s+")
 _REMOVE_WORD = (
@@ -148,7 +152,7 @@ def merge(
         screen_answer = case.answers.get(screen, {}).get("value")
         if screen_answer in ("no", "skip"):
             continue  # the professional closed this category: their answer stands
-        if fact.value == "yes" and screen_answer is None:
+        if fact.value == "yes" and screen_answer is None and indicator.weight >= INFER_MIN_WEIGHT:
             # A sign of the category is there, so its screening question is answered;
             # left open, a later "no" to it would take this answer away.
             case.answers[screen] = {

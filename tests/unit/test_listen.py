@@ -353,3 +353,38 @@ def test_nationality_and_the_hour_are_heard_kept_sealed_and_drafted(kb: Knowledg
     ctx = again.context()
     draft = referral_summary(kb, ctx, again.engine_answers(), talk.assess(kb, ctx, {}), [])
     assert "Nationality, as you said: Eritrean" in draft.as_text()
+
+
+def test_a_light_sign_heard_is_counted_but_does_not_answer_its_screen(kb: Knowledge) -> None:
+    # Issue 18: a vulnerability heard (weight 1, such as low mood) is noted, and its
+    # category is screened as usual; a heavier sign answers the screen "yes".
+    light = next(i for i in kb.indicators.values() if i.weight < listen.INFER_MIN_WEIGHT)
+    heavy = next(i for i in kb.indicators.values() if i.weight >= listen.INFER_MIN_WEIGHT)
+    case = Case()
+    reading = Reading(
+        indicators=(
+            IndicatorFact(light.id, "yes", None, "light"),
+            IndicatorFact(heavy.id, "yes", None, "heavy"),
+        )
+    )
+    listen.merge(kb, case, reading, "light and heavy", _kept)
+    assert case.answers[light.id]["value"] == "yes"
+    assert f"screen:{heavy.category}" in case.answers
+    if light.category != heavy.category:
+        assert f"screen:{light.category}" not in case.answers
+
+
+def test_a_screen_answered_no_keeps_what_was_told_in_words(kb: Knowledge) -> None:
+    case = Case(pending="screen:behaviour", role="teacher", nation="england", setting="school")
+    told = next(i for i in kb.in_category("behaviour"))
+    case.answers[told.id] = {
+        "value": "yes",
+        "how": None,
+        "when": None,
+        "note": "tearful in class",
+        "source": listen.READER,
+    }
+    case.answers["urgent"] = {"value": "no", "how": None, "when": None, "note": None}
+    turn = talk.handle(kb, case, Event("deny", "/deny"), NOW)
+    assert turn.case.answers["screen:behaviour"]["value"] == "no"
+    assert turn.case.answers[told.id]["note"] == "tearful in class"  # never lost
