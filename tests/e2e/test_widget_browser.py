@@ -26,6 +26,7 @@ from pypdf import PdfReader
 
 from bot.runtime import knowledge
 from tests.e2e.harness import ROOT, Servers, free_port
+from tests.e2e.widget_client import WALK_TO_THE_DRAFT
 
 pytestmark = pytest.mark.e2e
 
@@ -189,14 +190,7 @@ def play_to_draft(page: Page) -> None:
         raise AssertionError("no evidence question after three yes answers")
     type_message(page, f"I saw it myself {XSS}")
     while page.locator(".gh-kind-summary").count() == 0:
-        for title in (
-            "No",
-            "No, nothing else",
-            "See the assessment and draft",
-            "Yes, carry on",
-            "All of these",
-            "Not had the chance yet",
-        ):
+        for title in WALK_TO_THE_DRAFT:
             if choice(page, title).count():
                 press(page, title)
                 break
@@ -338,14 +332,7 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
         raise AssertionError("no evidence question after three yes answers")
     type_message(page, f"I saw it myself {XSS}")
     while page.locator(".gh-kind-summary").count() == 0:
-        for title in (
-            "No",
-            "No, nothing else",
-            "See the assessment and draft",
-            "Yes, carry on",
-            "All of these",
-            "Not had the chance yet",
-        ):
+        for title in WALK_TO_THE_DRAFT:
             if choice(page, title).count():
                 if title == "Yes, carry on":
                     check = page.locator(".gh-kind-check").last

@@ -18,7 +18,7 @@ from bot.channels.widget_session import _sign, new_session
 from bot.runtime import knowledge
 from bot.store.crypto import derived_key
 from tests.e2e.harness import Servers, http
-from tests.e2e.widget_client import WidgetClient, button, texts
+from tests.e2e.widget_client import WALK_TO_THE_DRAFT, WidgetClient, button, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -216,18 +216,7 @@ async def test_the_draft_downloads_as_text_and_pdf(widget_servers: Servers) -> N
             question = next((m for m in replies if m.get("buttons")), None)
             assert question is not None, replies
             titles = [b["title"] for b in question["buttons"]]
-            choice = next(
-                t
-                for t in (
-                    "No",
-                    "No, nothing else",
-                    "See the assessment and draft",
-                    "Yes, carry on",
-                    "All of these",
-                    "Not had the chance yet",
-                )
-                if t in titles
-            )
+            choice = next(t for t in WALK_TO_THE_DRAFT if t in titles)
             replies = await c.say(button(replies, choice))
         summary = next(m for m in replies if m["kind"] == "summary")
         assert "DRAFT" in summary["text"]

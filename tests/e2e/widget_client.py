@@ -11,6 +11,17 @@ import socketio
 
 PATH = "/webhooks/widget/socket.io"
 
+# The choices a professional presses, first match wins, to walk from the last question
+# to the draft: no more signs, see the assessment, confirm the answers, and so on.
+WALK_TO_THE_DRAFT = (
+    "No",
+    "No, nothing else",
+    "See the assessment and draft",
+    "Yes, carry on",
+    "All of these",
+    "Not had the chance yet",
+)
+
 
 @dataclass
 class WidgetClient:
