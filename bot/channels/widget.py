@@ -493,9 +493,13 @@ class WidgetInput(SocketIOInput):
             language = await _language(agent, sender)
             for message in result.messages:
                 if isinstance(message.get("document"), dict):
-                    self.documents.put(
-                        sender, str(message.get("text") or ""), message["document"], self.clock()
-                    )
+                    said = str(message.get("text") or "")
+                    if sender.startswith("train-"):
+                        # The debrief is kept without the TRAINING banner.
+                        from bot.training.mode import strip_banner
+
+                        said = strip_banner(said)
+                    self.documents.put(sender, said, message["document"], self.clock())
                 await emit(sid, "bot_uttered", _for_browser(message, language))
 
         @sio.on("draft_request")
@@ -539,16 +543,17 @@ class WidgetInput(SocketIOInput):
                 language=state.language,
             )
             with use(state.language):
+                document = self.documents.get(sender, text, self.clock())
                 if training:
                     pdf = draft_pdf(
                         text,
+                        document=document,
                         banner=_("TRAINING - fictional scenario"),
                         title=_("Debrief"),
                         meta=meta,
                         links=links,
                     )
                 else:
-                    document = self.documents.get(sender, text, self.clock())
                     pdf = draft_pdf(text, document=document, meta=meta, links=links)
             await emit(
                 sid,

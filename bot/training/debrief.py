@@ -396,84 +396,124 @@ def _level_line(label: str, names: dict[str, str], expected: str, got: str | Non
     )
 
 
-def debrief_text(scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge) -> str:
-    """The debrief in plain words, in the conversation's language."""
-    with use(played.language):
-        return "\n".join(_debrief_lines(scenario, result, played, kb))
+@dataclass(frozen=True)
+class Part:
+    """One section of the debrief: a heading and its items, each a document item
+    ({"style": "bullet" | "line", "text", "note"?}, as Draft.as_document has)."""
+
+    heading: str
+    items: tuple[dict[str, str], ...]
 
 
-def _debrief_lines(
-    scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge
-) -> list[str]:
+def _item(text: str, *notes: str, style: str = "bullet") -> dict[str, str]:
+    item = {"style": style, "text": text}
+    if notes:
+        item["note"] = "\n".join(notes)
+    return item
+
+
+def _parts(scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge) -> list[Part]:
+    """The debrief's sections, in the current language."""
     model = scenario.model_outcome
-    s = result.score
-    lines = [
-        _("Debrief: {title}").format(title=scenario.title),
-        _(
-            "Score: {total}/100 (indicators {a}/50, immediate advice {b}/20, levels {c}/15, "
-            "signposts and next steps {d}/15)"
-        ).format(total=s.total, a=s.indicators, b=s.advice, c=s.levels, d=s.follow_up),
-        "",
-        _("Indicators you found: {found} of {all}").format(
-            found=len(result.found), all=len(result.found) + len(result.missed)
-        ),
-    ]
-    lines += [f"- {_(kb.indicators[q].question)}" for q in result.found]
+    question = {q: _(kb.indicators[q].question) for q in kb.indicators}
+    found = _("Indicators you found: {found} of {all}").format(
+        found=len(result.found), all=len(result.found) + len(result.missed)
+    )
+    parts = [Part(found, tuple(_item(question[q]) for q in result.found))]
     if result.not_asked:
-        lines += ["", _("Also in this case, not asked because the advice was already settled:")]
-        lines += [f"- {_(kb.indicators[q].question)}" for q in result.not_asked]
+        heading = _("Also in this case, not asked because the advice was already settled:")
+        parts.append(Part(heading, tuple(_item(question[q]) for q in result.not_asked)))
     if result.missed:
-        lines += ["", _("Indicators you missed:")]
+        missed = []
         for m in result.missed:
             ind = kb.indicators[m.indicator]
-            lines.append(f"- {_(ind.question)}")
-            lines.append("  " + _("Why it matters: {why}").format(why=_(ind.why)))
-            lines.append("  " + _sources(kb, ind.sources))
+            notes = [_("Why it matters: {why}").format(why=_(ind.why)), _sources(kb, ind.sources)]
             if m.detail:
-                lines.append(
-                    "  " + _("What you could have found: {detail}").format(detail=m.detail)
-                )
+                notes.append(_("What you could have found: {detail}").format(detail=m.detail))
+            missed.append(_item(question[m.indicator], *notes))
+        parts.append(Part(_("Indicators you missed:"), tuple(missed)))
     if result.unsupported:
-        lines += ["", _("Answered as a concern, though the facts do not say so:")]
-        lines += [f"- {_(kb.indicators[q].question)}" for q in result.unsupported]
-    lines.append("")
-    if model.advice_required:
-        if played.advice_turn is None:
-            lines.append(_("Immediate-action advice: not reached, though this case needed it."))
-        else:
-            lines.append(
-                _(
-                    "Immediate-action advice: reached at turn {turn} (needed by turn {within})."
-                ).format(turn=played.advice_turn, within=model.advice_within_turns)
-            )
-    elif played.advice_turn is None:
-        lines.append(_("Immediate-action advice: not given, as this case expects."))
-    else:
-        lines.append(
-            _(
-                "Immediate-action advice: given at turn {turn}, though this case did not need it."
-            ).format(turn=played.advice_turn)
-        )
-    lines.append(
-        _level_line(
-            _("Going-missing risk"), MISSING_NAMES, model.going_missing, played.going_missing
-        )
-    )
-    lines.append(
-        _level_line(_("Trafficking concern"), CONCERN_NAMES, model.concern, played.concern)
-    )
+        heading = _("Answered as a concern, though the facts do not say so:")
+        parts.append(Part(heading, tuple(_item(question[q]) for q in result.unsupported)))
+    outcome = [
+        _item(_advice_line(model, played), style="line"),
+        _item(
+            _level_line(
+                _("Going-missing risk"), MISSING_NAMES, model.going_missing, played.going_missing
+            ),
+            style="line",
+        ),
+        _item(
+            _level_line(_("Trafficking concern"), CONCERN_NAMES, model.concern, played.concern),
+            style="line",
+        ),
+    ]
     missing_contacts = [c for c in model.signposts if c not in played.signposts]
     if missing_contacts:
         names = ", ".join(_(kb.contacts[c].name) for c in missing_contacts)
-        lines.append(_("Signposts not reached: {names}").format(names=names))
+        outcome.append(_item(_("Signposts not reached: {names}").format(names=names), style="line"))
     steps = {st.id: st for st in kb.pathway}
     missing_steps = [st for st in model.next_steps if st not in played.next_steps]
     if missing_steps:
-        lines.append(_("Next steps not reached:"))
-        lines += [f"- {fill_contacts(_(steps[st].text), kb)}" for st in missing_steps]
-    lines += ["", _("Teaching points:")]
-    for point in scenario.debrief:
-        lines.append(f"- {point.point}")
-        lines.append("  " + _sources(kb, point.sources))
-    lines += ["", _("This scenario is fictional. It is not any real child's story.")]
-    return lines
+        outcome.append(_item(_("Next steps not reached:"), style="line"))
+        outcome += [_item(fill_contacts(_(steps[st].text), kb)) for st in missing_steps]
+    parts.append(Part(_("What the assistant did"), tuple(outcome)))
+    points = [_item(p.point, _sources(kb, p.sources)) for p in scenario.debrief]
+    parts.append(Part(_("Teaching points:"), tuple(points)))
+    return parts
+
+
+def _advice_line(model: ModelOutcome, played: PlayedCase) -> str:
+    if model.advice_required:
+        if played.advice_turn is None:
+            return _("Immediate-action advice: not reached, though this case needed it.")
+        return _(
+            "Immediate-action advice: reached at turn {turn} (needed by turn {within})."
+        ).format(turn=played.advice_turn, within=model.advice_within_turns)
+    if played.advice_turn is None:
+        return _("Immediate-action advice: not given, as this case expects.")
+    return _(
+        "Immediate-action advice: given at turn {turn}, though this case did not need it."
+    ).format(turn=played.advice_turn)
+
+
+def _title_and_score(scenario: Scenario, result: Debrief) -> tuple[str, str]:
+    s = result.score
+    return _("Debrief: {title}").format(title=scenario.title), _(
+        "Score: {total}/100 (indicators {a}/50, immediate advice {b}/20, levels {c}/15, "
+        "signposts and next steps {d}/15)"
+    ).format(total=s.total, a=s.indicators, b=s.advice, c=s.levels, d=s.follow_up)
+
+
+FICTIONAL = N_("This scenario is fictional. It is not any real child's story.")
+
+
+def debrief_text(scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge) -> str:
+    """The debrief in plain words, in the conversation's language (for copying, the
+    text download and the channels that show text)."""
+    with use(played.language):
+        title, score = _title_and_score(scenario, result)
+        lines = [title, score]
+        for part in _parts(scenario, result, played, kb):
+            lines += ["", part.heading]
+            for item in part.items:
+                bullet = item["style"] == "bullet"
+                lines.append(f"- {item['text']}" if bullet else item["text"])
+                lines += ["  " + note for note in item.get("note", "").splitlines()]
+        lines += ["", _(FICTIONAL)]
+        return "\n".join(lines)
+
+
+def debrief_document(
+    scenario: Scenario, result: Debrief, played: PlayedCase, kb: Knowledge
+) -> dict[str, Any]:
+    """The same debrief as a document (the shape of Draft.as_document), so the
+    widget and the PDF show headings and lists, not text."""
+    with use(played.language):
+        title, score = _title_and_score(scenario, result)
+        sections = [
+            {"heading": part.heading, "items": [dict(i) for i in part.items]}
+            for part in _parts(scenario, result, played, kb)
+        ]
+        sections[-1]["items"].append(_item(_(FICTIONAL), style="line"))
+        return {"kind": "debrief", "title": title, "banner": score, "sections": sections}

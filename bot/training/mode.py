@@ -23,7 +23,14 @@ from bot.conversation import Case, Event, Turn
 from bot.i18n import _
 from bot.knowledge import Knowledge
 from bot.replies import DATA_KEY, KIND_KEY, Choice, Reply
-from bot.training.debrief import Debrief, PlayedCase, debrief, debrief_text, played_from_tracker
+from bot.training.debrief import (
+    Debrief,
+    PlayedCase,
+    debrief,
+    debrief_document,
+    debrief_text,
+    played_from_tracker,
+)
 from bot.training.scenarios import Scenario
 
 PICK = "scenario"
@@ -131,15 +138,8 @@ def dressed(replies: Sequence[Reply], case: Case) -> tuple[Reply, ...]:
         choices = reply.choices
         if more and reply.kind == "question" and choices:
             choices = (*choices, Choice(_("Ask: find out more"), _payload(ASK)))
-        out.append(
-            Reply(
-                f"{banner()}\n{reply.text}",
-                choices,
-                kind=reply.kind,
-                progress=reply.progress,
-                question=reply.question,
-            )
-        )
+        # Everything the reply carries (its data, rows, document) goes with it.
+        out.append(replace(reply, text=f"{banner()}\n{reply.text}", choices=choices))
     return tuple(out)
 
 
@@ -153,6 +153,7 @@ class Finished:
     result: Debrief
     played: PlayedCase
     text: str
+    document: dict[str, Any] | None = None  # the same debrief as a document
 
 
 def finish(
@@ -176,7 +177,12 @@ def finish(
     assert case.training is not None
     played = replace(played, turns=case.training["turns"], advice_turn=case.training["advice_turn"])
     result = debrief(scenario, played)
-    return Finished(result, played, debrief_text(scenario, result, played, kb))
+    return Finished(
+        result,
+        played,
+        debrief_text(scenario, result, played, kb),
+        debrief_document(scenario, result, played, kb),
+    )
 
 
 def turn(
@@ -224,7 +230,7 @@ def turn(
         finished = finish(kb, scenario, result.case, events, replies)
         result.case.training = {**result.case.training, "debriefed": True}
         replies += [
-            Reply(finished.text, kind="debrief"),
+            Reply(finished.text, kind="debrief", document=finished.document),
             Reply(
                 _(
                     "That is the end of the practice. Download the debrief to keep it, or "

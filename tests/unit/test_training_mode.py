@@ -150,6 +150,16 @@ def test_a_whole_practice_ends_with_the_debrief_and_its_score(
     assert "summary" in kinds and "debrief" in kinds
     debrief = next(r.text for r in learner.replies if r.kind == "debrief")
     assert "Score: 100/100" in debrief
+    # The debrief also comes as a document (headings and lists for the widget and
+    # the PDF), and what the practice's replies decided keeps its data under the
+    # TRAINING banner.
+    document = next(r.document for r in learner.replies if r.kind == "debrief")
+    assert document is not None and document["kind"] == "debrief"
+    assert "Score: 100/100" in document["banner"]
+    headings = [section["heading"] for section in document["sections"]]
+    assert headings[0].startswith("Indicators you found") and "Teaching points:" in headings
+    summary = next(r for r in learner.replies if r.kind == "summary")
+    assert summary.data is not None and summary.data["steps"]
     assert learner.case.training["debriefed"] is True
     # "start again" goes back to the choice of scenario, not to a real case.
     said = learner.send("start again", action="action_start_again")
