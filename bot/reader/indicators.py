@@ -6,7 +6,10 @@ professional knows.
   of", "denies", ...) ends at most 5 words before the phrase in the same clause.
   A negation that only says the professional does not know ("I don't know if", "not
   sure whether") takes nothing, so the question is still asked. So does a phrase
-  after a condition word in its clause ("if", "whether") or in a question.
+  after a condition word in its clause ("if", "whether") or in a question, or
+  hedged (context.yml `hedge` before it in its clause: "he might have a new phone";
+  `doubt` anywhere in its sentence: "..., but I'm not sure"): the reader is not
+  confident, so the question is asked.
   Tense does not matter here: "went missing last year" is a missing episode.
 - how: the evidence cue (context.yml `evidence`) nearest before the phrase in its
   sentence, else the nearest after it in the sentence; none: None, so the question is
@@ -96,9 +99,11 @@ def _plain_value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str |
     data = load("context")
     before = [w.text for w in words[: hit.start] if w.clause == clause]
     joined = " " + " ".join(before) + " "
-    if any(f" {cue} " in joined for cue in data["hypothetical"]):
+    if any(f" {cue} " in joined for cue in (*data["hypothetical"], *data["hedge"])):
         return None
     sentence = words[hit.start].sentence
+    if _doubted(words, sentence, data["doubt"]):
+        return None
     last = max(i for i, w in enumerate(words) if w.sentence == sentence)
     if words[last].text == "?":
         return None
@@ -115,6 +120,23 @@ def _plain_value(words: Sequence[Word], hit: Hit, negations: list[Hit]) -> str |
                 continue  # "never speaks and looks to her": the negation ended
             return "no"
     return "yes"
+
+
+_QUESTION_WORDS = frozenset({"what", "how", "who", "where", "which", "why", "when", "about"})
+
+
+def _doubted(words: Sequence[Word], sentence: int, doubts: list[str]) -> bool:
+    """A bare doubt in the sentence ("..., but I'm not sure"); "not sure what to do"
+    is about something else."""
+    tokens = [w.text for w in words if w.sentence == sentence]
+    for doubt in doubts:
+        cue = doubt.split()
+        for i in range(len(tokens) - len(cue) + 1):
+            if tokens[i : i + len(cue)] == cue:
+                follower = tokens[i + len(cue)] if i + len(cue) < len(tokens) else ""
+                if follower not in _QUESTION_WORDS:
+                    return True
+    return False
 
 
 def _how(words: Sequence[Word], hit: Hit, cues: list[Hit]) -> str | None:

@@ -303,3 +303,33 @@ def test_more_indicator_kinds_at_work_and_home(kb: Knowledge, text: str, indicat
 def test_missing_lessons_is_no_missing_episode(kb: Knowledge) -> None:
     assert "missing_episodes" not in ids("She is missing lessons most weeks.", kb)
     assert ids("She went missing from her placement.", kb).get("missing_episodes") == "yes"
+
+
+# --- hedges: a sign the professional is not sure of is asked, not noted -------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think she might have a second phone but I'm not sure.",
+        "He may be carrying a knife, we don't know.",
+        "Maybe she has been going missing at weekends.",
+        "She has a new iPhone, I think, but I'm not 100% on that.",
+        "Possibly sleeping on a mattress in the loft, unsure.",
+    ],
+)
+def test_a_hedged_sign_is_not_taken(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).indicators == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "ident"),
+    [
+        ("I suspect she has a second phone.", "unexplained_money_phones"),
+        ("He has two phones and I'm not sure what to do.", "unexplained_money_phones"),
+    ],
+)
+def test_a_suspicion_or_an_unrelated_doubt_still_takes_the_sign(
+    kb: Knowledge, text: str, ident: str
+) -> None:
+    assert [(f.id, f.value) for f in read(text, kb).indicators] == [(ident, "yes")]
