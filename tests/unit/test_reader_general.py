@@ -333,3 +333,46 @@ def test_a_suspicion_or_an_unrelated_doubt_still_takes_the_sign(
     kb: Knowledge, text: str, ident: str
 ) -> None:
     assert [(f.id, f.value) for f in read(text, kb).indicators] == [(ident, "yes")]
+
+
+# --- precision: words that name a sign's topic but do not state the sign -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ident"),
+    [
+        # not knowing someone's name is not refusing to give one's own details
+        ("The woman with her couldn't tell me her surname.", "wont_give_personal_details"),
+        # a weapon named is not a weapon carried
+        ("He was threatened with a knife outside the chippy.", "carrying_drugs_weapons"),
+        # a moment of distress is not a decline at school
+        ("She was tearful when she told me.", "decline_school_emotional"),
+        # a phone switched off, a shop shut down: not dissociation
+        ("Her phone has been switched off since Friday.", "self_harm_trauma"),
+        # getting into a taxi is not an adult collecting the child
+        ("I watched him getting into a taxi after clinic.", "adult_collects_child"),
+        # asking for contraception is not an STI or a pregnancy
+        ("She came in asking for emergency contraception.", "sti_pregnancy"),
+        # an ordinary fracture is not a sign of abuse
+        ("Broken wrist from falling off his scooter.", "injuries_abuse_signs"),
+        # a party is not a place the child is moved to for sex
+        ("Her aunt is taking her to a birthday party on Saturday.", "moved_for_sex_locally"),
+    ],
+)
+def test_a_topic_word_alone_does_not_state_the_sign(kb: Knowledge, text: str, ident: str) -> None:
+    assert ident not in {f.id for f in read(text, kb).indicators}
+
+
+@pytest.mark.parametrize(
+    ("text", "ident"),
+    [
+        ("He refused to give me his address.", "wont_give_personal_details"),
+        ("She won't tell staff her surname.", "wont_give_personal_details"),
+        ("Searched on arrival, he was carrying a kitchen knife.", "carrying_drugs_weapons"),
+        ("Her attendance has dropped to 60%.", "decline_school_emotional"),
+        ("Different men in cars pick her up from the gates.", "adult_collects_child"),
+        ("She is 9 weeks pregnant.", "sti_pregnancy"),
+    ],
+)
+def test_the_sign_stated_is_still_taken(kb: Knowledge, text: str, ident: str) -> None:
+    assert ident in {f.id for f in read(text, kb).indicators if f.value == "yes"}
