@@ -51,7 +51,9 @@ def present_danger(words: Sequence[Word]) -> bool:
     by_kind: dict[str, list[Hit]] = {}
     for hit in hits:
         by_kind.setdefault(hit.label, []).append(hit)
-    soons = [h for h in by_kind.get("soon", []) if not _when_told(words, h)]
+    soons = [
+        h for h in by_kind.get("soon", []) if not _when_told(words, h) and not _an_age(words, h)
+    ]
     soon_sentences = {words[h.start].sentence for h in soons} | _since_a_clock_time(words)
     # a past word ("last year") or a later one ("next month") says it is not now
     past_clauses = {
@@ -72,8 +74,8 @@ def present_danger(words: Sequence[Word]) -> bool:
             continue
         if any(r.start >= hit.start and not _overlaps(r, hit) for r in resolved):
             continue
-        if any(_overlaps(r, hit) for r in resolved):
-            continue
+        if any(_overlaps(r, hit) or words[r.start].clause == clause for r in resolved):
+            continue  # "she's in the car with me now, waiting for response": safe
         return True
     return False
 
@@ -89,6 +91,12 @@ def _when_told(words: Sequence[Word], hit: Hit) -> bool:
     clause = words[hit.start].clause
     before = words[max(0, hit.start - REPORT_WINDOW) : hit.start]
     return any(w.text in told and w.clause == clause for w in before)
+
+
+def _an_age(words: Sequence[Word], hit: Hit) -> bool:
+    """ "now 17", "now aged 15": "now" dates an age, not a danger."""
+    after = words[hit.end].text if hit.end < len(words) else ""
+    return words[hit.start].text == "now" and (after.isdigit() or after in ("aged", "age"))
 
 
 def _since_a_clock_time(words: Sequence[Word]) -> set[int]:

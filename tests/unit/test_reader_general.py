@@ -376,3 +376,30 @@ def test_a_topic_word_alone_does_not_state_the_sign(kb: Knowledge, text: str, id
 )
 def test_the_sign_stated_is_still_taken(kb: Knowledge, text: str, ident: str) -> None:
     assert ident in {f.id for f in read(text, kb).indicators if f.value == "yes"}
+
+
+# --- present danger: a pattern, a child already safe with the writer, or an age ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Year 6 boy, collected by a different relative most days; mum works shifts.",
+        "She's sitting with me now waiting for her social worker.",
+        "Young man, now 17, was moved around by a gang at 14 and is doing well.",
+    ],
+)
+def test_no_present_danger_without_a_danger_now(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A car is waiting outside for her now.",
+        "She's gone missing from the unit tonight.",
+        "Men in a van pick him up most days. The van is outside now.",
+    ],
+)
+def test_present_danger_still_heard(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is True
