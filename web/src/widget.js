@@ -344,6 +344,7 @@
       language: this.state.language,
     };
     if (message.document && typeof message.document === "object") item.document = message.document;
+    if (Array.isArray(message.rows)) item.rows = message.rows;
     this.remember(item);
     this.render(item, true);
     this.setWaiting(false);
