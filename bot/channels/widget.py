@@ -214,7 +214,7 @@ class WidgetInput(SocketIOInput):
     def info_page(self, name: str, asked_language: str | None) -> bytes | None:
         """One of the public-service pages (who runs it, privacy, accessibility,
         feedback), or None for any other name."""
-        from bot.store.resume import _ttl
+        from bot.store.resume import code_lifetime
         from bot.store.retention import retention_days
 
         language = page_language(asked_language)
@@ -224,7 +224,7 @@ class WidgetInput(SocketIOInput):
             language,
             emergency=self.texts[language]["emergency"],
             retention_days=retention_days(),
-            resume_days=_ttl().days,
+            resume_days=code_lifetime().days,
             links=[(link["text"], link["href"]) for link in self.links],
         )
         return page.encode("utf-8") if page is not None else None

@@ -102,7 +102,8 @@ def find_code(text: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def _ttl() -> dt.timedelta:
+def code_lifetime() -> dt.timedelta:
+    """How long a resume code works (GOLDEN_HOUR_RESUME_DAYS, 7 days by default)."""
     return dt.timedelta(days=int(os.environ.get("GOLDEN_HOUR_RESUME_DAYS", "7")))
 
 
@@ -123,7 +124,7 @@ class ResumeStore:
                     code_hash=code_hash(code),
                     case_json=json.dumps(case),
                     created_at=now,
-                    expires_at=now + _ttl(),
+                    expires_at=now + code_lifetime(),
                 )
             )
         return code
