@@ -49,6 +49,19 @@ def _plain_word(text: str) -> bool:
     return text.replace("&", "").replace("'", "").isalpha()
 
 
+def _signs_off(words: Sequence[Word], start: int, after: str) -> bool:
+    """The role word signs the message off: it starts the last sentence, or a bracket
+    in it, and only a comma, a full stop or "btw" follows ("... Community midwife
+    btw.", "(football coach, under 15s, Paisley)", "Foster carer, County Antrim.")."""
+    sentence = words[start].sentence
+    last = max(w.sentence for w in words if _plain_word(w.text) or w.text.isdigit())
+    if sentence != last:
+        return False
+    before = words[start - 1] if start > 0 else None
+    opens = before is None or before.sentence != sentence or before.text == "("
+    return opens and (after == "" or after in _data()["role_signoff_followers"])
+
+
 OPENING_SENTENCES = 2  # "It's 10am on a Wednesday. DC in Bristol, ...": the second may open
 
 
@@ -71,7 +84,8 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
     """The professional's role, only where they say it of themselves: a role word
     right after a first-person frame ("I'm a", "as her"; a few modifiers such as
     "year 9" may stand between), a role word before "here", a role word opening the
-    message ("DSL at a school in Leeds"), or a self-describing phrase ("my pupil").
+    message ("DSL at a school in Leeds") or signing it off ("... Foster carer, Antrim."),
+    or a self-describing phrase ("my pupil").
     The first such statement wins. A word such as "receptionist" names a role whose
     service the setting tells (``setting_id``: at a school, school staff)."""
     roles, frames, selves = _role_matchers()
@@ -94,6 +108,7 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
                     after in data["role_start_followers"] or after == "" or hit.end in place_starts
                 )
             )
+            or _signs_off(words, start, after)
         ):
             found.append((hit.start, hit.start - hit.end, hit.label))
     found += [(h.start, h.start - h.end, h.label) for h in selves.hits(words)]

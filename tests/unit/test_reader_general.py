@@ -403,3 +403,38 @@ def test_no_present_danger_without_a_danger_now(kb: Knowledge, text: str) -> Non
 )
 def test_present_danger_still_heard(kb: Knowledge, text: str) -> None:
     assert read(text, kb).present_danger is True
+
+
+# --- role: signed off at the end, or told by the work itself ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        (
+            "Girl of 15 keeps turning up with new trainers. Any advice? Practice nurse btw.",
+            "health",
+        ),
+        ("Lad, 14, always has cash on him. (youth worker, Neath)", "other"),
+        ("Our 13yo has been going out at night. Foster carer, Fife.", "social_care"),
+        ("Head of Year 8 at a school in Leeds. A boy keeps missing Mondays.", "teacher"),
+        ("EDT Norfolk. A 16 yo has not come back to her placement.", "social_care"),
+        ("I'm on response tonight and found a 15 yo at the station.", "police"),
+        ("I'm a postie. A girl of about 12 answers the door at school time.", "other"),
+        ("Waking night staff at a children's home. A boy of 14 left at 2am.", "social_care"),
+        ("One of my players, 14, has stopped coming to training.", "other"),
+    ],
+)
+def test_role_signed_off_or_told_by_the_work(kb: Knowledge, text: str, role: str) -> None:
+    assert read(text, kb).role == role
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She says the teacher shouted at her. We are not sure what happened.",
+        "A 15 yo was stopped in town. Social worker aware of him.",
+    ],
+)
+def test_a_role_word_that_does_not_sign_off_is_not_the_writer(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).role is None
