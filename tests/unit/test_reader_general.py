@@ -438,3 +438,21 @@ def test_role_signed_off_or_told_by_the_work(kb: Knowledge, text: str, role: str
 )
 def test_a_role_word_that_does_not_sign_off_is_not_the_writer(kb: Knowledge, text: str) -> None:
     assert read(text, kb).role is None
+
+
+# --- an injury named is not an injury of abuse; a gift explained is not unexplained --
+
+
+def test_an_injury_named_in_passing_is_not_a_sign(kb: Knowledge) -> None:
+    text = "Came in after a fall at the skate park; the account fits the injury."
+    assert "injuries_abuse_signs" not in {f.id for f in read(text, kb).indicators}
+
+
+def test_no_injuries_is_a_no(kb: Knowledge) -> None:
+    facts = {f.id: f.value for f in read("Examined her, no visible injuries.", kb).indicators}
+    assert facts.get("injuries_abuse_signs") == "no"
+
+
+def test_a_gift_explained_later_in_the_sentence_is_not_taken(kb: Knowledge) -> None:
+    text = "He turned up with new trainers and says they were a present from his nan."
+    assert "unexplained_money_phones" not in {f.id for f in read(text, kb).indicators}
