@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -51,14 +52,45 @@ def read(text: str, kb: Knowledge) -> Reading:
     if context.about_no_real_child(tokens):
         return here  # who is asking is real; the child is not
     dispute = context.age_dispute_words(flat)
+    age = context.age(flat, nation)
     return replace(
         here,
-        age=context.age(flat, nation),
+        age=age,
         age_disputed=dispute is not None,
         nationality=context.nationality(tokens),
         present_danger=present_danger(tokens),
-        indicators=_with_age_dispute(indicator_facts(text, tokens, kb), text, flat, dispute, kb),
+        indicators=_with_age_dispute(
+            _partner_clearly_older(indicator_facts(text, tokens, kb), age),
+            text,
+            flat,
+            dispute,
+            kb,
+        ),
     )
+
+
+OLDER_PARTNER = "older_partner"
+CLEAR_AGE_GAP = 3  # years: "her partner is 18" of a 17 year old is not clearly older
+
+
+def _partner_clearly_older(
+    facts: tuple[IndicatorFact, ...], age: int | None
+) -> tuple[IndicatorFact, ...]:
+    """An older partner read from a stated age is taken only when that age is clearly
+    above the child's (when the child's age is known); otherwise the question is asked."""
+    if age is None:
+        return facts
+
+    def unclear(fact: IndicatorFact) -> bool:
+        ages = [int(n) for n in re.findall(r"\b\d{1,2}\b", fact.words)]
+        return (
+            fact.id == OLDER_PARTNER
+            and fact.value == "yes"
+            and bool(ages)
+            and (max(ages) - age < CLEAR_AGE_GAP)
+        )
+
+    return tuple(f for f in facts if not unclear(f))
 
 
 AGE_DISPUTED = "age_disputed"  # the indicator of the bank that says the same as the field

@@ -456,3 +456,20 @@ def test_no_injuries_is_a_no(kb: Knowledge) -> None:
 def test_a_gift_explained_later_in_the_sentence_is_not_taken(kb: Knowledge) -> None:
     text = "He turned up with new trainers and says they were a present from his nan."
     assert "unexplained_money_phones" not in {f.id for f in read(text, kb).indicators}
+
+
+# --- an older partner is taken from ages only when the gap is clear -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("She is 17 and her boyfriend is 18, they met at sixth form.", False),
+        ("He is 16; his girlfriend is 17.", False),
+        ("She is 14 and her boyfriend is 21.", True),
+        ("Her boyfriend is 25.", True),  # the child's age unknown: the stated age stands
+    ],
+)
+def test_older_partner_from_ages_needs_a_clear_gap(kb: Knowledge, text: str, taken: bool) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert (facts.get("older_partner") == "yes") is taken
