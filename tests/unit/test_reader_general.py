@@ -473,3 +473,19 @@ def test_a_gift_explained_later_in_the_sentence_is_not_taken(kb: Knowledge) -> N
 def test_older_partner_from_ages_needs_a_clear_gap(kb: Knowledge, text: str, taken: bool) -> None:
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert (facts.get("older_partner") == "yes") is taken
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Girl of 15 on the ward, the taxi's outside waiting for her.",
+        "Two men brought her in and the men are still here in the corridor.",
+        "He says he is going country after school tomorrow.",
+    ],
+)
+def test_present_danger_from_adults_at_hand_or_county_lines_slang(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is True
+
+
+def test_men_who_were_there_last_year_are_no_present_danger(kb: Knowledge) -> None:
+    assert read("Last year the men were still there most nights.", kb).present_danger is False
