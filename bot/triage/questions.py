@@ -1,15 +1,13 @@
 """Which question comes next: only one that can still change the decision.
 
 The decision is what the professional is told to do: the going-missing level, the
-concern level (up to the highest level that changes a step: above it, more signs
-change words, not actions), the next steps and the immediate actions. See
-``Decision``.
+concern level, the next steps and the immediate actions. See ``Decision``.
 
 Order: the opening urgent question; then, for each category in play (going missing
 and control always, the setting's likeliest categories, and every category the
 facts already touch), its screening question while the category could still change
-the decision, and, after a "yes" or "not sure" there, its own questions (going-
-missing red flags first, then by weight) until one is found, then only those whose
+the decision, and, after a "yes" there, its own questions (going-missing red flags
+first, then by weight) until one is found, then only those whose
 "yes" would change the decision. Then "anything else?", offering the categories not
 yet in play: choosing one opens it (its screen answered "yes"), and the question
 comes back until the answer is "no"; a bare "yes" brings every other category's
@@ -106,7 +104,7 @@ class Decision:
     Decision lead to the same advice, steps and levels that matter."""
 
     going_missing: str
-    concern: str  # capped at the highest level that changes a step
+    concern: str
     steps: frozenset[str]
     actions: frozenset[str]
 
@@ -124,21 +122,11 @@ class Decision:
         return direct, kind_steps, self.actions
 
 
-def concern_cap(kb: Knowledge) -> str:
-    """The highest concern level worth asking for: the top one. (Above the highest
-    level that changes a step, a higher level changes the words of the assessment
-    and the referral, not the steps, but those words carry weight with the agency
-    that receives it.)"""
-    return CONCERN_LEVELS[-1]
-
-
 def decision(kb: Knowledge, ctx: Context, answers: Answers) -> Decision:
     result = assess(kb, ctx, answers)
-    cap = concern_cap(kb)
-    concern = min(result.concern, cap, key=CONCERN_LEVELS.index)
     steps = frozenset(s.id for s in kb.pathway if step_applies(s, kb, ctx, result, answers))
     actions = frozenset(a.id for a in immediate_actions(kb, ctx, answers))
-    return Decision(result.going_missing, concern, steps, actions)
+    return Decision(result.going_missing, result.concern, steps, actions)
 
 
 @dataclass(frozen=True)
@@ -147,7 +135,7 @@ class _Now:
 
     decision: Decision
     score: int
-    next_threshold: int | None  # the score that would raise the concern, if it matters
+    next_threshold: int | None  # the score that would raise the concern (None at the top)
 
 
 def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
@@ -155,8 +143,8 @@ def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
     now = decision(kb, ctx, answers)
     score = assess(kb, ctx, answers).score
     level = CONCERN_LEVELS.index(now.concern)
-    cap = CONCERN_LEVELS.index(concern_cap(kb))
-    threshold = kb.rules.concern_thresholds[CONCERN_LEVELS[level + 1]] if level < cap else None
+    higher = CONCERN_LEVELS[level + 1] if level + 1 < len(CONCERN_LEVELS) else None
+    threshold = kb.rules.concern_thresholds[higher] if higher else None
     return _Now(now, score, threshold)
 
 
