@@ -489,6 +489,10 @@ def _ask_more(kb: Knowledge, case: Case) -> Reply:
     )
 
 
+# Title words too common to name a category by themselves.
+_COMMON = frozenset({"other", "including", "lines", "conditions", "entry", "exploitation"})
+
+
 def _category_named(kb: Knowledge, case: Case, event: Event) -> str | None:
     """The category a "more.<id>" button or the user's words name, among those
     offered: the one whose title shares the most words with theirs, if only one."""
@@ -505,10 +509,6 @@ def _category_named(kb: Knowledge, case: Case, event: Event) -> str | None:
     best = max(shared.values(), default=0)
     named = [c for c, n in shared.items() if n == best]
     return named[0] if best and len(named) == 1 else None
-
-
-# Title words too common to name a category by themselves.
-_COMMON = frozenset({"other", "including", "lines", "conditions", "entry", "exploitation"})
 
 
 def _answer_more(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
@@ -729,7 +729,9 @@ def draft_so_far(kb: Knowledge, case: Case) -> list[Reply]:
     known so far, with the gaps listed (each "not sure" or skipped answer, and each
     question still open that could change the assessment), then the same open
     question again. Nothing is lost and the case stays open."""
-    unanswered = tuple(open_questions(kb, case.context(), case.engine_answers(), case.asked()))
+    unanswered = tuple(
+        open_questions(kb, case.context(), case.engine_answers(), case.budget_used())
+    )
     return [
         _assessment(kb, case),
         *_draft_and_signposts(kb, case, unanswered),
@@ -914,11 +916,6 @@ def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 
 def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
-    row = _row_to_change(kb, case, event.choice)
-    if row is not None:
-        # "Change" beside one answer: its question, at once.
-        case.pending = row
-        return ask(kb, case)
     if event.intent == "affirm":
         case.pending = "share_with"
         return [_assessment(kb, case), *ask(kb, case)]
@@ -929,10 +926,6 @@ def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 
 def _answer_change(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
-    row = _row_to_change(kb, case, event.choice)
-    if row is not None:
-        case.pending = row
-        return ask(kb, case)
     digits = "".join(ch for ch in event.words if ch.isdigit())
     listing = _numbered_answers(kb, case)
     if not digits or not 1 <= int(digits) <= len(listing):
@@ -1056,6 +1049,10 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
         replies = _answer_context(kb, case, event)
     elif pending.startswith(EVIDENCE_PREFIX):
         replies = _answer_evidence(kb, case, event)
+    elif pending in (CHECK, CHANGE) and (row := _row_to_change(kb, case, event.choice)):
+        # "Change" beside one answer: its question, at once.
+        case.pending = row
+        replies = ask(kb, case)
     elif pending == CHECK:
         replies = _answer_check(kb, case, event)
     elif pending == CHANGE:

@@ -23,7 +23,7 @@ from bot.i18n import N_
 from bot.knowledge import Knowledge
 from bot.knowledge.model import CONCERN_LEVELS, Indicator
 from bot.triage.answers import MORE, URGENT, YES, Answer, Answers, Context, screen_id
-from bot.triage.assess import assess
+from bot.triage.assess import Assessment, assess
 from bot.triage.steps import immediate_actions, step_applies
 
 
@@ -122,8 +122,11 @@ class Decision:
         return direct, kind_steps, self.actions
 
 
-def decision(kb: Knowledge, ctx: Context, answers: Answers) -> Decision:
-    result = assess(kb, ctx, answers)
+def decision(
+    kb: Knowledge, ctx: Context, answers: Answers, result: Assessment | None = None
+) -> Decision:
+    """The decision these answers give (``result``: their assessment, if made)."""
+    result = result or assess(kb, ctx, answers)
     steps = frozenset(s.id for s in kb.pathway if step_applies(s, kb, ctx, result, answers))
     actions = frozenset(a.id for a in immediate_actions(kb, ctx, answers))
     return Decision(result.going_missing, result.concern, steps, actions)
@@ -140,8 +143,9 @@ class _Now:
 
 def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
     assert kb.rules is not None
-    now = decision(kb, ctx, answers)
-    score = assess(kb, ctx, answers).score
+    result = assess(kb, ctx, answers)
+    now = decision(kb, ctx, answers, result)
+    score = result.score
     level = CONCERN_LEVELS.index(now.concern)
     higher = CONCERN_LEVELS[level + 1] if level + 1 < len(CONCERN_LEVELS) else None
     threshold = kb.rules.concern_thresholds[higher] if higher else None
@@ -151,7 +155,7 @@ def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
 def categories_in_play(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
     """The categories whose questions may be asked now, in asking order: the core
     ones, the setting's likeliest, those the answers or the reader's facts touch,
-    and every one after "yes" or "not sure" to "anything else?"."""
+    and every one after a bare "yes" to "anything else?"."""
     assert kb.rules is not None
     order = category_order(kb, ctx)
     if MORE in answers and answers[MORE].value == YES:  # "not sure" adds nothing to ask
@@ -196,22 +200,21 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
     the decision. After a "yes" there, its signs in order until one is found (the
     professional said something is there: which sign it is belongs in the draft).
     Beyond that, only the signs whose "yes" would change the route: the going-missing
-    level, or a step or action that sign or kind brings. More signs of a kind already found are not
-    asked about just to add to the count; "anything else?" and the professional's own
-    words can still add them. A screen answered "not sure" is an unknown: a gap in
-    the draft, not a reason for more questions."""
+    level, or a step or action that sign or kind brings. More signs of a kind already
+    found are not asked about just to add to the count; "anything else?" and the
+    professional's own words can still add them. A screen answered "not sure" is an
+    unknown: a gap in the draft, not a reason for more questions."""
     sid = screen_id(category)
     if sid not in answers:
         return sid if _screen_worth_asking(kb, ctx, answers, now, category) else None
     if not answers[sid].is_concern:
         return None  # "no", skipped, or "not sure": an unknown, a gap in the draft
     found = any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
-    looking = not found
     route = now.decision.route(kb)
     for ind in indicator_order(kb, category):
         if ind.id in answers:
             continue
-        if looking:
+        if not found:
             return ind.id
         with_yes = decision(kb, ctx, {**answers, ind.id: Answer(YES)})
         if with_yes.route(kb) != route:
@@ -223,12 +226,6 @@ def categories_to_offer(kb: Knowledge, ctx: Context, answers: Answers) -> list[s
     """The categories "anything else?" offers: those not in play yet."""
     playing = set(categories_in_play(kb, ctx, answers))
     return [c for c in category_order(kb, ctx) if c not in playing]
-
-
-def asked_so_far(answers: Answers, heard: frozenset[str] = frozenset()) -> int:
-    """The questions the professional has answered, not counting facts the reader
-    took from their words (``heard``)."""
-    return sum(1 for qid in answers if qid not in heard)
 
 
 def next_question(kb: Knowledge, ctx: Context, answers: Answers, asked: int = 0) -> Question | None:
