@@ -21,6 +21,7 @@ from bot.advice import safety_message
 from bot.conversation import Case, Event, Turn, handle, is_note, listened
 from bot.i18n import _, use
 from bot.knowledge import Knowledge
+from bot.ops import metrics
 from bot.replies import Reply
 from bot.runtime import knowledge
 from bot.store.sealed import open_case, seal_case
@@ -162,6 +163,7 @@ class GoldenHourAction(Action, ABC):
         except Exception:
             # Never log the exception message: it could quote what the user wrote.
             log.error("action failed", extra={"action": self.name(), "safety_net": True})
+            metrics.ACTIONS.labels(action=self.name(), outcome="failed").inc()
             dispatcher.utter_message(**_safety_reply().as_rasa_message())
             return []
         for message in messages:
@@ -175,6 +177,7 @@ class GoldenHourAction(Action, ABC):
             # carries on; the next turn that can save catches the store up.
             with use(result.case.language):
                 dispatcher.utter_message(**_not_saved_reply().as_rasa_message())
+        metrics.ACTIONS.labels(action=self.name(), outcome="ok").inc()
         return [SlotSet(CASE_SLOT, slot_value(result.case))]
 
     def _save_training(self, before: Case, after: Case, finished: Any, tracker: Tracker) -> bool:
@@ -216,6 +219,7 @@ class GoldenHourAction(Action, ABC):
                 "training not saved",
                 extra={"action": self.name(), "error": type(exc).__name__, "safety_net": True},
             )
+            metrics.STORE_ERRORS.labels(store="training").inc()
             return False
         return True
 
@@ -244,6 +248,7 @@ class GoldenHourAction(Action, ABC):
                 "case not saved",
                 extra={"action": self.name(), "error": type(exc).__name__, "safety_net": True},
             )
+            metrics.STORE_ERRORS.labels(store="cases").inc()
             return False
         return True
 

@@ -22,8 +22,9 @@ import os
 SECRET_ENV = "GOLDEN_HOUR_ACTION_SECRET"
 HEADER = "X-Golden-Hour-Action-Secret"
 MIN_LENGTH = 32
-# Routes anyone on the network may call: the channels' health check probes it.
-OPEN_PATHS = frozenset({"/health"})
+# Routes anyone on the network may call: rasa_sdk's health check, and the probes
+# and metrics (bot/serve_actions.py), which carry no personal data.
+OPEN_PATHS = frozenset({"/health", "/live", "/ready", "/metrics"})
 
 
 class SecretMissing(RuntimeError):

@@ -5,6 +5,8 @@ tools, each still runnable on its own as ``python -m <module>``.
     golden-hour trainer [--group CODE] [--json]        the trainer's view
     golden-hour export REF [--pdf FILE]                a case's latest draft
     golden-hour retention [--days N]                   delete what is past retention
+    golden-hour production [--lb-port N]               the production topology on one machine
+    golden-hour haproxy-errors [--check]               the load balancer's safety answers
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trainer": ("bot.training.report", "a group's practice sessions and most-missed indicators"),
     "export": ("bot.export", "print or write as PDF the latest draft of a case"),
     "retention": ("bot.store.retention", "delete cases, conversations and sessions past retention"),
+    "production": ("bot.ops.topology", "HAProxy, two Rasa servers and the action server, here"),
+    "haproxy-errors": ("bot.ops.haproxy_errors", "write the load balancer's safety answers"),
 }
 
 

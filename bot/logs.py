@@ -20,26 +20,41 @@ _configured = False
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line. Golden Hour's own records carry no message text
+    by construction. Other libraries' debug records can quote a message (Rasa logs
+    the parsed text at debug level), so their words are not kept."""
+
     def format(self, record: logging.LogRecord) -> str:
+        ours = record.name.startswith("golden_hour")
         entry = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": record.getMessage()
+            if ours or record.levelno > logging.DEBUG
+            else "(debug text not kept)",
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        if ours:  # others' extras (Sanic's request line) can hold a URL's query
+            entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info and record.exc_info[0] is not None:
             # The type only: an exception's message can quote user input.
             entry["error"] = record.exc_info[0].__name__
         return json.dumps(entry, default=str)
 
 
+# Loggers that other libraries give handlers of their own (Sanic's), besides root.
+_CONSOLE_LOGGERS = ("", "sanic.root", "sanic.error", "sanic.access", "sanic.server")
+
+
 def configure(level: str = "INFO") -> None:
-    """Send the ``golden_hour`` loggers to stderr as JSON lines (idempotent)."""
+    """Send the ``golden_hour`` loggers to stderr as JSON lines, and make every
+    other console log of this process (Rasa's, Sanic's, Python's warnings) the
+    same JSON (idempotent)."""
     global _configured
     logger = logging.getLogger("golden_hour")
     logger.setLevel(level)
+    json_console()
     if _configured:
         return
     handler = logging.StreamHandler(sys.stderr)
@@ -47,6 +62,20 @@ def configure(level: str = "INFO") -> None:
     logger.addHandler(handler)
     logger.propagate = False
     _configured = True
+
+
+def json_console() -> None:
+    """Give every handler that writes to this process's console the JSON format.
+    Handlers writing elsewhere (a test's log capture) are left alone."""
+    logging.captureWarnings(True)
+    for name in _CONSOLE_LOGGERS:
+        for handler in logging.getLogger(name).handlers:
+            if (
+                isinstance(handler, logging.StreamHandler)
+                and handler.stream in (sys.stdout, sys.stderr)
+                and not isinstance(handler.formatter, JsonFormatter)
+            ):
+                handler.setFormatter(JsonFormatter())
 
 
 def pseudonym(sender_id: str) -> str:

@@ -24,6 +24,7 @@ from bot import logs
 from bot.action_secret import HEADER, SecretMissing, allowed, configured_secret
 from bot.config import settings
 from bot.knowledge import KnowledgeError
+from bot.ops import metrics
 from bot.runtime import knowledge
 
 log = logging.getLogger("golden_hour.action_server")
@@ -39,10 +40,58 @@ async def _retention_loop(hours: float) -> None:
     while True:
         try:
             counts = await asyncio.to_thread(purge, dt.datetime.now(dt.timezone.utc))
-            log.info("retention run", extra={"removed": counts})
         except Exception as exc:  # a database outage must not stop the server
             log.error("retention failed", extra={"error": type(exc).__name__})
+            metrics.RETENTION_RUNS.labels(outcome="failed").inc()
+        else:
+            log.info("retention run", extra={"removed": counts, "total": sum(counts.values())})
+            metrics.RETENTION_RUNS.labels(outcome="ok").inc()
+            for kind, n in counts.items():
+                metrics.RETENTION_DELETED.labels(kind=kind).inc(n)
         await asyncio.sleep(hours * 3600)
+
+
+def _store_ready() -> bool:
+    """The case store answers a query now (blocking: run it in a thread)."""
+    from sqlalchemy import text
+
+    from bot.store.db import engine
+
+    try:
+        with engine().connect() as conn:
+            conn.execute(text("SELECT 1")).scalar_one()
+    except Exception as exc:
+        log.error("case store check failed", extra={"error": type(exc).__name__})
+        return False
+    return True
+
+
+def _count_cases() -> list[tuple[str | None, str | None, int]]:
+    from bot.store.cases import CaseStore
+    from bot.store.db import engine
+
+    return CaseStore(engine()).counts_by_level()
+
+
+def add_probes(app: Sanic) -> None:
+    """``/live``, ``/ready`` (the guidance is loaded and the case store answers)
+    and ``/metrics``, open like rasa_sdk's ``/health`` (bot/action_secret.py)."""
+    metrics.count_cases_with(_count_cases)
+
+    @app.get("/live")
+    async def live(_request: Request) -> HTTPResponse:
+        return response.json({"status": "alive"})
+
+    @app.get("/ready")
+    async def ready(_request: Request) -> HTTPResponse:
+        store_ok = await asyncio.to_thread(_store_ready)
+        body = {"status": "ready" if store_ok else "not_ready", "case_store": store_ok}
+        return response.json(body, status=200 if store_ok else 503)
+
+    @app.get("/metrics")
+    async def metrics_route(_request: Request) -> HTTPResponse:
+        body = await asyncio.to_thread(metrics.render)  # reads the case store
+        return response.raw(body, content_type=metrics.CONTENT_TYPE)
 
 
 def build_app(secret: str) -> Sanic:
@@ -60,6 +109,7 @@ def build_app(secret: str) -> Sanic:
         log.warning("action call refused", extra={"path": request.path[:64]})
         return response.json({"error": "unauthorised"}, status=401)
 
+    add_probes(app)
     return app
 
 

@@ -1,6 +1,7 @@
 """The production shape on one machine (deploy/endpoints.production.yml): the
 environment that points Rasa and the store at throwaway PostgreSQL and Redis
-servers, and a second Rasa server beside a first. Shared by the e2e tests and the
+servers, a second Rasa server beside a first, and the whole topology behind
+HAProxy (bot/ops/topology.py). Shared by the e2e tests and the
 benchmarks."""
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from tests.e2e.harness import Servers
+from cryptography.fernet import Fernet
+
+from bot.ops.topology import Topology, missing
+from tests.e2e.harness import Servers, current_model
 from tests.postgres import Postgres
 from tests.redis_server import Redis
 
@@ -68,3 +72,19 @@ def second_rasa(first: Servers, workdir: Path) -> Servers:
     )
     other.start_rasa()
     return other
+
+
+def start_topology(workdir: Path, pg: Postgres, redis: Redis) -> Topology:
+    """HAProxy, two Rasa servers and the action server, started as
+    ``golden-hour production`` starts them (bot/ops/topology.py), on new databases."""
+    env = production_env(pg, redis)
+    env.update(
+        GOLDEN_HOUR_ACTION_SECRET=secrets.token_hex(32),
+        GOLDEN_HOUR_DATA_KEYS=Fernet.generate_key().decode(),
+        GOLDEN_HOUR_REST_TOKEN=secrets.token_urlsafe(32),
+        RASA_AUTH_TOKEN=secrets.token_urlsafe(16),
+        GOLDEN_HOUR_LOG_LEVEL="INFO",
+        LOG_LEVEL="INFO",
+    )
+    assert missing(env) == []  # the test supplies what an operator must
+    return Topology(workdir, current_model(), env).start()

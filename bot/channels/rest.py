@@ -15,22 +15,21 @@ refuses every post while no token is set, wherever the server listens.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels import inbound, rest_door, root_route, safety_net, tracker_store
+from bot.channels import inbound, rest_door, root_route, safety_net
 from bot.channels.collect import CustomCollector
 from bot.config import settings
+from bot.ops import probes
 
 log = logging.getLogger("golden_hour.channels.rest")
 
@@ -107,17 +106,14 @@ class SafeRestInput(InputChannel):
             if (refusal := refused(request)) is not None:
                 return refusal
             agent = getattr(request.app.ctx, "agent", None)
-            model_ready = bool(agent and agent.is_ready())
-            actions_ok = await _action_server_ok(agent, cfg.health_timeout_s)
-            tracker = await _tracker_store_state(agent, cfg.health_timeout_s)
-            healthy = model_ready and actions_ok and tracker != "failing"
+            state = await probes.readiness(agent, cfg.health_timeout_s)
             body = {
-                "status": "ok" if healthy else "degraded",
-                "model_loaded": model_ready,
-                "action_server": "ok" if actions_ok else "unreachable",
-                "tracker_store": tracker,
+                "status": "ok" if state.ready else "degraded",
+                "model_loaded": state.model_loaded,
+                "action_server": state.action_server,
+                "tracker_store": state.tracker_store,
             }
-            return response.json(body, status=200 if healthy else 503)
+            return response.json(body, status=200 if state.ready else 503)
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -158,29 +154,3 @@ class SafeRestInput(InputChannel):
             return response.json(result.messages, status=503 if result.outcome == "error" else 200)
 
         return bp
-
-
-async def _tracker_store_state(agent: Any, timeout_s: float) -> str:
-    """The conversation store's state for the health check; a probe that waits on a
-    locked database longer than the timeout counts as failing."""
-    try:
-        return await asyncio.wait_for(tracker_store.health(agent), timeout_s)
-    except asyncio.TimeoutError:
-        return "failing"
-
-
-async def _action_server_ok(agent: Any, timeout_s: float) -> bool:
-    endpoint = getattr(agent, "action_endpoint", None) if agent else None
-    url = getattr(endpoint, "url", None)
-    if not url:
-        return False
-    health_url = url.rsplit("/", 1)[0] + "/health"
-    try:
-        timeout = aiohttp.ClientTimeout(total=timeout_s)
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.get(health_url) as resp,
-        ):
-            return resp.status == 200
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        return False

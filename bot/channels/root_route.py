@@ -15,6 +15,8 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.ops import probes
+
 ROOT_BODY = {"status": "ok"}
 
 
@@ -25,8 +27,13 @@ async def plain_root(request: Request) -> HTTPResponse | None:
 
 
 def install(app: Any) -> None:
-    """Answer ``/`` on ``app`` without the version (safe to call more than once)."""
+    """Answer ``/`` on ``app`` without the version, and the operators' probes
+    (bot/ops/probes.py). Once per app, however many channels ask."""
+    if getattr(app.ctx, "golden_hour_root", False):
+        return
+    app.ctx.golden_hour_root = True
     app.register_middleware(plain_root, "request")
+    probes.install(app)
 
 
 def on_start(blueprint: Any) -> None:

@@ -29,6 +29,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.advice import safety_message
 from bot.logs import pseudonym
+from bot.ops import metrics
 from bot.runtime import knowledge
 
 log = logging.getLogger("golden_hour.channels")
@@ -126,6 +127,11 @@ async def run_turn(
     messages = [] if outcome == "tracker_failed" else list(collector.messages)
     if outcome != "ok":
         messages.append(safety_payload(sender_id, safety_text))
+    seconds = time.monotonic() - started
+    metrics.TURNS.labels(channel=channel, outcome=outcome).inc()
+    metrics.TURN_SECONDS.labels(channel=channel).observe(seconds)
+    if outcome != "ok":
+        metrics.SAFETY_NET.labels(cause=outcome).inc()
     log.info(
         "turn",
         extra={
@@ -134,7 +140,7 @@ async def run_turn(
             "chars": len(message_text),
             "replies": len(messages),
             "outcome": outcome,
-            "ms": round((time.monotonic() - started) * 1000),
+            "ms": round(seconds * 1000),
         },
     )
     return TurnResult(messages, outcome)

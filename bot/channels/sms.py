@@ -46,7 +46,7 @@ from sanic.response import HTTPResponse
 from bot import logs
 from bot.advice import safety_message
 from bot.channels import inbound as checks
-from bot.channels import safety_net
+from bot.channels import root_route, safety_net
 from bot.channels.collect import KindCollector, kind_of
 from bot.channels.lanes import Lanes
 from bot.channels.sms_outbound import DEFAULT_API_BASE, TwilioSender
@@ -296,6 +296,7 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = Blueprint("golden_hour_sms", __name__)
+        root_route.on_start(bp)  # "/" without the version, and the probes
 
         @bp.route("/", methods=["GET"])
         async def alive(_request: Request) -> HTTPResponse:

@@ -16,6 +16,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from bot.ops import metrics
+
 log = logging.getLogger("golden_hour.channels.sms")
 
 DEFAULT_API_BASE = "https://api.twilio.com"
@@ -82,6 +84,7 @@ class TwilioSender:
                 "sms not sent",
                 extra={"conversation": conversation, "error": type(exc).__name__},
             )
+        metrics.DELIVERY_FAILURES.labels(channel="sms").inc()
         return False
 
     async def close(self) -> None:

@@ -39,7 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels import inbound, safety_net
+from bot.channels import inbound, root_route, safety_net
 from bot.channels.collect import KindCollector
 from bot.channels.lanes import Lanes
 from bot.channels.state import DEFAULT_LANGUAGE, conversation_state
@@ -181,6 +181,7 @@ class TeamsInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("golden_hour_teams", __name__)
+        root_route.on_start(bp)  # "/" without the version, and the probes
 
         @bp.route("/", methods=["GET"])
         async def alive(_request: Request) -> HTTPResponse:

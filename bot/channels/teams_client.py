@@ -16,6 +16,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.channels.teams_auth import secure_url
+from bot.ops import metrics
 
 log = logging.getLogger("golden_hour.channels.teams")
 
@@ -132,6 +133,7 @@ class Connector:
         """POST one activity; True when the Bot Framework took it."""
         if not secure_url(url):
             log.warning("teams post refused", extra={"reason": "insecure_url"})
+            metrics.DELIVERY_FAILURES.labels(channel="teams").inc()
             return False
         status: int | None = None
         for attempt in (1, 2):
@@ -139,6 +141,7 @@ class Connector:
                 token = await self.token()
             except Exception as exc:
                 log.error("teams token not issued", extra={"error": type(exc).__name__})
+                metrics.DELIVERY_FAILURES.labels(channel="teams").inc()
                 return False
             try:
                 async with self.http.session().post(
@@ -160,4 +163,5 @@ class Connector:
             else:
                 break
         log.warning("teams post failed", extra={"status": status})
+        metrics.DELIVERY_FAILURES.labels(channel="teams").inc()
         return False

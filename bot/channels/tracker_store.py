@@ -57,6 +57,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
 from bot.channels import safety_net
+from bot.ops import metrics
 from bot.replies import DATA_KEY, KIND_KEY, PROGRESS_KEY
 from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask
 from bot.store.sealed import PREFIX as SEALED
@@ -195,6 +196,7 @@ def _read_back(sender_id: str) -> None:
 
 def _failed(operation: str, kind: str, exc: BaseException) -> TrackerStoreUnavailable:
     _health.note(kind, ok=False)
+    metrics.TRACKER_STORE_ERRORS.labels(operation=kind).inc()
     safety_net.note_failure(safety_net.TRACKER_STORE)
     log.error(
         "tracker store failed",

@@ -47,7 +47,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import logs
-from bot.channels import inbound, safety_net
+from bot.channels import inbound, root_route, safety_net
 from bot.channels.collect import KindCollector
 from bot.channels.lockout import Lockout
 from bot.channels.state import conversation_state, latest_draft
@@ -250,6 +250,7 @@ class WidgetInput(SocketIOInput):
         bp = SocketBlueprint(sio, self.socketio_path, "golden_hour_widget", __name__)
         self.sio = sio
         cfg = settings()
+        root_route.on_start(bp)  # "/" without the version, and the probes
 
         @bp.route("/", methods=["GET"])
         async def page(_request: Request) -> HTTPResponse:

@@ -315,3 +315,12 @@ class CaseStore:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(cases)).scalar_one()
+
+    def counts_by_level(self) -> list[tuple[str | None, str | None, int]]:
+        """How many cases there are at each (going-missing, concern) level: counts
+        only, for the metrics."""
+        query = select(cases.c.going_missing, cases.c.concern, func.count()).group_by(
+            cases.c.going_missing, cases.c.concern
+        )
+        with self.engine.connect() as conn:
+            return [(gm, concern, n) for gm, concern, n in conn.execute(query)]

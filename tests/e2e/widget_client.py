@@ -27,6 +27,9 @@ WALK_TO_THE_DRAFT = (
 class WidgetClient:
     base: str
     origin: str | None = None
+    # The load balancer's routing key (deploy/haproxy.cfg), sent on every
+    # socket.io request as the widget does; None sends none.
+    route: str | None = None
     sio: socketio.AsyncClient = field(default_factory=socketio.AsyncClient)
     received: list[dict[str, Any]] = field(default_factory=list)
     session: dict[str, Any] | None = None
@@ -50,9 +53,8 @@ class WidgetClient:
             self._new.set()
 
         headers = {"Origin": self.origin} if self.origin else {}
-        await self.sio.connect(
-            self.base, socketio_path=PATH, headers=headers, transports=["polling"]
-        )
+        url = f"{self.base}?route={self.route}" if self.route else self.base
+        await self.sio.connect(url, socketio_path=PATH, headers=headers, transports=["polling"])
         return self
 
     async def start_session(self, offered: str | None = None) -> dict[str, Any]:

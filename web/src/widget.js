@@ -47,17 +47,27 @@
   }
 
   // --- what survives a page reload (this tab only) ---------------------------
+  // A random key a load balancer routes on, so every socket.io request of this
+  // conversation (long-poll and websocket upgrade) reaches the same server
+  // (deploy/haproxy.cfg). Not a credential: the signed session never goes in a URL.
+  function newRoute() {
+    const bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function loadState() {
     try {
       const raw = window.sessionStorage.getItem(STORE_KEY);
       const state = raw ? JSON.parse(raw) : null;
       if (state && typeof state.session === "string" && Array.isArray(state.transcript)) {
+        if (typeof state.route !== "string") state.route = newRoute();
         return state;
       }
     } catch (err) {
       /* storage blocked or damaged: start afresh */
     }
-    return { session: null, transcript: [], language: "en_GB" };
+    return { session: null, transcript: [], language: "en_GB", route: newRoute() };
   }
 
   function saveState(state) {
@@ -259,7 +269,7 @@
   // --- connection -------------------------------------------------------------------
   Widget.prototype.connect = function () {
     /* global io */
-    this.socket = io(base, { path: PATH + "/socket.io" });
+    this.socket = io(base, { path: PATH + "/socket.io", query: { route: this.state.route } });
     this.socket.on("connect", () => {
       this.socket.emit("session_request", {
         session: this.state.session,
@@ -280,7 +290,12 @@
     this.allTexts = data.texts || this.allTexts;
     if (Array.isArray(data.links)) this.setLinks(data.links);
     if (fresh) {
-      this.state = { session: data.session, transcript: [], language: this.state.language };
+      this.state = {
+        session: data.session,
+        transcript: [],
+        language: this.state.language,
+        route: this.state.route,
+      };
       this.log.replaceChildren();
     }
     this.applyTexts(this.state.language);
