@@ -31,6 +31,7 @@ ENDPOINTS = "deploy/endpoints.production.yml"
 CREDENTIALS = "deploy/credentials.production.yml"
 RASA_SERVERS = 2  # the server lines in deploy/haproxy.cfg
 LOCK_LIFETIME_S = "15"
+RETENTION_EVERY_HOURS = "24"
 
 # What the production files read and nothing supplies on one machine.
 REQUIRED = (
@@ -125,6 +126,8 @@ class Topology:
         # turns wait and time out (20 s). 15 s lets the next turn through in time;
         # a turn still running after 15 s is a failing one anyway.
         env.setdefault("TICKET_LOCK_LIFETIME", LOCK_LIFETIME_S)
+        # Retention on a schedule, in the action server (bot/serve_actions.py).
+        env.setdefault("GOLDEN_HOUR_RETENTION_EVERY_HOURS", RETENTION_EVERY_HOURS)
         env.update(
             GOLDEN_HOUR_ACTION_URL=f"{self.actions}/webhook",
             GOLDEN_HOUR_LB_BIND=f"{self.host}:{self.lb_port}",
