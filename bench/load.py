@@ -1,7 +1,7 @@
 """Turns per second and latency with typed text, one conversation and many at
 once, with plain Rasa as the yardstick.
 
-    .venv/bin/python -m bench.load [--conversations 20] [--turns 10] [--two-servers]
+    .venv/bin/python -m bench.load [--conversations 20] [--turns 10] [--haproxy]
 
 Drives conversations of K turns through the REST channel with typed text as a
 professional writes it (a first message that tells the story, answers in words;
@@ -11,12 +11,14 @@ per second and p50 / p95 latency, alone and N at once, for:
 1. a reference bot made by `rasa init --no-prompt` in a temporary folder (same
    Rasa, its own model and no action server);
 2. the embedded default (one Rasa server, one action server, SQLite);
-3. with --two-servers, two Rasa servers, one action server, PostgreSQL and the
-   Redis lock store (deploy/endpoints.production.yml), each conversation sticky to
-   one server;
+then the p95 ratios to the reference (targets: at most 1.3 alone, 1.5 at N).
 
-then the p95 ratios to the reference (targets: at most 1.3 alone, 1.5 at N). Needs
-a trained model (scripts/run or scripts/test first).
+With --haproxy, then the production topology (bot/ops/topology.py: HAProxy, two
+Rasa servers, one action server, PostgreSQL and Redis): N conversations against
+one of its Rasa servers directly, then through HAProxy to both, with each Rasa
+server's start-up to ready and resident memory.
+
+Needs a trained model (scripts/run or scripts/test first).
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.servers import rss_mib
 from tests.e2e.harness import VENV_BIN, Servers, free_port, http
 from tests.postgres import start_postgres
-from tests.production import ENDPOINTS, production_env, second_rasa
+from tests.production import start_topology
 from tests.redis_server import start_redis
 
 # Typed text as professionals write it (never a button payload, which would skip
@@ -56,9 +59,14 @@ OURS = [
 REFERENCE = ["hello", "I am sad", "no", "yes", "great", "bye", "hi", "not good", "yes", "bye"]
 
 
-def drive(urls: list[str], script: list[str], conversations: int) -> tuple[float, list[float]]:
+def drive(
+    urls: list[str], script: list[str], conversations: int, token: str | None = None
+) -> tuple[float, list[float]]:
     """(turns per second, every turn's latency in ms)."""
     run = uuid.uuid4().hex[:6]
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
 
     def converse(i: int) -> list[float]:
         url = urls[i % len(urls)]  # sticky: one conversation, one server
@@ -66,7 +74,7 @@ def drive(urls: list[str], script: list[str], conversations: int) -> tuple[float
         for message in script:
             body = json.dumps({"sender": f"load-{run}-{i}", "message": message})
             start = time.perf_counter()
-            status, _ = http("POST", url, body.encode(), {"Content-Type": "application/json"})
+            status, _ = http("POST", url, body.encode(), headers)
             times.append((time.perf_counter() - start) * 1000)
             assert status == 200, status
         return times
@@ -119,7 +127,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument(
-        "--two-servers", action="store_true", help="also two servers on PostgreSQL and Redis"
+        "--haproxy", action="store_true", help="also the production topology behind HAProxy"
     )
     args = parser.parse_args()
     n, k = args.conversations, args.turns
@@ -152,30 +160,37 @@ def main() -> None:
             f"p95 ratio, one conversation: {p95['embedded 1'] / p95['reference 1']:.2f} "
             "(target <= 1.3)"
         )
-        if not args.two_servers:
-            print(
-                f"p95 ratio, {n} conversations: {p95['embedded'] / p95['reference']:.2f} "
-                "(target <= 1.5)"
-            )
-            return
+        print(
+            f"p95 ratio, {n} conversations: {p95['embedded'] / p95['reference']:.2f} "
+            "(target <= 1.5)"
+        )
+        if args.haproxy:
+            behind_haproxy(root / "production", OURS[:k], n)
 
-        pg, redis = start_postgres(), start_redis()
-        env = production_env(pg, redis)
-        a = Servers(root / "a", auth_token=None, endpoints=ENDPOINTS, extra_env=env).start()
-        b = None
-        try:
-            b = second_rasa(a, root / "b")
-            urls = [f"{s.base}/webhooks/rest/webhook" for s in (a, b)]
-            drive(urls, OURS[:k], 2)
-            p95["two"] = summary("Golden Hour, 2 servers (PG + Redis)", *drive(urls, OURS[:k], n))
-        finally:
-            if b is not None:
-                b.stop()
-            a.stop()
-            redis.stop()
-            pg.stop()
-    for name in ("embedded", "two"):
-        print(f"p95 ratio {name} / reference: {p95[name] / p95['reference']:.2f} (target <= 1.5)")
+
+def behind_haproxy(workdir: Path, script: list[str], n: int) -> None:
+    """One Rasa server of the production topology, then HAProxy in front of two."""
+    pg, redis = start_postgres(), start_redis()
+    topology = None
+    try:
+        topology = start_topology(workdir, pg, redis)
+        token = topology.env["GOLDEN_HOUR_REST_TOKEN"]
+        for name, seconds in topology.ready_after.items():
+            print(f"{name}: start-up to ready {seconds:.1f} s (servers started side by side)")
+        one = f"{topology.rasa(0)}/webhooks/rest/webhook"
+        lb = f"{topology.lb}/webhooks/rest/webhook"
+        drive([one], script, 2, token)
+        drive([lb], script, 4, token)  # warm both servers
+        p95_one = summary("production, 1 Rasa server", *drive([one], script, n, token))
+        p95_two = summary("production, HAProxy + 2 servers", *drive([lb], script, n, token))
+        print(f"p95 two servers behind HAProxy / one server: {p95_two / p95_one:.2f}")
+        for name, proc in topology.procs.items():
+            print(f"{name} resident memory: {rss_mib(proc.pid):.0f} MiB")
+    finally:
+        if topology is not None:
+            topology.stop()
+        redis.stop()
+        pg.stop()
 
 
 if __name__ == "__main__":

@@ -101,6 +101,9 @@ class Topology:
     )
     action_port: int = field(default_factory=free_port)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Seconds from each process's start to its first ready answer.
+    ready_after: dict[str, float] = field(default_factory=dict)
+    _started_at: dict[str, float] = field(default_factory=dict)
 
     # --- addresses ---------------------------------------------------------------
     @property
@@ -144,6 +147,7 @@ class Topology:
             args, cwd=ROOT, env=self.process_env(), stdout=log, stderr=subprocess.STDOUT
         )
         self.procs[name] = proc
+        self._started_at[name] = time.monotonic()
         return proc
 
     def _wait(self, name: str, url: str, timeout: float) -> None:
@@ -153,6 +157,7 @@ class Topology:
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.workdir}")
             if http_status(url) == 200:
+                self.ready_after[name] = time.monotonic() - self._started_at[name]
                 return
             time.sleep(0.5)
         raise RuntimeError(f"{name} was not ready within {timeout:.0f} s; see {self.workdir}")
