@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,16 @@ def migrate(eng: Engine) -> None:
             command.upgrade(cfg, "head")
 
 
+# Threads of one process (a request's readiness check and the retention run at
+# start-up, say) must not migrate the same database at once: on PostgreSQL the
+# two migrations wait on each other's locks.
+_making = threading.Lock()
+
+
 def engine(url: str | None = None) -> Engine:
     """The engine for a URL (the configured one by default), made and migrated once."""
-    return _engine(url or database_url())
+    with _making:
+        return _engine(url or database_url())
 
 
 @lru_cache(maxsize=8)

@@ -20,6 +20,7 @@ from bot.store.cases import CaseNotYours, CaseStore, Snapshot, case_owner
 from bot.store.db import engine
 from bot.store.record import record_turn, snapshot
 from bot.store.retention import purge, purge_conversations
+from tests.postgres import Postgres
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 NOTE = "she said the man with the van takes her to the farm"
@@ -368,3 +369,19 @@ def test_the_owner_is_a_keyed_digest_not_the_sender_id(store: CaseStore) -> None
     owner = case_owner("web-abc123")
     assert len(owner) == 64 and "abc123" not in owner
     assert owner != case_owner("web-abc124") and owner == case_owner("web-abc123")
+
+
+def test_two_threads_open_a_new_postgresql_store_at_once(postgres: Postgres) -> None:
+    """The action server's first readiness check and its first retention run can
+    open the store together: one migrates, the other waits and gets the same
+    engine (two migrations at once wait on each other's locks)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.store import db as store_db
+
+    url = postgres.new_database()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(store_db.engine, url) for _ in range(2)]
+        engines = [f.result(timeout=60) for f in futures]
+    assert engines[0] is engines[1]
+    assert "cases" in inspect(engines[0]).get_table_names()
