@@ -7,9 +7,8 @@ Starts throwaway PostgreSQL and Redis servers (Debian's packages, as the tests
 do), one action server and two Rasa servers on deploy/endpoints.production.yml,
 then for each try opens a conversation and sends two messages at once: first to
 both servers, then both to the same server. Prints how many tries lost a turn in
-each case. Measured here (two runs): 4 and 10 of 20 lost a turn across two
-servers, 0 of 20 on one server; hence the README's rule: route by conversation
-id (sticky routing).
+each case: the reason deploy/haproxy.cfg keeps each conversation on one server
+(docs/production.md).
 """
 
 from __future__ import annotations

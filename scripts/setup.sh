@@ -101,7 +101,7 @@ model_hash="$(hash_of config.yml domain.yml data constraints.txt locales/cy/LC_M
   "$SPACY_DIR/.build-hash" "$ENCODER_DIR/.build-hash")"
 model_name="golden-hour-$model_hash"
 if [ ! -f "$MODELS_DIR/$model_name.tar.gz" ]; then
-  say "Training the Rasa model (inputs changed; the first training takes about three minutes)"
+  say "Training the Rasa model (inputs changed; the first training takes a few minutes)"
   start=$SECONDS
   "$VENV/bin/rasa" train --fixed-model-name "$model_name" --out "$MODELS_DIR" --quiet
   find "$MODELS_DIR" -name 'golden-hour-*.tar.gz' ! -name "$model_name.tar.gz" -delete

@@ -4,9 +4,8 @@ DIET and a logistic regression read the same features (words, word pairs, the
 sentence encoder's vector) and learn them differently: DIET is trained with a
 margin and is often sure, the regression spreads its probability. They make
 different mistakes, so the average of the two is right more often than either:
-in cross-validation on the same folds (bench/nlu.py; figures in the README),
-overall F1 rose from 0.874 and 0.888 (DIET alone) and 0.887 (the regression
-alone) to 0.899 and 0.902 with equal weights.
+in cross-validation on the same folds, with equal weights (`python -m bench.nlu`
+prints the figures; docs/language.md).
 
 ``AveragedLogisticRegression`` is Rasa's own LogisticRegressionClassifier; it
 sits after DIETClassifier in config.yml and, instead of overwriting DIET's

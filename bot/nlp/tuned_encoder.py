@@ -7,7 +7,7 @@ encoder is trained, all six layers, with one softmax layer on its pooled vector
 (the same pooling as ``sentence_encoder.pool``), to tell our intents apart. Its
 ranking is averaged with the one already set by DIET and the regression.
 
-In cross-validation on the same folds (bench/nlu.py; figures in the README) the
+In cross-validation on the same folds (`python -m bench.nlu` prints them) the
 tuned encoder alone read about as well as DIET and the regression together, and
 made different mistakes: the average of the three was better than either.
 

@@ -65,7 +65,7 @@ def http(
         return err.code, err.read()
 
 
-# The high-concern case of the README's conversation figures (bench/conversation.py),
+# The high-concern case of the conversation benchmark (bench/conversation.py),
 # played end to end on every channel: signs in three categories, everything else "no".
 HIGH_CONCERN_SIGNS = HIGH
 

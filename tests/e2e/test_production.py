@@ -131,9 +131,9 @@ def test_two_messages_at_once_on_one_server_keep_both_turns(
     production: tuple[Servers, str, str],
 ) -> None:
     """Two messages of one conversation arriving at the same moment, at the same
-    server (the sticky routing the README asks for): the lock serialises them and
-    both turns are kept, each followed by its own actions. (Sent to two different
-    servers at once, Rasa 3.6 lost a turn in 4 of 20 tries here: see the README.)"""
+    server (the sticky routing deploy/haproxy.cfg gives): the lock serialises them
+    and both turns are kept, each followed by its own actions. (Sent to two
+    different servers at once, Rasa 3.6 can lose a turn: docs/production.md.)"""
     import threading
 
     server = production[0]
