@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.advice import safety_message
+from bot.channels import action_answers
 from bot.logs import pseudonym
 from bot.ops import metrics
 from bot.runtime import knowledge
@@ -66,6 +67,7 @@ def install() -> str:
         logger = logging.getLogger(name)
         if _filter not in logger.filters:
             logger.addFilter(_filter)
+    action_answers.install()  # Rasa's check of action answers, built once
     return safety_message(knowledge())
 
 

@@ -92,23 +92,47 @@ def pool(hidden: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray:
     return unit * scale
 
 
+def _tokenise(tokenizer: Any, texts: list[str]) -> Any:
+    return tokenizer(
+        texts, padding=True, truncation=True, max_length=MAX_PIECES, return_tensors="np"
+    )
+
+
+def _pooled(forward: Any, batch: Any, scale: float) -> np.ndarray:
+    ids, mask, types = (
+        batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids")
+    )
+    return pool(forward(ids, mask, types).numpy(), batch["attention_mask"], scale)
+
+
+@lru_cache(maxsize=2)
+def answer_vectors(path: str) -> dict[tuple[int, ...], np.ndarray]:
+    """The unit vectors of the reviewed answer words (bot/nlp/answer_words.yml),
+    by word pieces. Whole-message answers ("no", "not sure", "nac oes") are a large
+    share of what people type and their vectors never change, so each is encoded
+    once, alone, exactly as a message of its own would be. Only this list is kept:
+    never a user's message."""
+    from bot.nlp.answer_lexicon import lexicon
+
+    tokenizer, forward = load_encoder(path)
+    table = {}
+    for word in sorted(lexicon()):
+        batch = _tokenise(tokenizer, [word])
+        table[tuple(batch["input_ids"][0].tolist())] = _pooled(forward, batch, 1.0)[0]
+    return table
+
+
 def encode(texts: list[str], path: str, scale: float = 1.0) -> np.ndarray:
     """One sentence vector per text (len(texts) x 384), of length scale."""
     tokenizer, forward = load_encoder(path)
-    vectors = []
-    for start in range(0, len(texts), BATCH):
-        batch = tokenizer(
-            texts[start : start + BATCH],
-            padding=True,
-            truncation=True,
-            max_length=MAX_PIECES,
-            return_tensors="np",
-        )
-        ids, mask, types = (
-            batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids")
-        )
-        hidden = forward(ids, mask, types).numpy()
-        vectors.append(pool(hidden, batch["attention_mask"], scale))
+    if len(texts) == 1:  # a message being read: an answer word's vector is known
+        batch = _tokenise(tokenizer, texts)
+        known = answer_vectors(path).get(tuple(batch["input_ids"][0].tolist()))
+        return (known * scale)[None, :] if known is not None else _pooled(forward, batch, scale)
+    vectors = [
+        _pooled(forward, _tokenise(tokenizer, texts[start : start + BATCH]), scale)
+        for start in range(0, len(texts), BATCH)
+    ]
     return np.vstack(vectors) if vectors else np.zeros((0, 0))
 
 
@@ -141,7 +165,9 @@ class SentenceEncoder(DenseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
     ) -> SentenceEncoder:
         config = {**cls.get_default_config(), **config}
-        load_encoder(config["model_path"])  # a missing encoder fails at start, not on a message
+        # A missing encoder fails at start, not on a message; the answer words'
+        # vectors are made now too, not on the first user's message.
+        answer_vectors(config["model_path"])
         return cls(execution_context.node_name, config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.intent_average import average_rankings, set_ranking
-from bot.nlp.sentence_encoder import MAX_PIECES, encode
+from bot.nlp.sentence_encoder import MAX_PIECES, answer_vectors, encode
 from bot.nlp.spelling import CORRECTED_TEXT
 
 TOKENIZER_FILES = (
@@ -207,8 +207,9 @@ class TunedEncoderClassifier(GraphComponent, IntentClassifier):
                 head = np.load(folder / HEAD_FILE)
                 names = json.loads((folder / LABELS_FILE).read_text())
                 tuned = (str(folder), head["kernel"], head["bias"], names)
-                # Compile the forward pass now, at start-up, not on a user's message.
-                encode(["start"], tuned[0])
+                # Compile the forward pass and encode the answer words now, at
+                # start-up, not on a user's message.
+                answer_vectors(tuned[0])
         except ValueError:  # trained with fewer than two intents: nothing was saved
             tuned = None
         return cls(config, model_storage, resource, tuned)

@@ -34,7 +34,7 @@ LIVE, READY, METRICS = "/live", "/ready", "/metrics"
 @dataclass(frozen=True)
 class Readiness:
     model_loaded: bool
-    action_server: str  # "ok" or "unreachable"
+    action_server: str  # "ok", "not_ready" (its case store is down) or "unreachable"
     tracker_store: str  # "ok", "failing" or "unknown"
 
     @property
@@ -48,10 +48,10 @@ class Readiness:
 async def readiness(agent: Any, timeout_s: float, action_path: str = READY) -> Readiness:
     """What the server depends on, checked now (the two checks run together)."""
     model_loaded = bool(agent and agent.is_ready())
-    actions_ok, tracker = await asyncio.gather(
-        action_server_ok(agent, timeout_s, action_path), tracker_store_state(agent, timeout_s)
+    actions, tracker = await asyncio.gather(
+        action_server_state(agent, timeout_s, action_path), tracker_store_state(agent, timeout_s)
     )
-    return Readiness(model_loaded, "ok" if actions_ok else "unreachable", tracker)
+    return Readiness(model_loaded, actions, tracker)
 
 
 async def tracker_store_state(agent: Any, timeout_s: float) -> str:
@@ -63,19 +63,20 @@ async def tracker_store_state(agent: Any, timeout_s: float) -> str:
         return "failing"
 
 
-async def action_server_ok(agent: Any, timeout_s: float, path: str = READY) -> bool:
-    """True if the action server answers 200 at ``path`` (beside its /webhook)."""
+async def action_server_state(agent: Any, timeout_s: float, path: str = READY) -> str:
+    """ "ok" if the action server answers 200 at ``path`` (beside its /webhook),
+    "not_ready" if it answers otherwise, "unreachable" if it does not answer."""
     endpoint = getattr(agent, "action_endpoint", None) if agent else None
     url = getattr(endpoint, "url", None)
     if not url:
-        return False
+        return "unreachable"
     probe = url.rsplit("/", 1)[0] + path
     try:
         timeout = aiohttp.ClientTimeout(total=timeout_s)
         async with aiohttp.ClientSession(timeout=timeout) as session, session.get(probe) as resp:
-            return resp.status == 200
+            return "ok" if resp.status == 200 else "not_ready"
     except (aiohttp.ClientError, asyncio.TimeoutError):
-        return False
+        return "unreachable"
 
 
 async def answer(request: Request) -> HTTPResponse | None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot.store.cases import CaseStore
-from tests.e2e.harness import Servers
+from tests.e2e.harness import Servers, http
 
 pytestmark = pytest.mark.e2e
 
@@ -91,10 +91,14 @@ def test_database_down_gets_the_safety_message_and_catches_up(
         assert reply.status == 200
         assert "Where did you meet the child?" in reply.text  # the conversation goes on
         assert "could not save" in reply.text and "999" in reply.text
-        assert own_servers.health()[0] == 200  # the servers are still up
+        # The servers are alive, and say they are not ready while the store is down.
+        assert http("GET", f"{own_servers.base}/live")[0] == 200
+        status, health = own_servers.health()
+        assert status == 503 and health["action_server"] == "not_ready"
     finally:
         db.rmdir()
         away.rename(db)
+    assert own_servers.health()[0] == 200  # ready again
     reply = own_servers.send(sender, '/inform{"choice": "setting.health"}')
     assert "could not save" not in reply.text
     saved = store.case(ref)

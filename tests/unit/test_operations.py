@@ -232,3 +232,13 @@ def test_the_start_command_names_what_is_missing() -> None:
     assert topology.missing({}) == list(topology.REQUIRED)
     full = dict.fromkeys(topology.REQUIRED, "x") | {"GOLDEN_HOUR_TRACKER_PASSWORD": ""}
     assert topology.missing(full) == []
+
+
+def test_the_start_command_refuses_to_start_without_its_databases(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in topology.REQUIRED:
+        monkeypatch.delenv(name, raising=False)
+    assert topology.main([]) == 2
+    err = capsys.readouterr().err
+    assert all(name in err for name in topology.REQUIRED)

@@ -153,3 +153,22 @@ def test_install_copies_checked_files_and_refuses_a_bad_source(
     (copy_of_files / "config.json").write_text("{}", encoding="utf-8")
     with pytest.raises(encoder_files.EncoderFilesError, match=re.escape("config.json differs")):
         encoder_files.install(tmp_path / "again", source=copy_of_files)
+
+
+def test_an_answer_word_reads_exactly_as_if_encoded_afresh() -> None:
+    from bot.nlp.sentence_encoder import _pooled, _tokenise, answer_vectors, load_encoder
+
+    tokenizer, forward = load_encoder(PATH)
+    for text in ("no", "No", "not sure", "nac oes"):
+        fresh = _pooled(forward, _tokenise(tokenizer, [text]), 10.0)
+        assert np.array_equal(encode([text], PATH, 10.0), fresh), text
+    assert len(answer_vectors(PATH)) >= 100  # the reviewed list, encoded at load
+
+
+def test_nothing_a_user_types_is_kept() -> None:
+    from bot.nlp.sentence_encoder import answer_vectors
+
+    before = dict(answer_vectors(PATH))
+    encode(["her uncle keeps her passport in his car"], PATH)
+    encode(["no"], PATH)
+    assert answer_vectors(PATH).keys() == before.keys()
