@@ -43,6 +43,8 @@ class Settings:
     operator_name: str | None = None
     operator_contact: str | None = None
     feedback_address: str | None = None
+    # A resume code works this many days after it is given
+    resume_days: int = 7
 
 
 def _int(name: str, default: int) -> int:
@@ -75,4 +77,5 @@ def settings() -> Settings:
         operator_name=os.environ.get("GOLDEN_HOUR_OPERATOR_NAME", "").strip() or None,
         operator_contact=os.environ.get("GOLDEN_HOUR_OPERATOR_CONTACT", "").strip() or None,
         feedback_address=os.environ.get("GOLDEN_HOUR_FEEDBACK", "").strip() or None,
+        resume_days=_int("GOLDEN_HOUR_RESUME_DAYS", 7),
     )

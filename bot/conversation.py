@@ -15,7 +15,6 @@ point.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import Any
 
 from bot import choices, listen
 from bot.advice import format_contact
+from bot.config import settings
 from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
@@ -1285,7 +1285,7 @@ def resumed(kb: Knowledge, case: Case | None, current: Case) -> Turn:
 
 
 def resume_days() -> int:
-    return int(os.environ.get("GOLDEN_HOUR_RESUME_DAYS", "7"))
+    return settings().resume_days
 
 
 # --- listening: facts from every typed message (issue 18; bot/listen.py) ----------------

@@ -53,6 +53,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from bot.config import settings
 from bot.store.crypto import derived_key
 from bot.store.db import metadata, naive_utc
 
@@ -104,7 +105,7 @@ def find_code(text: str) -> str | None:
 
 def code_lifetime() -> dt.timedelta:
     """How long a resume code works (GOLDEN_HOUR_RESUME_DAYS, 7 days by default)."""
-    return dt.timedelta(days=int(os.environ.get("GOLDEN_HOUR_RESUME_DAYS", "7")))
+    return dt.timedelta(days=settings().resume_days)
 
 
 def _global_limit() -> int:
