@@ -84,7 +84,7 @@ VARIABLES: dict[str, str] = {
     "GOLDEN_HOUR_SMS_EXTRA_FIELDS": "more Twilio form fields to accept, comma-separated",
     # Rasa's own, set by the deployment files
     "RASA_AUTH_TOKEN": "Rasa's HTTP API (tracker, model) is on only with this token",
-    "TICKET_LOCK_LIFETIME": "Rasa: seconds a conversation lock outlives a dead server (15 here)",
+    "TICKET_LOCK_LIFETIME": "Rasa: seconds a conversation lock outlives a dead server (10 here)",
     "LOG_LEVEL": "Rasa's own log level",
     "RASA_TELEMETRY_ENABLED": "Rasa: false, so no usage data is sent",
 }

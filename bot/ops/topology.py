@@ -30,7 +30,7 @@ HAPROXY_CONFIG = "deploy/haproxy.cfg"
 ENDPOINTS = "deploy/endpoints.production.yml"
 CREDENTIALS = "deploy/credentials.production.yml"
 RASA_SERVERS = 2  # the server lines in deploy/haproxy.cfg
-LOCK_LIFETIME_S = "15"
+LOCK_LIFETIME_S = "10"
 RETENTION_EVERY_HOURS = "24"
 
 # What the production files read and nothing supplies on one machine.
@@ -124,10 +124,10 @@ class Topology:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             TF_CPP_MIN_LOG_LEVEL="2",
         )
-        # Rasa's conversation locks (Redis) outlive a server that dies mid-turn by
-        # their lifetime: 60 s by default, during which that conversation's next
-        # turns wait and time out (20 s). 15 s lets the next turn through in time;
-        # a turn still running after 15 s is a failing one anyway.
+        # A conversation's lock ticket outlives a server that dies mid-turn by its
+        # lifetime: Rasa's 60 s would make that conversation's next turn time out
+        # (20 s). 10 s lets it through in time (bot/channels/lock_store.py); a
+        # turn still running after 10 s is a failing one anyway.
         env.setdefault("TICKET_LOCK_LIFETIME", LOCK_LIFETIME_S)
         # Retention on a schedule, in the action server (bot/serve_actions.py).
         env.setdefault("GOLDEN_HOUR_RETENTION_EVERY_HOURS", RETENTION_EVERY_HOURS)

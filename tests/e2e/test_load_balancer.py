@@ -254,3 +254,51 @@ def test_the_widget_in_a_browser_keeps_its_websocket_and_its_server(topology: To
     answered_by = [conversation in turns_seen(topology, s) for s in (0, 1)]
     assert answered_by.count(True) == 1, answered_by
     assert turns_seen(topology, answered_by.index(True)).count(conversation) == 4  # greet + 3
+
+
+def haproxy_servers(topology: Topology, backend: str) -> list[str]:
+    """The server of each request HAProxy logged for a backend, in order."""
+    log = Path(topology.workdir) / "haproxy.log"
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return [row["server"] for row in rows if row["backend"] == backend]
+
+
+def test_teams_and_sms_requests_route_by_their_conversation(topology: Topology) -> None:
+    """Teams by the activity's conversation id, SMS by Twilio's From field: every
+    request of one conversation reaches the same server, and different
+    conversations reach both. (The servers refuse these unsigned requests; what is
+    checked here is where HAProxy sent them.)"""
+    from urllib.parse import urlencode
+
+    run = uuid.uuid4().hex[:6]
+    for backend, path, content_type, body in (
+        (
+            "teams",
+            "/webhooks/teams/webhook",
+            "application/json",
+            lambda i: json.dumps(
+                {"type": "message", "text": "hello", "conversation": {"id": f"a:{run}-{i}"}}
+            ),
+        ),
+        (
+            "sms",
+            "/webhooks/sms/webhook",
+            "application/x-www-form-urlencoded",
+            lambda i: urlencode({"From": f"+4477009{i:05d}", "Body": "hello", "To": "+447700"}),
+        ),
+    ):
+        before = len(haproxy_servers(topology, backend))
+        for i in range(12):
+            for _ in range(3):
+                status, _ = http(
+                    "POST",
+                    f"{topology.lb}{path}",
+                    body(i).encode(),
+                    {"Content-Type": content_type},
+                )
+                assert status in (401, 403, 503), (backend, status)  # refused by Rasa
+        servers = haproxy_servers(topology, backend)[before:]
+        assert len(servers) == 36, (backend, len(servers))
+        groups = [servers[n : n + 3] for n in range(0, 36, 3)]
+        assert all(len(set(group)) == 1 for group in groups), (backend, groups)
+        assert {group[0] for group in groups} == {"rasa1", "rasa2"}, (backend, groups)

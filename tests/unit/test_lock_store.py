@@ -1,0 +1,63 @@
+"""A turn waiting for a conversation's lock while the server holding it has died
+is served once the dead server's ticket expires (bot/channels/lock_store.py),
+where Rasa's own lock store let the waiting ticket expire too and waited for ever."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from rasa.core.lock_store import InMemoryLockStore
+
+from bot.channels.lock_store import FailoverRedisLockStore, KeepsWaitingTicketsAlive
+
+LIFETIME = 0.6
+
+
+class Renewing(KeepsWaitingTicketsAlive, InMemoryLockStore):
+    renew_seconds = LIFETIME
+
+
+async def served_after_a_dead_server(store: InMemoryLockStore) -> float:
+    """Seconds until a turn gets the lock that a dead server took just before it."""
+    store.issue_ticket("c1", LIFETIME)  # the dead server's ticket: never finished
+    started = time.monotonic()
+    async with store.lock("c1", lock_lifetime=LIFETIME, wait_time_in_seconds=0.05):
+        return time.monotonic() - started
+
+
+async def test_a_waiting_turn_is_served_once_the_dead_servers_ticket_expires() -> None:
+    waited = await asyncio.wait_for(served_after_a_dead_server(Renewing()), timeout=5)
+    assert LIFETIME * 0.8 <= waited < LIFETIME * 3
+
+
+async def test_rasas_own_lock_store_waits_for_ever_there() -> None:
+    """The fault the fix is for: Rasa's waiting ticket expires with the dead one."""
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(served_after_a_dead_server(InMemoryLockStore()), timeout=3)
+
+
+async def test_turns_are_still_served_one_at_a_time_in_order() -> None:
+    store = Renewing()
+    order: list[int] = []
+
+    async def turn(n: int) -> None:
+        async with store.lock("c2", lock_lifetime=LIFETIME, wait_time_in_seconds=0.01):
+            order.append(n)
+            await asyncio.sleep(0.05)
+            order.append(n)
+
+    await asyncio.gather(*(turn(n) for n in range(4)))
+    assert order == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_the_redis_store_takes_rasas_redis_settings() -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    config = EndpointConfig(
+        url="127.0.0.1", type="x", port="6390", db=0, password="", key_prefix="goldenhour"
+    )
+    store = FailoverRedisLockStore(endpoint_config=config)
+    assert store.key_prefix == "goldenhour:lock:"
+    assert store.red.connection_pool.connection_kwargs["port"] == 6390
