@@ -60,3 +60,9 @@ def test_the_rasa_servers_start_from_the_same_production_files() -> None:
         ("--credentials", "deploy/credentials.production.yml"),
     ):
         assert args[args.index(flag) + 1] == file and (ROOT / file).is_file()
+
+
+def test_the_configuration_page_explains_every_variable() -> None:
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    unexplained = [name for name in VARIABLES if f"`{name}`" not in page]
+    assert unexplained == [], f"add to docs/configuration.md: {unexplained}"
