@@ -85,7 +85,8 @@ if [ "$(cat "$RUN_DIR/.i18n-hash" 2>/dev/null)" != "$i18n_hash" ] \
   echo "$i18n_hash" > "$RUN_DIR/.i18n-hash"
 fi
 
-# 4b. The web widget's browser files (socket.io client; axe-core for the tests),
+# 4b. The web widget's browser files (socket.io client; axe-core and ESLint for the
+# tests),
 # copied from the npm registry at the versions in web/package-lock.json: no CDN.
 web_hash="$(hash_of web/package.json web/package-lock.json)"
 if [ "$(cat web/node_modules/.deps-hash 2>/dev/null)" != "$web_hash" ]; then

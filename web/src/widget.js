@@ -64,7 +64,7 @@
         if (typeof state.route !== "string") state.route = newRoute();
         return state;
       }
-    } catch (err) {
+    } catch {
       /* storage blocked or damaged: start afresh */
     }
     return { session: null, transcript: [], language: "en_GB", route: newRoute() };
@@ -73,7 +73,7 @@
   function saveState(state) {
     try {
       window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
-    } catch (err) {
+    } catch {
       /* storage full or blocked: the conversation goes on without it */
     }
   }
@@ -268,7 +268,6 @@
 
   // --- connection -------------------------------------------------------------------
   Widget.prototype.connect = function () {
-    /* global io */
     this.socket = io(base, { path: PATH + "/socket.io", query: { route: this.state.route } });
     this.socket.on("connect", () => {
       this.socket.emit("session_request", {
