@@ -435,7 +435,7 @@ def _asking(kb: Knowledge, case: Case) -> list[Reply]:
                 kind="question",
             )
         ]
-    if pending in (DONE, ENDED, None):
+    if pending is None or pending in (DONE, ENDED):
         return []
     if pending == MORE:
         return [_ask_more(kb, case)]
@@ -460,8 +460,8 @@ def _asking(kb: Knowledge, case: Case) -> list[Reply]:
     progress = _progress(kb, case) if q.id != URGENT else ""
     if progress:
         text = f"{text}\n({progress})"
-    draft = q.id != URGENT and _context_known(case)
-    return [Reply(text, _yes_no(q.skippable, draft), kind="question", progress=progress)]
+    offers_draft = q.id != URGENT and _context_known(case)
+    return [Reply(text, _yes_no(q.skippable, offers_draft), kind="question", progress=progress)]
 
 
 MORE_PREFIX = "more."  # a button under "anything else?": "more.<category id>"
@@ -592,7 +592,7 @@ CHANGE_GROUP = "change"  # a "Change" button in check your answers: "change.<row
 
 def _answer_rows(kb: Knowledge, case: Case) -> list[Row]:
     """Every answer, in the order they were given, as "check your answers" rows."""
-    rows = []
+    rows: list[Row] = []
     for qid in case.history:
         if qid in CONTEXT_QUESTIONS:
             option = choices.by_value(qid, getattr(case, qid))

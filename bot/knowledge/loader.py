@@ -840,6 +840,8 @@ def guidance_version(
     for path in sorted(data_dir.glob("*.yml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     dates = [c.last_verified for c in contacts.values()]
-    dates += [x.last_reviewed for x in (*actions, *indicators.values(), *pathway)]
+    dates += [a.last_reviewed for a in actions]
+    dates += [i.last_reviewed for i in indicators.values()]
+    dates += [p.last_reviewed for p in pathway]
     dates += [c.last_reviewed for c in categories.values()]
     return GuidanceVersion(digest.hexdigest()[:12], max(dates, default=dt.date.min))

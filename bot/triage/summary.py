@@ -477,7 +477,7 @@ def blank_proforma(kb: Knowledge, ctx: Context | None = None) -> Draft:
     heading = _("Start here")
     for qid in all_question_ids(kb, ctx):
         q = question_for(kb, qid)
-        if q.kind == "screen":
+        if q.kind == "screen" and q.category is not None:
             sections.append(Section(heading, tuple(lines)))
             heading = _(kb.categories[q.category].title)
             lines = [
