@@ -217,15 +217,18 @@ def instrument_rasa(profile: Profile) -> None:
     MessageProcessor._predict_next_with_tracker = in_phase(  # type: ignore[method-assign]
         "policy", MessageProcessor._predict_next_with_tracker
     )
-    wrap(MessageProcessor, "parse_message", "nlu+message handling", profile)
-    wrap(MessageProcessor, "run_action_extract_slots", "action_extract_slots", profile)
-    wrap(MessageProcessor, "run_anonymization_pipeline", "anonymization", profile)
-    wrap(RemoteAction, "run", "action", profile)
-    wrap(RemoteAction, "_action_call_format", "action/call body (tracker as dict)", profile)
-    wrap(RemoteAction, "_validate_action_result", "action/validate answer (jsonschema)", profile)
-    wrap(RemoteAction, "_utter_responses", "action/utter responses", profile)
-    # Called for the action's answer and for every tracker read (from_dict).
-    wrap(events, "deserialise_events", "events.deserialise_events", profile)
+    for owner, name, stage in (
+        (MessageProcessor, "parse_message", "nlu+message handling"),
+        (MessageProcessor, "run_action_extract_slots", "action_extract_slots"),
+        (MessageProcessor, "run_anonymization_pipeline", "anonymization"),
+        (RemoteAction, "run", "action"),
+        (RemoteAction, "_action_call_format", "action/call body (tracker as dict)"),
+        (RemoteAction, "_validate_action_result", "action/validate answer (jsonschema)"),
+        (RemoteAction, "_utter_responses", "action/utter responses"),
+        # Called for the action's answer and for every tracker read (from_dict).
+        (events, "deserialise_events", "events.deserialise_events"),
+    ):
+        wrap(owner, name, stage, profile)
 
 
 def instrument_tracker_store(profile: Profile) -> None:
@@ -234,14 +237,17 @@ def instrument_tracker_store(profile: Profile) -> None:
 
     from bot.channels import tracker_store as scrubbing
 
-    wrap(scrubbing.ScrubbingSQLTrackerStore, "retrieve", "tracker.retrieve", profile)
-    wrap(scrubbing.ScrubbingSQLTrackerStore, "save", "tracker.save", profile)
-    wrap(SQLTrackerStore, "_additional_events", "tracker.save/count stored events", profile)
-    wrap(DialogueStateTracker, "from_dict", "tracker.retrieve/replay events", profile)
-    wrap(scrubbing, "scrub_event", "tracker.save/scrub events", profile)
-    # The plain bot's (rasa init's endpoints.yml keeps conversations in memory).
-    wrap(InMemoryTrackerStore, "retrieve", "tracker.retrieve", profile)
-    wrap(InMemoryTrackerStore, "save", "tracker.save", profile)
+    for owner, name, stage in (
+        (scrubbing.ScrubbingSQLTrackerStore, "retrieve", "tracker.retrieve"),
+        (scrubbing.ScrubbingSQLTrackerStore, "save", "tracker.save"),
+        (SQLTrackerStore, "_additional_events", "tracker.save/count stored events"),
+        (DialogueStateTracker, "from_dict", "tracker.retrieve/replay events"),
+        (scrubbing, "scrub_event", "tracker.save/scrub events"),
+        # The plain bot's (rasa init's endpoints.yml keeps conversations in memory).
+        (InMemoryTrackerStore, "retrieve", "tracker.retrieve"),
+        (InMemoryTrackerStore, "save", "tracker.save"),
+    ):
+        wrap(owner, name, stage, profile)
 
 
 def instrument_actions(profile: Profile) -> None:
@@ -498,7 +504,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="also time the plain `rasa init` bot in this folder (made and trained if empty)",
     )
+    parser.add_argument(
+        "--rasa-check",
+        action="store_true",
+        help="keep Rasa's own check of action answers (the servers build it once)",
+    )
     args = parser.parse_args(argv)
+    if not args.rasa_check:
+        from bot.channels import action_answers
+
+        action_answers.install()  # as every channel does at server start
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
