@@ -87,4 +87,5 @@ VARIABLES: dict[str, str] = {
     "TICKET_LOCK_LIFETIME": "Rasa: seconds a conversation lock outlives a dead server (10 here)",
     "LOG_LEVEL": "Rasa's own log level",
     "RASA_TELEMETRY_ENABLED": "Rasa: false, so no usage data is sent",
+    "SANIC_PROXIES_COUNT": "Sanic: 1 behind HAProxy, so the client's address is read",
 }

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 
@@ -17,6 +18,21 @@ import time
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 _configured = False
+
+# What another library's record may quote: a URL's query (a token, a conversation
+# id) and anything in quotes (Rasa quotes senders and texts).
+_QUERY = re.compile(r"\?[^\s\"']*")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _foreign_text(record: logging.LogRecord) -> str:
+    """Another library's message without what could name a person: its debug
+    records not at all (Rasa logs the parsed text at debug level), others as the
+    template without its arguments, with URL queries and quoted values taken out."""
+    if record.levelno <= logging.DEBUG:
+        return "(debug text not kept)"
+    text = str(record.msg) if record.args else record.getMessage()
+    return _QUOTED.sub("'…'", _QUERY.sub("?…", text))
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,9 +47,7 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage()
-            if ours or record.levelno > logging.DEBUG
-            else "(debug text not kept)",
+            "event": record.getMessage() if ours else _foreign_text(record),
         }
         if ours:  # others' extras (Sanic's request line) can hold a URL's query
             entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})

@@ -74,7 +74,8 @@ def _count_cases() -> list[tuple[str | None, str | None, int]]:
 
 
 def add_probes(app: Sanic) -> None:
-    """``/live``, ``/ready`` (the guidance is loaded and the case store answers)
+    """``/live``, ``/ready`` (the case store answers; the guidance was checked before
+    the server started)
     and ``/metrics``, open like rasa_sdk's ``/health`` (bot/action_secret.py)."""
     metrics.count_cases_with(_count_cases)
 

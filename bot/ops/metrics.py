@@ -3,7 +3,7 @@ server (bot/ops/probes.py).
 
 Counts only, never content: every label takes its value from a short fixed set
 (a channel name, an outcome, an action's name, a level), never from a sender, a
-message or a case reference. ``tests/unit/test_metrics.py`` holds each label to
+message or a case reference. ``tests/unit/test_operations.py`` holds each label to
 that."""
 
 from __future__ import annotations
@@ -99,7 +99,6 @@ class CasesByLevel(Collector):
         try:
             rows = list(self._count())
         except Exception:  # the store is down: report no figure rather than fail
-            STORE_ERRORS.labels(store="cases").inc()
             rows = []
         for going_missing, concern, n in rows:
             family.add_metric([going_missing or "none", concern or "none"], n)

@@ -129,6 +129,8 @@ class Topology:
         # (20 s). 10 s lets it through in time (bot/channels/lock_store.py); a
         # turn still running after 10 s is a failing one anyway.
         env.setdefault("TICKET_LOCK_LIFETIME", LOCK_LIFETIME_S)
+        # Behind HAProxy: the client's address is the last X-Forwarded-For entry.
+        env.setdefault("SANIC_PROXIES_COUNT", "1")
         # Retention on a schedule, in the action server (bot/serve_actions.py).
         env.setdefault("GOLDEN_HOUR_RETENTION_EVERY_HOURS", RETENTION_EVERY_HOURS)
         env.update(
@@ -232,39 +234,46 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print("Set these first (README, 'Production'):\n  " + "\n  ".join(absent), file=sys.stderr)
         return 2
     topology = Topology(args.logs, _current_model(), {}, host=args.host, lb_port=args.lb_port)
+    # SIGTERM stops everything, during start-up too: no server is left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         haproxy_binary()
         print("Starting the action server and two Rasa servers (a minute or two)...")
         topology.start()
+        print(f"Golden Hour is running behind HAProxy: {topology.lb}/webhooks/widget/")
+        for i in range(len(topology.rasa_ports)):
+            print(f"  Rasa server {i + 1}: {topology.rasa(i)}  (/ready, /metrics)")
+        print(f"  Action server: {topology.actions}  (/ready, /metrics)")
+        print(f"  Logs: {args.logs}. Press Ctrl-C to stop.")
+        return _supervise(topology)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
-        topology.stop()
         return 1
-    print(f"Golden Hour is running behind HAProxy: {topology.lb}/webhooks/widget/")
-    for i in range(len(topology.rasa_ports)):
-        print(f"  Rasa server {i + 1}: {topology.rasa(i)}  (/ready, /metrics)")
-    print(f"  Action server: {topology.actions}  (/ready, /metrics)")
-    print(f"  Logs: {args.logs}. Press Ctrl-C to stop.")
-    return _supervise(topology)
+    except KeyboardInterrupt:
+        print("Stopping Golden Hour")
+        return 0
+    finally:
+        topology.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _supervise(topology: Topology) -> int:
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
-        while True:
-            time.sleep(1)
-            for name, proc in list(topology.procs.items()):
-                if proc.poll() is None:
-                    continue
-                topology.procs.pop(name)
-                print(f"{name} stopped (exit status {proc.returncode}).", file=sys.stderr)
-                if not name.startswith("rasa"):
-                    topology.stop()
-                    return 1
-    except KeyboardInterrupt:
-        print("Stopping Golden Hour")
-        topology.stop()
-        return 0
+    """Wait; a Rasa server that stops is reported and the others go on. Returns 1
+    when the action server, HAProxy or the last Rasa server stops."""
+    while True:
+        time.sleep(1)
+        for name, proc in list(topology.procs.items()):
+            if proc.poll() is None:
+                continue
+            topology.procs.pop(name)
+            print(f"{name} stopped (exit status {proc.returncode}).", file=sys.stderr)
+            if not name.startswith("rasa") or not any(
+                other.startswith("rasa") for other in topology.procs
+            ):
+                return 1
 
 
 if __name__ == "__main__":

@@ -84,7 +84,10 @@ def _engine(url: str) -> Engine:
         tighten_umask()
         if (path := sqlite_path(parsed.database)) is not None:
             sqlite_owner_only(path)
-    eng = create_engine(url, future=True, pool_pre_ping=True)
+    # A database that does not answer fails a connection in seconds, not minutes:
+    # readiness checks and turns must not pile up behind it.
+    connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+    eng = create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
     if eng.dialect.name == "sqlite":
         event.listen(eng, "connect", _sqlite_foreign_keys)
     migrate(eng)

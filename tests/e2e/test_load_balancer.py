@@ -302,3 +302,27 @@ def test_teams_and_sms_requests_route_by_their_conversation(topology: Topology) 
         groups = [servers[n : n + 3] for n in range(0, 36, 3)]
         assert all(len(set(group)) == 1 for group in groups), (backend, groups)
         assert {group[0] for group in groups} == {"rasa1", "rasa2"}, (backend, groups)
+
+
+def test_only_the_channels_are_public_and_every_log_line_is_json(topology: Topology) -> None:
+    token = topology.env["RASA_AUTH_TOKEN"]
+    for path in (
+        "/metrics",
+        "/ready",
+        "/live",
+        "/",
+        f"/conversations/lb-someone/tracker?token={token}",  # Rasa's API, on here
+        "/status",
+        "/webhooks/widgetx",
+        '/a\\x"quoted"',
+    ):
+        status, _ = http("GET", f"{topology.lb}{path}")
+        assert status == 404, (path, status)
+    assert http("GET", f"{topology.lb}/webhooks/widget/")[0] == 200
+    # The servers answer their operators directly.
+    assert http("GET", f"{topology.rasa(0)}/metrics")[0] == 200
+    log = Path(topology.workdir) / "haproxy.log"
+    lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+    for line in lines:
+        json.loads(line)  # a path with a backslash or a quote is escaped
+    assert any("\\\\x" in line for line in lines)

@@ -1,6 +1,7 @@
-"""A turn waiting for a conversation's lock while the server holding it has died
-is served once the dead server's ticket expires (bot/channels/lock_store.py),
-where Rasa's own lock store let the waiting ticket expire too and waited for ever."""
+"""Conversation locks whose live tickets are kept alive (bot/channels/lock_store.py):
+a turn waiting behind a dead server's ticket is served once that ticket expires
+(Rasa's own store could let the waiting ticket expire too and wait for ever), and
+a turn that runs longer than the lifetime keeps the lock to itself."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import time
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
-from bot.channels.lock_store import FailoverRedisLockStore, KeepsWaitingTicketsAlive
+from bot.channels.lock_store import FailoverRedisLockStore, KeepsTicketsAlive
 
 LIFETIME = 0.6
 
 
-class Renewing(KeepsWaitingTicketsAlive, InMemoryLockStore):
+class Renewing(KeepsTicketsAlive, InMemoryLockStore):
     renew_seconds = LIFETIME
 
 
@@ -61,3 +62,25 @@ def test_the_redis_store_takes_rasas_redis_settings() -> None:
     store = FailoverRedisLockStore(endpoint_config=config)
     assert store.key_prefix == "goldenhour:lock:"
     assert store.red.connection_pool.connection_kwargs["port"] == 6390
+
+
+async def test_a_turn_longer_than_the_lifetime_keeps_the_lock() -> None:
+    """The safety net answers a slow turn at 20 s and lets it finish: the next
+    turn of that conversation must still wait for it."""
+    store = Renewing()
+    inside = 0
+    peak = 0
+
+    async def turn(seconds: float) -> None:
+        nonlocal inside, peak
+        async with store.lock("c3", lock_lifetime=LIFETIME, wait_time_in_seconds=0.05):
+            inside += 1
+            peak = max(peak, inside)
+            await asyncio.sleep(seconds)
+            inside -= 1
+
+    first = asyncio.ensure_future(turn(LIFETIME * 3))
+    await asyncio.sleep(0.05)
+    await asyncio.gather(first, turn(0.01))
+    assert peak == 1
+    assert store.get_lock("c3") is None  # nothing left behind

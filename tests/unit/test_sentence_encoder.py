@@ -165,6 +165,21 @@ def test_an_answer_word_reads_exactly_as_if_encoded_afresh() -> None:
     assert len(answer_vectors(PATH)) >= 100  # the reviewed list, encoded at load
 
 
+def test_an_answer_word_needs_no_forward_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.nlp import sentence_encoder
+
+    sentence_encoder.answer_vectors(PATH)  # made at load, as the components do
+    tokenizer, _forward = sentence_encoder.load_encoder(PATH)
+
+    def no_pass(*_args: object) -> None:
+        raise AssertionError("the encoder ran")
+
+    monkeypatch.setattr(sentence_encoder, "load_encoder", lambda _path: (tokenizer, no_pass))
+    assert encode(["No"], PATH).shape == (1, 384)
+    with pytest.raises(AssertionError, match="the encoder ran"):
+        encode(["no, she has not"], PATH)
+
+
 def test_nothing_a_user_types_is_kept() -> None:
     from bot.nlp.sentence_encoder import answer_vectors
 
