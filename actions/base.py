@@ -227,7 +227,7 @@ class GoldenHourAction(Action, ABC):
         """Save the case to the store; False if that failed (database down, or the
         case belongs to another conversation)."""
         from bot.logs import pseudonym
-        from bot.store.cases import case_owner
+        from bot.store.cases import CaseNotYours, case_owner
         from bot.store.record import record_turn
 
         try:
@@ -248,7 +248,8 @@ class GoldenHourAction(Action, ABC):
                 "case not saved",
                 extra={"action": self.name(), "error": type(exc).__name__, "safety_net": True},
             )
-            metrics.STORE_ERRORS.labels(store="cases").inc()
+            refused = isinstance(exc, CaseNotYours)  # another conversation's case
+            (metrics.CASE_REFUSALS if refused else metrics.STORE_ERRORS.labels(store="cases")).inc()
             return False
         return True
 

@@ -69,6 +69,11 @@ STORE_ERRORS = Counter(
     ["store"],
     registry=REGISTRY,
 )
+CASE_REFUSALS = Counter(
+    "golden_hour_case_refusals",
+    "Saves refused because the case belongs to another conversation.",
+    registry=REGISTRY,
+)
 RETENTION_RUNS = Counter(
     "golden_hour_retention_runs",
     "Scheduled retention runs, by outcome (ok or failed).",

@@ -16,6 +16,7 @@ from actions import conversation as acts
 from actions.base import GoldenHourAction, event_from, parse_age
 from bot.conversation import Case
 from bot.logs import pseudonym
+from bot.ops import metrics
 from bot.store.cases import CaseStore
 from bot.store.sealed import open_case
 
@@ -206,6 +207,10 @@ async def test_a_forged_slot_naming_another_case_cannot_overwrite_it(
     domain: dict, case_db: CaseStore
 ) -> None:
     victim = await answered_case(domain, sender="victim-conversation")
+    refusals = metrics.REGISTRY.get_sample_value("golden_hour_case_refusals_total") or 0
+    errors_before = (
+        metrics.REGISTRY.get_sample_value("golden_hour_store_errors_total", {"store": "cases"}) or 0
+    )
     stored = case_db.case("GHVKTMP234")
     assert stored is not None and stored["answers"] and stored["setting"] == "school"
     # Finding 3: another conversation's slot with the victim's ref and no answers.
@@ -220,6 +225,10 @@ async def test_a_forged_slot_naming_another_case_cannot_overwrite_it(
     # The attacker's conversation is told its step was not saved (with the contacts).
     text = "\n".join(m["text"] for m in d.messages)
     assert "could not save" in text and "999" in text
+    # Counted as a refusal, not as a database error.
+    assert metrics.REGISTRY.get_sample_value("golden_hour_case_refusals_total") == refusals + 1
+    errors = metrics.REGISTRY.get_sample_value("golden_hour_store_errors_total", {"store": "cases"})
+    assert (errors or 0) == errors_before
 
 
 async def test_a_resumed_case_moves_to_the_conversation_that_took_the_code(
@@ -258,6 +267,10 @@ async def test_a_resumed_case_moves_to_the_conversation_that_took_the_code(
 
 async def test_a_wrong_code_moves_no_case(domain: dict, case_db: CaseStore) -> None:
     victim = await answered_case(domain, sender="victim-conversation")
+    refusals = metrics.REGISTRY.get_sample_value("golden_hour_case_refusals_total") or 0
+    errors_before = (
+        metrics.REGISTRY.get_sample_value("golden_hour_store_errors_total", {"store": "cases"}) or 0
+    )
     stored = case_db.case("GHVKTMP234")
     forged = {**victim, "answers": {}}
     await acts.ActionResume().run(
