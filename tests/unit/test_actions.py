@@ -267,10 +267,6 @@ async def test_a_resumed_case_moves_to_the_conversation_that_took_the_code(
 
 async def test_a_wrong_code_moves_no_case(domain: dict, case_db: CaseStore) -> None:
     victim = await answered_case(domain, sender="victim-conversation")
-    refusals = metrics.REGISTRY.get_sample_value("golden_hour_case_refusals_total") or 0
-    errors_before = (
-        metrics.REGISTRY.get_sample_value("golden_hour_store_errors_total", {"store": "cases"}) or 0
-    )
     stored = case_db.case("GHVKTMP234")
     forged = {**victim, "answers": {}}
     await acts.ActionResume().run(
