@@ -75,8 +75,8 @@ def _count_cases() -> list[tuple[str | None, str | None, int]]:
 
 def add_probes(app: Sanic) -> None:
     """``/live``, ``/ready`` (the case store answers; the guidance was checked before
-    the server started)
-    and ``/metrics``, open like rasa_sdk's ``/health`` (bot/action_secret.py)."""
+    the server started) and ``/metrics``, open like rasa_sdk's ``/health``
+    (bot/action_secret.py)."""
     metrics.count_cases_with(_count_cases)
 
     @app.get("/live")
