@@ -62,6 +62,22 @@ def _signs_off(words: Sequence[Word], start: int, after: str) -> bool:
     return opens and (after == "" or after in _data()["role_signoff_followers"])
 
 
+def _signs_off_with_place(
+    words: Sequence[Word], start: int, end: int, places: dict[int, int]
+) -> bool:
+    """The role word signs the message off with where the writer works, and the place
+    ends it ("... Youth worker in Hull.", "... Nurse at Ninewells"): "His social worker
+    in Leeds has been told." is someone else's, and "Social worker in Leeds said ..."
+    goes on past the place."""
+    if end + 1 >= len(words) or words[end].text not in ("in", "at"):
+        return False
+    place_end = places.get(end + 1)
+    if place_end is None:
+        return False
+    after = words[place_end].text if place_end < len(words) else ""
+    return _signs_off(words, start, after)
+
+
 OPENING_SENTENCES = 2  # "It's 10am on a Wednesday. DC in Bristol, ...": the second may open
 
 
@@ -92,7 +108,8 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
     data = _data()
     frame_ends = {h.end for h in frames.hits(words)}
     # "GP Leeds", "PCSO Southampton": a place right after an opening role word
-    place_starts = {h.start for h in _nation_matcher().hits(words)}
+    places = {h.start: h.end for h in _nation_matcher().hits(words)}
+    place_starts = set(places)
     found: list[tuple[int, int, str]] = []  # (start, -length, role)
     for hit in roles.hits(words):  # every hit: "designated safeguarding lead" inside a longer one
         start = hit.start
@@ -109,6 +126,7 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
                 )
             )
             or _signs_off(words, start, after)
+            or _signs_off_with_place(words, start, hit.end, places)
         ):
             found.append((hit.start, hit.start - hit.end, hit.label))
     found += [(h.start, h.start - h.end, h.label) for h in selves.hits(words)]

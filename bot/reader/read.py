@@ -24,7 +24,7 @@ def _vocabulary(table: tuple[tuple[str, tuple[str, ...]], ...]) -> frozenset[str
     phrases = [p for _, items in table for p in items]
     # place names too, so that "Pen-y-bont" is not mended to "bond"
     for name, keys in (
-        ("context", ("evidence", "nations", "settings", "roles")),
+        ("context", ("evidence", "nations", "settings", "roles", "self_roles", "role_modifiers")),
         ("danger", ("current", "needs_time")),
     ):
         doc = load(name)
