@@ -87,3 +87,51 @@ def test_role_signed_off_with_a_place_or_a_kind_of_class(
 def test_a_role_word_going_on_past_the_place_is_not_a_sign_off(kb: Knowledge) -> None:
     text = "Mum rang. A boy of 15 is at risk. Social worker in Leeds was told on Monday."
     assert read(text, kb).role is None
+
+
+# --- present danger: arranged for today, adults at hand, not answering ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an arranged pick-up or meeting, told in the present
+        ("Her 'boyfriend' is collecting her from the gates after registration."),
+        ("A man is picking him up at 4.30 to drive him to Hull."),
+        # the child has to go out to someone
+        ("He says he has to go out and meet a man who gave him a phone."),
+        # a car or van signalling for the child
+        ("There's a van parked across the road flashing its lights at her."),
+        # the adult pressing to leave
+        ("The man with her is insisting they leave straight away."),
+        # someone going up to a room as the professional types
+        ("Two men have just gone up to the room where the girl is."),
+        ("The last of them is still up there with her."),
+        # not answering now
+        ("She was picked up by older men at 9 and she isn't answering her phone."),
+        # taken abroad on a named day this week
+        ("She is being taken to Nigeria on Saturday to be married."),
+    ],
+)
+def test_present_danger_arranged_or_at_hand(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a school move and self-harm are no danger from others now
+        ("She came in today, worried about moving schools after Christmas."),
+        ("Seen today for self harm, now settled, follow-up booked."),
+        # a trip in the holidays is weeks ahead
+        ("His dad is taking him to Pakistan in the summer hols to see family."),
+        ("They're flying to Lagos for the Easter break."),
+        # past pick-ups and collections
+        ("A man was picking him up at the gates last term, it has stopped."),
+        ("She used to have to go out and meet men, that was years ago."),
+        # resolved: the phone is answered, the child is with the writer
+        ("She wasn't answering her phone last night but she is with me now."),
+    ],
+)
+def test_no_present_danger_later_past_or_resolved(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is False
