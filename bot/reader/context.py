@@ -248,11 +248,12 @@ _NUMBER_WORDS = {
 _NUM = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _NOT_AN_AGE = (
     r"(?!\s*(?:%|am|pm|o'clock|minutes|mins|hours|hrs|times|phones|days|weeks|months|men|"
-    r"adults|people|others|other|children|kids|boys|girls|of them|miles|quid|pounds))"
+    r"adults|people|others|other|children|kids|boys|girls|of them|miles|quid|pounds|"
+    r"years|yrs|year|wks|weeks|months))"
 )
 _CHILD = (
     r"(?:boy|girl|lad|lass|child|kid|yp|young person|son|daughter|teen|teenager|pupil|student|"
-    r"patient)"
+    r"patient|care leaver|young man|young woman)"
 )
 _ABOUT = r"(?:about|bout|abt|around|approx\.?|roughly|maybe|like)"
 _AGE_PATTERNS = (
@@ -266,9 +267,13 @@ _AGE_PATTERNS = (
     ),
     # "a lad about 14", "boy of 15", "girl, 13", "kid of about 8"
     re.compile(
-        rf"\b{_CHILD}\s*(?:,\s*|of\s+|aged\s+)?(?:{_ABOUT}\s+)?{_NUM}\b"
+        rf"\b{_CHILD}\s*(?:,\s*|of\s+|aged\s+)?(?:now\s+)?(?:{_ABOUT}\s+)?{_NUM}\b"
         rf"{_NOT_AN_AGE}"
     ),
+    # "her son who is 14"
+    re.compile(rf"\b{_CHILD}\s+who\s*(?:is|'s)\s+(?:only\s+|just\s+)?{_NUM}\b{_NOT_AN_AGE}"),
+    # "two lads, both 16": one age for all of them
+    re.compile(rf"\b(?:both|all)\s+(?:aged\s+)?{_NUM}(?=\s*(?:[,.;:)!?]|$|and\b))"),
     re.compile(rf"\((?:age\s*)?{_NUM}\s*(?:y|yo|yrs)?\)"),
     re.compile(rf"\([a-z ]+,\s*{_NUM}\)"),  # "(LAC, 15)"
     re.compile(rf"\b{_NUM}\s*(?:yrs?|years?)\b(?!\s*(?:ago|later|before|since|in|of|on|with))"),
@@ -280,7 +285,9 @@ _AGE_PATTERNS = (
 # "looks about 14": used only when no other age is stated (the stated age is the one
 # recorded when it is disputed).
 _LOOKS = re.compile(
-    rf"\b(?:looks?|looked|appears?|appeared|seems?|seemed)\s+(?:{_ABOUT}|only)?\s*{_NUM}\b"
+    rf"\b(?:(?:looks?|looked|appears?|appeared|seems?|seemed)\s+(?:{_ABOUT}|only)?\s*|"
+    rf"(?:can'?t|cannot|can not|couldn'?t|could not|not|no)\s+(?:be\s+)?(?:more|older)\s+than\s+)"
+    rf"{_NUM}\b{_NOT_AN_AGE}"
 )
 _CLAIM = re.compile(
     rf"\b(?:claims?|claiming|says?|said|saying|insists?|states?)\s+(?:that\s+)?(?:to\s+be|"
@@ -300,7 +307,9 @@ ADULT_AGE = 18
 _NOT_CHILD_BEFORE = re.compile(
     r"(?:\b(?:bf|gf|boyfriend|girlfriend|partner|man|men|woman|adult|husband|wife)\s*[,(]?|"
     r"\bwhen (?:she|he|they) (?:was|were)|\bwhen|\bsince|\bfrom age|\bat age|\bfor|\bbeen|\bover|"
-    r"(?<!-)\bin|\bpast|\blast|\bwithin|(?<!looked )\bafter)\s*$"
+    r"(?<!-)\bin|\bpast|\blast|\bwithin|(?<!looked )\bafter|"
+    # how long someone has had the child ("we've had him 3 yrs"), an age acted
+    r"\bhad\s+(?:him|her|them|(?:our|my|the|this)\s+\w+)|\blike|\bas if|\bas though)\s*$"
 )
 _DISPUTED = re.compile(
     r"\bage[- ]?(?:is\s+)?(?:disputed|dispute|assess(?:ment|ed)?|unclear|in doubt|contested|"

@@ -135,3 +135,28 @@ def test_present_danger_arranged_or_at_hand(kb: Knowledge, text: str) -> None:
 )
 def test_no_present_danger_later_past_or_resolved(kb: Knowledge, text: str) -> None:
     assert read(text, kb).present_danger is False
+
+
+# --- age: more ways to state it, and numbers that are not it ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Her son who is 14 has new trainers every week.", 14),
+        ("Met a care leaver, 17 (18 next May), who owes a man money.", 17),
+        ("Two lads from the estate, both 16, carry cash.", 16),
+        ("A girl who can't be more than 14 came in with a man.", 14),
+        ("Young person, now 16, was groomed at 13.", 16),
+        # how long a child has been with someone is no age
+        ("We've had him 3 yrs. He's 12 and quiet.", 12),
+        # an age the child acts is not theirs
+        ("She acts like she's 20 and calls the others babies.", None),
+    ],
+)
+def test_age_stated_in_more_ways(kb: Knowledge, text: str, age: int | None) -> None:
+    assert read(text, kb).age == age
+
+
+def test_a_child_we_had_in_is_still_aged(kb: Knowledge) -> None:
+    assert read("We had a girl, 14, in this morning with a man.", kb).age == 14
