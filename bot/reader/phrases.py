@@ -40,13 +40,14 @@ def body(phrase: str) -> str:
 
 
 MAX_TOKENS = 10
+COMMA = ","  # the one sign a phrase may hold: "boyfriend [,] he is 25" (a gap stops at signs)
 MAX_GAP = 3
 _WORD = re.compile(r"^[a-z0-9][a-z0-9&'/-]*$")
 _STEM = re.compile(r"^[a-z0-9][a-z0-9&'/-]{2,}\*$")
 
 
 def _alternative_problem(alt: str) -> str | None:
-    if _WORD.match(alt) or _STEM.match(alt):
+    if _WORD.match(alt) or _STEM.match(alt) or alt == COMMA:
         return None
     if alt.endswith("*"):
         return f"'{alt}': a stem needs at least 3 letters before '*'"

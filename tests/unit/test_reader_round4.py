@@ -160,3 +160,46 @@ def test_age_stated_in_more_ways(kb: Knowledge, text: str, age: int | None) -> N
 
 def test_a_child_we_had_in_is_still_aged(kb: Knowledge) -> None:
     assert read("We had a girl, 14, in this morning with a man.", kb).age == 14
+
+
+# --- older partner: the partner's age told beside the word, across a comma ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("A girl of 14 says her boyfriend, he's 25, waits for her after school."),
+        ("Girl, 15, is pregnant and the father is 31."),
+        ("She went off with a man in his forties she calls her boyfriend."),
+        ("Her husband, who is 29, answers for her. She is 16."),
+    ],
+)
+def test_an_older_partner_by_the_partners_age(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("older_partner") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a parent's age, and a partner of about the child's age
+        ("Girl, 15, pregnant. Her dad is 45 and very supportive."),
+        ("A girl of 15 says her boyfriend, he's 16, is in year 12."),
+    ],
+)
+def test_no_older_partner_from_a_parents_or_a_peers_age(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("older_partner") != "yes"
+
+
+def test_a_partner_of_the_same_age_at_whose_home_is_no_older_partner(kb: Knowledge) -> None:
+    text = "Boy, 15, stayed over at his girlfriend's, she's the same age."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("older_partner") == "no"
+
+
+def test_a_phrase_may_hold_a_comma_and_no_other_sign() -> None:
+    from bot.reader.phrases import phrase_problem
+
+    assert phrase_problem("boyfriend [,] he is 25") is None
+    assert phrase_problem("boyfriend ; he is 25") is not None
