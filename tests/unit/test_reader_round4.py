@@ -203,3 +203,35 @@ def test_a_phrase_may_hold_a_comma_and_no_other_sign() -> None:
 
     assert phrase_problem("boyfriend [,] he is 25") is None
     assert phrase_problem("boyfriend ; he is 25") is not None
+
+
+# --- arrested for an offence linked to exploitation: the arrest told in other words ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Arrested a lad of about 15 yesterday for shoplifting in Boots."),
+        ("Boy, 16, in custody for possession of crack and heroin."),
+        ("Girl of 14 in for pickpocketing again, says a woman makes her do it."),
+        ("We detained a 17 year old found working in a cannabis farm."),
+        ("He was arrested for steering the boat across the Channel."),
+    ],
+)
+def test_an_arrest_for_an_offence_linked_to_exploitation(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("arrested_offence_linked_to_exploitation") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Her uncle was arrested for dealing last year."),
+        ("In for a sprained ankle from football, nothing else."),
+    ],
+)
+def test_someone_elses_arrest_or_a_visit_is_no_arrest_of_the_child(
+    kb: Knowledge, text: str
+) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "arrested_offence_linked_to_exploitation" not in facts
