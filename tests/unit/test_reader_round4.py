@@ -235,3 +235,50 @@ def test_someone_elses_arrest_or_a_visit_is_no_arrest_of_the_child(
 ) -> None:
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert "arrested_offence_linked_to_exploitation" not in facts
+
+
+# --- a child at a hotel room or with adults in rooms; an adult claiming kinship ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("A man booked a room with a young girl and paid in cash."),
+        ("Found her in a hotel room with two older men."),
+        ("Her boyfriend takes her to hotels at weekends, she is 14."),
+        ("She says she works at a massage place in town."),
+    ],
+)
+def test_a_child_in_hotel_rooms_or_a_massage_place(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("seen_in_brothel_or_inappropriate_place") == "yes"
+
+
+def test_a_family_hotel_stay_is_no_inappropriate_place(kb: Knowledge) -> None:
+    text = "The family are in a hotel room while the council finds them a flat."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "seen_in_brothel_or_inappropriate_place" not in facts
+
+
+def test_a_gangmaster_is_an_agent(kb: Knowledge) -> None:
+    text = "He came over from Poland with a gangmaster."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("with_agent_or_non_pr_adult") == "yes"
+
+
+# --- adults collecting the child: more ways to say it --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("She gets picked up most afternoons by lads in a silver car."),
+        ("A white van drops him off most mornings, never the same driver."),
+        ("She says she's being collected by 'friends' at nine."),
+        ("He was told to wait by the shops until he's collected."),
+        ("Two men in a car drove off with him."),
+    ],
+)
+def test_adults_collecting_the_child_in_more_words(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("adult_collects_child") == "yes"
