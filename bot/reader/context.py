@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.reader.data import load
-from bot.reader.match import PhraseMatcher, longest_first
+from bot.reader.match import Hit, PhraseMatcher, longest_first
 from bot.reader.text import Word
 
 
@@ -141,6 +141,12 @@ def role(words: Sequence[Word], setting_id: str | None = None) -> str | None:
 @lru_cache(maxsize=1)
 def _nation_matcher() -> PhraseMatcher:
     return PhraseMatcher(_data()["nations"])
+
+
+def nation_hits(words: Sequence[Word]) -> list[Hit]:
+    """The places, agencies and procedures of the gazetteer named in the words, the
+    longest where two overlap, in order."""
+    return longest_first(_nation_matcher().hits(words))
 
 
 def nation(words: Sequence[Word]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -12,8 +13,10 @@ from bot.reader.danger import present_danger
 from bot.reader.data import load
 from bot.reader.indicators import indicator_facts, phrase_table
 from bot.reader.model import IndicatorFact, Reading
+from bot.reader.out_of_area import INDICATOR as OUT_OF_AREA
+from bot.reader.out_of_area import out_of_area
 from bot.reader.phrases import literal_words
-from bot.reader.text import plain, words
+from bot.reader.text import Word, plain, words
 
 MAX_CHARS = 4000  # an oversized message costs no more than a long one
 
@@ -60,7 +63,9 @@ def read(text: str, kb: Knowledge) -> Reading:
         nationality=context.nationality(tokens),
         present_danger=present_danger(tokens),
         indicators=_with_age_dispute(
-            _partner_clearly_older(indicator_facts(text, tokens, kb), age),
+            _with_out_of_area(
+                _partner_clearly_older(indicator_facts(text, tokens, kb), age), text, tokens, kb
+            ),
             text,
             flat,
             dispute,
@@ -91,6 +96,17 @@ def _partner_clearly_older(
         )
 
     return tuple(f for f in facts if not unclear(f))
+
+
+def _with_out_of_area(
+    facts: tuple[IndicatorFact, ...], text: str, tokens: Sequence[Word], kb: Knowledge
+) -> tuple[IndicatorFact, ...]:
+    """Found out of area read from two places (out_of_area.py) when no phrase of the
+    indicator said it either way."""
+    if OUT_OF_AREA not in kb.indicators or any(f.id == OUT_OF_AREA for f in facts):
+        return facts
+    fact = out_of_area(text, tokens)
+    return facts if fact is None else (*facts, fact)
 
 
 AGE_DISPUTED = "age_disputed"  # the indicator of the bank that says the same as the field

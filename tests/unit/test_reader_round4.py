@@ -282,3 +282,43 @@ def test_a_gangmaster_is_an_agent(kb: Knowledge) -> None:
 def test_adults_collecting_the_child_in_more_words(kb: Knowledge, text: str) -> None:
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert facts.get("adult_collects_child") == "yes"
+
+
+# --- found out of area, from two places ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("PC in Carlisle. Stopped a 15yo from Bradford at the station with cash."),
+        ("Custody, Swansea. A lad from Birmingham brought in for possession."),
+        ("Found a girl of 14 in a flat in Hull. She says she's from Leeds."),
+    ],
+)
+def test_found_out_of_area_from_two_places(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("found_out_of_area") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # moved or placed here
+        ("Teacher in Cardiff. A boy from Bristol who moved here in May was found crying."),
+        # one place inside the other's force or region
+        ("Met Police. Stopped a lad from Croydon with two phones."),
+        # the same place twice
+        ("PC in Leeds. Stopped a boy from Leeds with a knife."),
+        # no encounter: only where a child comes from
+        ("Youth worker in Hull. A girl from Leeds comes to our club."),
+    ],
+)
+def test_no_out_of_area_for_a_move_a_region_or_one_place(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "found_out_of_area" not in facts
+
+
+def test_no_out_of_area_from_a_passive_report_of_an_earlier_episode(kb: Knowledge) -> None:
+    text = "Reviewing a girl from Derby who was reported missing and found in Leicester."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "found_out_of_area" not in facts
