@@ -322,3 +322,45 @@ def test_no_out_of_area_from_a_passive_report_of_an_earlier_episode(kb: Knowledg
     text = "Reviewing a girl from Derby who was reported missing and found in Leicester."
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert "found_out_of_area" not in facts
+
+
+# --- just arrived, and not seeing themselves as a victim ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("A boy, 16, here from Iraq 4 weeks, sleeping at a friend's."),
+        ("He says he came in the back of a lorry two weeks ago."),
+    ],
+)
+def test_a_recent_arrival_in_more_words(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("recent_arrival") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("She says the tattoo is just a joke between them."),
+        ("He thinks it's just a job and the money is good."),
+        ("She said it was no big deal, everyone does it."),
+        ("She doesn't want anyone to get him into trouble."),
+    ],
+)
+def test_not_seeing_themselves_as_a_victim_in_more_words(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("doesnt_see_self_as_victim") == "yes"
+
+
+def test_off_a_ferry_alone_is_no_recent_arrival(kb: Knowledge) -> None:
+    # a crossing within the UK and Ireland ("off the Belfast boat") is not arriving
+    text = "Girl of 15 off the Stranraer ferry with a man she met online."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "recent_arrival" not in facts
+
+
+def test_the_professionals_own_aside_is_no_childs_view(kb: Knowledge) -> None:
+    text = "Probably just a joke on my part, sorry, but a girl of 14 has a new phone."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "doesnt_see_self_as_victim" not in facts
