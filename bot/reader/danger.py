@@ -72,12 +72,24 @@ def present_danger(words: Sequence[Word]) -> bool:
             continue
         if _hypothetical(words, hit) and not has_soon:
             continue
-        if any(r.start >= hit.start and not _overlaps(r, hit) for r in resolved):
+        resolving = [r for r in resolved if not _home_from_travel(words, r, hit)]
+        if any(r.start >= hit.start and not _overlaps(r, hit) for r in resolving):
             continue
-        if any(_overlaps(r, hit) or words[r.start].clause == clause for r in resolved):
+        if any(_overlaps(r, hit) or words[r.start].clause == clause for r in resolving):
             continue  # "she's in the car with me now, waiting for response": safe
         return True
     return False
+
+
+def _home_from_travel(words: Sequence[Word], resolved: Hit, hit: Hit) -> bool:
+    """ "She's gone home now" resolves a child missing, not a journey abroad or a
+    marriage arranged from home ("booked to fly to Yemen tomorrow"): the danger is
+    there (danger.yml `home_is_no_safety_from`)."""
+    data = load("danger")
+    home = any(w.text == "home" for w in words[resolved.start : resolved.end])
+    sentence = words[hit.start].sentence
+    travel = set(data["home_is_no_safety_from"])
+    return home and any(w.text in travel for w in words if w.sentence == sentence)
 
 
 REPORT_WINDOW = 4

@@ -364,3 +364,21 @@ def test_the_professionals_own_aside_is_no_childs_view(kb: Knowledge) -> None:
     text = "Probably just a joke on my part, sorry, but a girl of 14 has a new phone."
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert "doesnt_see_self_as_victim" not in facts
+
+
+# --- present danger: going home is no safety from a journey abroad --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Her dad has booked her on a flight to Lahore tomorrow to marry. She's gone home now."),
+        ("A man took her up to a room earlier. Another one has just gone up."),
+    ],
+)
+def test_present_danger_home_is_no_safety_from_travel(kb: Knowledge, text: str) -> None:
+    assert read(text, kb).present_danger is True
+
+
+def test_a_child_missing_then_home_now_is_resolved(kb: Knowledge) -> None:
+    assert read("She went missing last night but she's home now.", kb).present_danger is False
