@@ -382,3 +382,38 @@ def test_present_danger_home_is_no_safety_from_travel(kb: Knowledge, text: str) 
 
 def test_a_child_missing_then_home_now_is_resolved(kb: Knowledge) -> None:
     assert read("She went missing last night but she's home now.", kb).present_danger is False
+
+
+# --- delayed care: the delay is the sign; an adult speaking for the child is another ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Boy of 12 with an untreated fracture of the wrist, brought by his 'aunt'."),
+        ("She came in four days after the burn, with a man who paid the taxi."),
+    ],
+)
+def test_delayed_care_from_the_delay(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("delayed_care_accompanied") == "yes"
+
+
+def test_an_adult_doing_the_talking_is_no_delay_in_care(kb: Knowledge) -> None:
+    facts = {
+        f.id: f.value for f in read("Girl, 15, her uncle does all the talking.", kb).indicators
+    }
+    assert facts.get("adult_wont_leave_child") == "yes"
+    assert "delayed_care_accompanied" not in facts
+
+
+def test_delayed_care_when_nobody_has_seen_the_child_before(kb: Knowledge) -> None:
+    text = "She is 30 weeks pregnant and this is the first time anyone's seen her."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("delayed_care_accompanied") == "yes"
+
+
+def test_a_husband_she_is_to_meet_is_no_marriage_yet(kb: Knowledge) -> None:
+    text = "Her dad says she will meet her husband in Dhaka this summer."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "already_married" not in facts
