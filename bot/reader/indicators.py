@@ -139,6 +139,17 @@ def _doubted(words: Sequence[Word], sentence: int, doubts: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _explanation_matcher() -> PhraseMatcher:
+    return PhraseMatcher(load("specific").get("explained_in_sentence", {}))
+
+
+def _explained_sentences(words: Sequence[Word]) -> set[tuple[str, int]]:
+    """(indicator, sentence) pairs where the sentence explains the sign
+    (specific.yml `explained_in_sentence`: "..., a present for his birthday")."""
+    return {(h.label, words[h.start].sentence) for h in _explanation_matcher().hits(words)}
+
+
 def _how(words: Sequence[Word], hit: Hit, cues: list[Hit]) -> str | None:
     sentence = words[hit.start].sentence
     same = [c for c in cues if words[c.start].sentence == sentence]
@@ -174,9 +185,12 @@ def indicator_facts(text: str, words: Sequence[Word], kb: Knowledge) -> tuple[In
     negations = [n for n in negation.hits(words) if not _answer_word(words, n)]
     facts: dict[str, IndicatorFact] = {}
     first_hand = _first_hand(words)
+    explained = _explained_sentences(words)
     for hit in _most_specific(_indicator_matcher(table).hits(words)):
         if hit.label.endswith(EXPLAINED):
             continue  # explained away: nothing taken, the question is asked
+        if (_ident(hit), words[hit.start].sentence) in explained:
+            continue  # explained later in its sentence: the question is asked
         value = _value(words, hit, negations)
         if value is None:
             continue

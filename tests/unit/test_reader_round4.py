@@ -417,3 +417,24 @@ def test_a_husband_she_is_to_meet_is_no_marriage_yet(kb: Knowledge) -> None:
     text = "Her dad says she will meet her husband in Dhaka this summer."
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert "already_married" not in facts
+
+
+# --- a gift explained in the same sentence: nothing taken, the question is asked -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("He has new trainers, his gran says she bought them for his birthday."),
+        ("New phone, apparently a Christmas present from his dad."),
+    ],
+)
+def test_a_gift_explained_later_in_its_sentence_takes_nothing(kb: Knowledge, text: str) -> None:
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert "unexplained_money_phones" not in facts
+
+
+def test_an_explanation_in_another_sentence_does_not_explain(kb: Knowledge) -> None:
+    text = "He has a new phone and a wad of cash. His birthday was in May."
+    facts = {f.id: f.value for f in read(text, kb).indicators}
+    assert facts.get("unexplained_money_phones") == "yes"
