@@ -64,7 +64,7 @@ class ReaderSet:
     min_present_danger: int
     min_low_concern: int
     min_past_or_resolved: int = 0
-    # Ids are this letter and digits (d001, h001, f001), so no set's id can be mistaken
+    # Ids are this letter and digits (d001, h001, f001, j001), so no set's id can be mistaken
     # for another's.
     id_prefix: str | None = None
     kinds: frozenset[str] = frozenset()
@@ -103,6 +103,19 @@ READER_SETS = (
         min_low_concern=18,
         min_past_or_resolved=8,
         id_prefix="f",
+        kinds=KINDS,
+        texts_unique=True,
+        every_setting_and_how=True,
+    ),
+    ReaderSet(
+        name="final3",
+        file=DATA / "reader_final3.yml",
+        min_messages=100,
+        min_indicators_covered=80,
+        min_present_danger=12,
+        min_low_concern=18,
+        min_past_or_resolved=8,
+        id_prefix="j",
         kinds=KINDS,
         texts_unique=True,
         every_setting_and_how=True,
