@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import choices
 from bot.advice import safety_message
 from bot.conversation import Case, Event, Turn, handle, is_note, listened
 from bot.i18n import _, use
@@ -39,34 +40,6 @@ CASE_SLOT = "case"
 # (which gives the advice first and keeps the words as the note).
 NOTE_ACTIONS = ("action_answer", "action_immediate_advice")
 _CHOICE = re.compile(r"^[a-z][a-z_]{0,40}\.[a-z][a-z_]{0,40}$")  # "<question>.<option>"
-_NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
 
 
 # The case whose resume code this action call has just taken (set by
@@ -100,8 +73,8 @@ def parse_age(words: str) -> int | None:
     for token in re.findall(r"[a-z]+|\d+", words.lower()):
         if token.isdigit():
             return int(token)
-        if token in _NUMBER_WORDS:
-            return _NUMBER_WORDS[token]
+        if token in choices.NUMBER_WORDS:
+            return choices.NUMBER_WORDS[token]
     return None
 
 

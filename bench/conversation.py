@@ -40,6 +40,10 @@ HIGH = frozenset(
 )
 
 
+CONTEXT = ("role.teacher", "nation.england", "setting.school")  # by button
+MAX_TURNS = 300  # a policy the conversation does not understand must not loop forever
+
+
 class Run:
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
@@ -67,15 +71,21 @@ def play(kb: Knowledge, urgent: bool, answer: Callable[[str], str]) -> dict[str,
     run = Run(kb)
     run.step(Event("affirm" if urgent else "deny"))
     run.questions = 1  # the opening question, just answered
-    for key in ("role.teacher", "nation.england", "setting.school"):
+    for key in CONTEXT:
         run.step(Event("inform", choice=key))
     while run.case.pending != talk.CHECK:
+        if run.turns > MAX_TURNS:
+            raise RuntimeError(f"no check after {MAX_TURNS} turns (open: {run.case.pending})")
         pending = run.case.pending or ""
         if pending.startswith(talk.EVIDENCE_PREFIX):
             run.step(Event("inform", choice="evidence.observed"))
             continue
         if pending == talk.OFFER:
             run.step(Event("affirm"))  # offered after the most questions: see them
+            continue
+        if pending == talk.AGE:  # counted: the draft needs it, so it is asked
+            run.questions += 1
+            run.step(Event("inform", choice="age.unknown"))  # a teacher unsure of it
             continue
         run.questions += 1
         run.step(Event(answer(pending)))
@@ -107,7 +117,7 @@ def draft_on_request(kb: Knowledge) -> int | None:
         return None
     run = Run(kb)
     run.step(Event("deny"))
-    for key in ("role.teacher", "nation.england", "setting.school"):
+    for key in CONTEXT:
         run.step(Event("inform", choice=key))
     turn = talk.draft(kb, run.case, Event("request_draft", "draft"), NOW)
     run.turns += 1

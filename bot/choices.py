@@ -118,6 +118,44 @@ WHY_NOT_TOLD = (
     Option("no_chance_yet", N_("Not had the chance yet"), ("chance", "not yet")),
 )
 
+# Asked "how old is the child?": the one button, for an age nobody knows.
+AGE_UNKNOWN = (
+    Option(
+        "unknown",
+        N_("Not known"),
+        ("not known", "don't know", "dont know", "do not know", "unknown", "no idea", "not sure"),
+    ),
+)
+# Ages written in words ("she's fifteen"), for the answer to "how old?".
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+
 
 GROUPS: dict[str, tuple[Option, ...]] = {
     "role": ROLE,
@@ -126,6 +164,7 @@ GROUPS: dict[str, tuple[Option, ...]] = {
     "evidence": EVIDENCE,
     "share_with": SHARE_WITH,
     "why_not": WHY_NOT_TOLD,
+    "age": AGE_UNKNOWN,
 }
 
 

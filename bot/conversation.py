@@ -55,6 +55,9 @@ SHARING_QUESTIONS = ("share_with", "child_told", "carer_told", "why_not")
 CHECK, CHANGE, DONE, ENDED = "check", "change", "done", "ended"
 # After MAX_ASKED questions: the assessment and the draft now, or carry on.
 OFFER = "offer"
+# The child's age, when the words did not give it: the draft must hold it, and it
+# changes the advice (under 13, 18 or over, in doubt). See _next_pending.
+AGE = listen.AGE
 EVIDENCE_PREFIX = "evidence:"
 REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
 REF_PATTERN = re.compile(rf"^GH[{REF_ALPHABET}]{{8}}$")
@@ -134,6 +137,8 @@ class Case:
     # Offered the assessment and draft after MAX_ASKED questions, they chose to
     # carry on: the questions go on until the decision is settled.
     carried_on: bool = False
+    # Asked the child's age, they said it is not known: not asked again.
+    age_unknown: bool = False
 
     # --- storage -------------------------------------------------------------------
 
@@ -164,7 +169,7 @@ class Case:
             case.nationality = nationality
         if isinstance(raw.get("office_hours"), bool):
             case.office_hours = raw["office_hours"]
-        for flag in ("advised", "told_redaction", "confirming_no", "carried_on"):
+        for flag in ("advised", "told_redaction", "confirming_no", "carried_on", "age_unknown"):
             if isinstance(raw.get(flag), bool):
                 setattr(case, flag, raw[flag])
         if isinstance(raw.get("raised_at"), str):
@@ -187,7 +192,7 @@ class Case:
                         case.answers[qid]["source"] = listen.READER
         history = raw.get("history")
         if isinstance(history, list):
-            known = [h for h in history if h in case.answers or h in CONTEXT_QUESTIONS]
+            known = [h for h in history if h in case.answers or h in (*CONTEXT_QUESTIONS, AGE)]
             case.history = list(dict.fromkeys(known))
         heard = raw.get("heard")
         if isinstance(heard, list) and len(heard) <= 50:
@@ -213,7 +218,8 @@ class Case:
             case.guidance = raw["guidance"]
         pending = raw.get("pending")
         if isinstance(pending, str) and (
-            pending in (*CONTEXT_QUESTIONS, *SHARING_QUESTIONS, CHECK, CHANGE, OFFER, DONE, ENDED)
+            pending
+            in (*CONTEXT_QUESTIONS, AGE, *SHARING_QUESTIONS, CHECK, CHANGE, OFFER, DONE, ENDED)
             or _is_question(kb, pending)
             or (
                 pending.startswith(EVIDENCE_PREFIX)
@@ -390,6 +396,10 @@ def _asking(kb: Knowledge, case: Case) -> list[Reply]:
             "setting": _("Where did you meet the child?"),
         }[pending]
         return [Reply(text, _buttons(pending), kind="question")]
+    if pending == AGE:
+        text = _("How old is the child? Type their age, or your best estimate.")
+        draft = (_draft_button(),) if _context_known(case) else ()
+        return [Reply(text, (*_buttons(AGE), *draft), kind="question")]
     if pending and pending.startswith(EVIDENCE_PREFIX):
         draft = (_draft_button(),) if _context_known(case) else ()
         return [
@@ -568,6 +578,11 @@ def _next_pending(kb: Knowledge, case: Case) -> str:
             return key
     ctx, answers = case.context(), case.engine_answers()
     q = next_question(kb, ctx, answers, case.budget_used())
+    if case.age is None and not case.age_unknown and (q is None or q.id == MORE):
+        # The draft must give the age: asked once the questions the facts put in
+        # play are done, so it never holds back the going-missing questions and
+        # their advice. (A child of unknown age is treated as a child meanwhile.)
+        return AGE
     if q is not None:
         return q.id
     if not case.carried_on and next_question(kb, ctx, answers) is not None:
@@ -598,6 +613,10 @@ def _answer_rows(kb: Knowledge, case: Case) -> list[Row]:
             option = choices.by_value(qid, getattr(case, qid))
             label = {"role": _("Your role"), "nation": _("Nation"), "setting": _("Setting")}[qid]
             answer, value = (_(option.label), option.value) if option else ("-", "")
+        elif qid == AGE:
+            label = _("Child's age")
+            value = str(case.age) if case.age is not None else "unknown"
+            answer = str(case.age) if case.age is not None else _("Not known")
         elif qid in case.answers:
             label = _(question_for(kb, qid).text)
             value = case.answers[qid]["value"]
@@ -615,7 +634,7 @@ def _numbered_answers(kb: Knowledge, case: Case) -> list[tuple[str, str]]:
         (
             r.question,
             f"{r.label}: {r.answer}"
-            if r.question in CONTEXT_QUESTIONS
+            if r.question in (*CONTEXT_QUESTIONS, AGE)
             else f"{r.label} {r.answer}",
         )
         for r in _answer_rows(kb, case)
@@ -915,6 +934,44 @@ def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     return _move_on(kb, case)
 
 
+AGE_NUMBER = re.compile(r"\d+")
+# A school year is not an age: "year 10", "yr 9", "Y11", Scotland's "S4" and "P7".
+SCHOOL_YEAR = re.compile(r"\b(?:year|yr)\s?\d{1,2}\b|(?<!['\u2019])\b[ysp]\d{1,2}\b")
+# A short answer to "how old?" with one number in it is the age: "15", "about 14",
+# "she's 16 I think". Longer words are read as a sentence (the spaCy rules' age).
+AGE_ANSWER_WORDS = 8
+
+
+def typed_age(words: str) -> int | None:
+    """The age a short answer to "how old is the child?" gives, in digits or words."""
+    if not words or len(words.split()) > AGE_ANSWER_WORDS:
+        return None
+    lowered = SCHOOL_YEAR.sub(" ", words.lower())
+    found = [int(n) for n in AGE_NUMBER.findall(lowered)]
+    found += [n for w, n in choices.NUMBER_WORDS.items() if re.search(rf"\b{w}\b", lowered)]
+    return found[0] if len(found) == 1 and 0 < found[0] < 25 else None
+
+
+def _answer_age(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    """The child's age: a number typed (the words' own age first), or "not known"."""
+    age = typed_age(event.words) or event.age
+    if age is not None and 0 < age < 25:
+        case.age, case.age_unknown = age, False
+    elif choices.match(AGE, event.words, event.choice) is not None:
+        case.age, case.age_unknown = None, True
+    else:
+        return [
+            Reply(
+                _("Please type the child's age as a number, for example 15, or choose 'Not known'.")
+            ),
+            *ask(kb, case),
+        ]
+    if AGE in case.history:
+        case.history.remove(AGE)
+    case.history.append(AGE)
+    return _move_on(kb, case)
+
+
 def _answer_check(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     if event.intent == "affirm":
         case.pending = "share_with"
@@ -1047,6 +1104,8 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
         return redirect(kb, case, now)
     if pending in CONTEXT_QUESTIONS:
         replies = _answer_context(kb, case, event)
+    elif pending == AGE:
+        replies = _answer_age(kb, case, event)
     elif pending.startswith(EVIDENCE_PREFIX):
         replies = _answer_evidence(kb, case, event)
     elif pending in (CHECK, CHANGE) and (row := _row_to_change(kb, case, event.choice)):
@@ -1073,7 +1132,7 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
 def _takes_words(pending: str | None) -> bool:
     """Whether the open question accepts the user's own words as its answer."""
     return pending is not None and (
-        pending in CONTEXT_QUESTIONS
+        pending in (*CONTEXT_QUESTIONS, AGE)
         or pending.startswith(EVIDENCE_PREFIX)
         or pending in (CHANGE, "share_with", "why_not", MORE, OFFER)
     )
@@ -1127,6 +1186,8 @@ def back(kb: Knowledge, case: Case) -> Turn:
     case.answers.pop(last, None)
     if last in CONTEXT_QUESTIONS:
         setattr(case, last, None)
+    if last == AGE:
+        case.age, case.age_unknown = None, False
     case.pending = last
     return Turn((Reply(_("Let's change your last answer.")), *ask(kb, case)), case)
 
@@ -1137,6 +1198,11 @@ def why(kb: Knowledge, case: Case) -> Turn:
         text = _(
             "The advice and next steps differ by role and by nation, and where you met "
             "the child decides which questions come first."
+        )
+    elif pending == AGE:
+        text = _(
+            "The child's age changes the advice and the next steps, and the draft must "
+            "give it. If the age is not known or is disputed, I treat them as a child."
         )
     elif pending and (
         pending == URGENT or pending.startswith("screen:") or pending in kb.indicators

@@ -62,7 +62,7 @@ class Row:
     question: str  # the question's id: a context key ("role") or an engine question
     label: str  # the question, in the conversation's language
     answer: str  # the answer, in words
-    value: str  # the answer's id: an option id or yes / no / not_sure / skip
+    value: str  # the answer's id: an option id, an age, or yes / no / not_sure / skip
     change: str  # the button payload that asks this question again
 
     def as_data(self) -> dict[str, str]:

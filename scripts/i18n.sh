@@ -31,5 +31,9 @@ for lang in ("en_GB", "cy"):
             message.flags.discard("fuzzy")
     with open(path, "wb") as f:
         write_po(f, catalog, width=100, omit_header=False)
+with open("locales/messages.pot", "rb") as f:
+    template = read_po(f)
+with open("locales/messages.pot", "wb") as f:
+    write_po(f, template, width=100, omit_header=False)
 PY
 echo "catalogues updated: $(grep -c '^msgid "' locales/messages.pot) messages"

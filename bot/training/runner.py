@@ -222,6 +222,8 @@ def message_for(
             assert label is not None  # checked by the loader
             return f"{label.label}. The child is {scenario.child_age} years old."
         return payload(pending, value)
+    if pending == "age":  # a number is typed: no button gives an age
+        return str(scenario.child_age) if scenario.child_age else payload("age", "unknown")
     if pending.startswith("evidence:"):
         fact = scenario.facts.get(pending.removeprefix("evidence:"))
         how = (fact.how if fact else None) or "observed"

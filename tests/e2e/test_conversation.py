@@ -64,6 +64,8 @@ def test_high_concern_conversation_by_buttons_only(servers: Servers) -> None:
     while (state := pending(servers, sender)) != "check":
         if state.startswith("evidence:"):
             reply = servers.send(sender, press(reply, "I saw it"))
+        elif state == "age":
+            reply = servers.send(sender, "she's 15")  # typed: no button gives an age
         else:
             reply = servers.send(sender, press(reply, "/affirm" if state in SEEN else "/deny"))
         advised = advised or "Act now" in reply.text
@@ -191,8 +193,9 @@ def test_not_sure_answers_for_a_settled_child_never_bring_act_now(servers: Serve
     turns = 5
     typed = False
     while (state := pending(servers, sender)) != "check":
-        if state in ("more", "offer"):
-            reply = servers.send(sender, press(reply, "/deny" if state == "more" else "/affirm"))
+        if state in ("more", "offer", "age"):
+            choice = {"more": "/deny", "offer": "/affirm", "age": "Not known"}[state]
+            reply = servers.send(sender, press(reply, choice))
             turns += 1
             continue
         category = (

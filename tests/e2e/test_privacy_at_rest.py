@@ -39,6 +39,7 @@ CONTEXT = {
     "role": '/inform{"choice": "role.social_care"}',
     "nation": '/inform{"choice": "nation.england"}',
     "setting": '/inform{"choice": "setting.school"}',
+    "age": '/inform{"choice": "age.unknown"}',
     "check": "/affirm",
     "share_with": SHARE,
     "child_told": "/deny",

@@ -222,6 +222,8 @@ def title_for(state: str) -> str:
         return "No, nothing else"
     if state == "offer":
         return "See the assessment and draft"
+    if state == "age":
+        return "Not known"
     return "Yes" if state in SEEN else "No"
 
 

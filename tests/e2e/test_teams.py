@@ -180,6 +180,8 @@ def finished(teams_servers: Servers, fake: FakeBotFramework) -> TeamsChat:
     while (state := chat.case()["pending"]) != "check":
         if state.startswith("evidence:"):
             chat.press("I saw it")
+        elif state == "age":
+            chat.press("Not known")
         elif state in ("more", "offer"):
             chat.press("No, nothing else" if state == "more" else "See the assessment and draft")
         else:

@@ -15,6 +15,7 @@ PATH = "/webhooks/widget/socket.io"
 # to the draft: no more signs, see the assessment, confirm the answers, and so on.
 WALK_TO_THE_DRAFT = (
     "No",
+    "Not known",
     "No, nothing else",
     "See the assessment and draft",
     "Yes, carry on",

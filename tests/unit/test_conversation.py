@@ -54,6 +54,14 @@ class Chat:
         self.say("inform", choice=f"nation.{nation}")
         self.say("inform", choice=f"setting.{setting}")
 
+    def until_age(self) -> None:
+        """Answer "no" to every engine question until the child's age is asked."""
+        for _turn in range(40):
+            if self.case.pending == talk.AGE:
+                return
+            self.say("deny", "no")
+        raise AssertionError(f"the age was not asked (open: {self.case.pending})")
+
     def buttons(self) -> list[str]:
         return [c.payload for r in self.last for c in r.choices]
 
@@ -69,6 +77,8 @@ class Chat:
                 self.say("skip", "skip")
             elif pending == talk.OFFER:
                 self.say("deny" if carry_on else "affirm")
+            elif pending == talk.AGE:
+                self.say("inform", choice="age.unknown")
             else:
                 asked += 1
                 self.say(policy(pending))
@@ -106,7 +116,86 @@ def test_context_by_words_and_by_buttons(kb: Knowledge) -> None:
     assert chat.case.nation == "wales"
     chat.say("inform", "at the airport")
     assert chat.case.setting == "port_or_border"
+    assert chat.case.pending == "screen:going_missing"  # the age comes later
+
+
+def test_the_age_is_asked_once_when_the_words_did_not_give_it(kb: Knowledge) -> None:
+    """Issue 18: the draft must hold the child's age, so it is asked when unknown,
+    once the questions in play are done (it never holds back the going-missing
+    questions): typed as a number or in words, or "not known", and never again."""
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context(role="police", nation="scotland", setting="police_contact")
     assert chat.case.pending == "screen:going_missing"
+    chat.until_age()
+    assert "How old is the child?" in chat.last[-1].text
+    assert chat.buttons() == ['/inform{"choice": "age.unknown"}', "/request_draft"]
+    chat.say("inform", "she is in year 10")  # a school year, not an age
+    assert chat.case.pending == "age" and "as a number" in "\n".join(r.text for r in chat.last)
+    chat.say("inform", "don't know")
+    assert chat.case.age is None and chat.case.age_unknown
+    assert chat.case.pending not in ("age", None)
+    assert "age" not in chat.case.pending
+    # "Not known" stays known after a round trip through the slot.
+    assert Case.from_dict(chat.case.to_dict(), kb).age_unknown
+    chat.answer_all(lambda qid: "deny")
+    assert chat.case.history.count("age") == 1
+
+
+def test_an_age_in_the_first_words_is_not_asked_again(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.case.age = 14  # as the reader notes it from the first message
+    chat.say("deny", "no")
+    chat.context()
+    asked = []
+    chat.answer_all(lambda qid: asked.append(qid) or "deny")
+    assert "age" not in asked and "age" not in chat.case.history
+
+
+def test_a_typed_age_is_kept_shown_in_the_check_and_can_be_changed(kb: Knowledge) -> None:
+    """Typed "15": the age is in the case, and "Change" from the check asks it again."""
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    chat.until_age()
+    chat.say("inform", "about fifteen I think")
+    assert chat.case.age == 15 and chat.case.history[-1] == "age"
+    chat.back()
+    assert chat.case.pending == "age" and chat.case.age is None
+    chat.say("inform", "she says 16, looks 13")  # two numbers: which is meant is unclear
+    assert chat.case.age is None and chat.case.pending == "age"
+    chat.say("inform", "16")
+    assert chat.case.age == 16
+    chat.answer_all(lambda qid: "deny")
+    rows = next(r for r in chat.last if r.kind == "check").rows
+    assert [(r.label, r.answer, r.value) for r in rows if r.question == "age"] == [
+        ("Child's age", "16", "16")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("words", "age"),
+    [("15", 15), ("about 14", 14), ("she's sixteen", 16), ("15 years old", 15), ("12yo", 12)],
+)
+def test_typed_age_reads_a_short_answer(words: str, age: int) -> None:
+    assert talk.typed_age(words) == age
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "",
+        "not sure",
+        "he's 15 or 16",
+        "Y11",
+        "she's in S4",
+        "year 9",
+        "99",
+        "she has been with 3 men over the last 2 weeks",
+    ],
+)
+def test_typed_age_takes_nothing_unclear(words: str) -> None:
+    assert talk.typed_age(words) is None
 
 
 def test_questions_have_buttons_and_an_honest_progress_line(kb: Knowledge) -> None:
@@ -157,10 +246,14 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
             else "deny"
         )
 
-    while chat.case.pending not in ("check",):
+    for _turn in range(100):
         pending = chat.case.pending
+        assert pending != "check", "no second advice before the check"
         if pending.startswith("evidence:"):
             chat.say("skip", "skip")
+            continue
+        if pending == talk.AGE:
+            chat.say("inform", choice="age.unknown")
             continue
         text = chat.say(policy(pending))
         if "Act now" in text:

@@ -283,6 +283,8 @@ def a_draft() -> str:
         press(
             "I saw it"
             if pending.startswith("evidence:")
+            else "Not known"
+            if pending == "age"
             else "/affirm"
             if pending in seen
             else "/deny"
