@@ -14,7 +14,7 @@ the sharing questions) or 70 turns. A reply without a question gets "carry on".
 
 Prints figures and ids only (never the conversations' words), per conversation and
 in aggregate, with the targets of issue 18 (section 2) as PASS/FAIL, and writes the
-same figures to results/conversations.json. Definitions:
+same figures to results/conversations-<set>.json. Definitions:
 - questions: each question the assistant asks in a reply (its last one), counted
   once however many times it is asked again in a row (after "did not understand" or
   a draft); "engine" = urgent, screens, indicators, "more", "age"; "context" = role,
@@ -699,6 +699,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", help="play only the conversation with this id")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
+        "--file",
+        type=Path,
+        default=DEV_FILE,
+        help="the scripted conversations (tests/data/conversations_holdout.yml is held out)",
+    )
+    parser.add_argument(
         "--trace", action="store_true", help="print each turn's ids and message kinds"
     )
     args = parser.parse_args(argv)
@@ -706,11 +712,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.knowledge import load_knowledge
     from tests.e2e.harness import Servers, current_model
 
-    scripts = load_scripts()
+    scripts = load_scripts(args.file)
     if args.only:
         scripts = [s for s in scripts if s.id == args.only]
         if not scripts:
-            print(f"no conversation {args.only!r} in {DEV_FILE.name}", file=sys.stderr)
+            print(f"no conversation {args.only!r} in {args.file.name}", file=sys.stderr)
             return 2
     kb = load_knowledge(strict_review=False)
     unplaced = unplaced_texts(kb)
@@ -732,11 +738,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             servers.stop()
     print(report(played))
-    RESULTS_FILE.parent.mkdir(exist_ok=True)
-    RESULTS_FILE.write_text(
+    results = RESULTS_FILE.with_name(f"conversations-{args.file.stem}.json")
+    results.parent.mkdir(exist_ok=True)
+    results.write_text(
         json.dumps(
             {
-                "run": {**_provenance(), "seed": args.seed, "model": current_model().name},
+                "run": {
+                    **_provenance(),
+                    "seed": args.seed,
+                    "model": current_model().name,
+                    "file": args.file.name,
+                },
                 "conversations": [asdict(p) for p in played],
                 "aggregate": aggregate(played),
                 "targets": [asdict(t) for t in targets(played)],
@@ -746,7 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         + "\n",
         encoding="utf-8",
     )
-    print(f"\nwritten: {RESULTS_FILE.relative_to(ROOT)}")
+    print(f"\nwritten: {results.relative_to(ROOT)}")
     return 0
 
 
