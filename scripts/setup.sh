@@ -98,7 +98,8 @@ fi
 
 # 5. The Rasa model: retrained only when its inputs change (the Welsh catalogue is
 # one: the spelling step keeps its words, bot/nlp/spelling.py)
-model_hash="$(hash_of config.yml domain.yml data constraints.txt locales/cy/LC_MESSAGES/messages.po \
+# bot/choices.py too: its word lists are features (bot/nlp/context_features.py).
+model_hash="$(hash_of config.yml domain.yml data constraints.txt locales/cy/LC_MESSAGES/messages.po bot/choices.py \
   "$SPACY_DIR/.build-hash" "$ENCODER_DIR/.build-hash")"
 model_name="golden-hour-$model_hash"
 if [ ! -f "$MODELS_DIR/$model_name.tar.gz" ]; then

@@ -35,12 +35,18 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import choices
 from bot.nlp.build import load_patterns
 
+# Groups that are no context list: the age question's one option ("not known")
+# repeats the answer words of "not sure", which the answer lexicon reads already.
+NOT_CONTEXT = frozenset({"age"})
+
 
 @lru_cache(maxsize=1)
 def word_lists() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """One whole-word, case-insensitive pattern per quick-choice group."""
     lists = []
     for group, options in choices.GROUPS.items():
+        if group in NOT_CONTEXT:
+            continue
         words = sorted({w for option in options for w in option.words}, key=len, reverse=True)
         alternatives = "|".join(re.escape(w) for w in words)
         lists.append((group, re.compile(rf"(?<![\w&'])(?:{alternatives})(?![\w&'])", re.I)))

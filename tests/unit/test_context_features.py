@@ -81,3 +81,14 @@ def test_the_component_adds_sparse_sequence_and_sentence_features() -> None:
 def test_an_empty_message_gets_no_features() -> None:
     message = Message({TEXT: ""})
     assert context_features(message) is None
+
+
+def test_every_context_list_is_a_feature_but_not_the_age_answer() -> None:
+    """The age question's "not known" repeats the words of "not sure": it is no
+    context list, so the features keep the layout the model was trained on."""
+    from bot import choices
+    from bot.nlp.context_features import NOT_CONTEXT, feature_names
+
+    names = {n for n in feature_names() if n.startswith("choice:")}
+    assert names == {f"choice:{g}" for g in choices.GROUPS if g not in NOT_CONTEXT}
+    assert "age" in choices.GROUPS and "choice:age" not in names
