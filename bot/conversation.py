@@ -256,8 +256,9 @@ class Case:
 
     def budget_used(self) -> int:
         """What counts against MAX_ASKED: the questions asked, or none once the
-        professional has chosen to carry on past the offer."""
-        return 0 if self.carried_on else self.asked()
+        professional has chosen to carry on past the offer. The child's age counts:
+        the offer promises at most MAX_ASKED questions, whatever they were."""
+        return 0 if self.carried_on else self.asked() + (AGE in self.history)
 
     def engine_answers(self) -> dict[str, Answer]:
         out = {}
@@ -578,7 +579,8 @@ def _next_pending(kb: Knowledge, case: Case) -> str:
             return key
     ctx, answers = case.context(), case.engine_answers()
     q = next_question(kb, ctx, answers, case.budget_used())
-    if case.age is None and not case.age_unknown and (q is None or q.id == MORE):
+    age_open = case.age is None and not case.age_unknown
+    if age_open and (q is None or q.id == MORE) and case.budget_used() < MAX_ASKED:
         # The draft must give the age: asked once the questions the facts put in
         # play are done, so it never holds back the going-missing questions and
         # their advice. (A child of unknown age is treated as a child meanwhile.)

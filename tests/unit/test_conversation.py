@@ -142,6 +142,30 @@ def test_the_age_is_asked_once_when_the_words_did_not_give_it(kb: Knowledge) -> 
     assert chat.case.history.count("age") == 1
 
 
+def test_the_age_counts_against_the_most_questions_before_the_offer(kb: Knowledge) -> None:
+    """Every answer yes: the offer comes after at most MAX_ASKED questions, the age
+    among them, and once the budget is spent the age waits until they carry on."""
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    asked: list[str] = []
+    for _turn in range(200):
+        pending = chat.case.pending
+        if pending == talk.OFFER:
+            break
+        if pending.startswith("evidence:"):
+            chat.say("skip", "skip")
+        elif pending == talk.AGE:
+            asked.append(pending)
+            chat.say("inform", choice="age.unknown")
+        else:
+            asked.append(pending)
+            chat.say("affirm", "yes")
+    assert chat.case.pending == talk.OFFER
+    assert len(asked) + 1 <= MAX_ASKED  # the opening question is one of them
+    assert chat.case.budget_used() <= MAX_ASKED
+
+
 def test_an_age_in_the_first_words_is_not_asked_again(kb: Knowledge) -> None:
     chat = Chat(kb)
     chat.case.age = 14  # as the reader notes it from the first message
