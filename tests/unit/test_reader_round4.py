@@ -438,3 +438,19 @@ def test_an_explanation_in_another_sentence_does_not_explain(kb: Knowledge) -> N
     text = "He has a new phone and a wad of cash. His birthday was in May."
     facts = {f.id: f.value for f in read(text, kb).indicators}
     assert facts.get("unexplained_money_phones") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        # "travel" as a noun is no journey, whatever day the appointment was
+        ("Saw a girl of 14 today for travel jabs, off to see family in the summer.", False),
+        ("She came to the travel clinic this morning with her aunt.", False),
+        # "travel" as a verb with a time that is now still is
+        ("She will travel today with the man who says he is her uncle.", True),
+        ("They travel tonight and she is terrified.", True),
+        ("He is travelling to Birmingham now with two older lads.", True),
+    ],
+)
+def test_travel_is_danger_only_as_a_journey(kb: Knowledge, text: str, danger: bool) -> None:
+    assert read(text, kb).present_danger is danger
