@@ -86,7 +86,7 @@ class ActionRedirect(GoldenHourAction):
     action_name = "action_redirect"
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
-        return talk.redirect(kb, case, now())
+        return talk.redirect(kb, case, now(), event_from(tracker))
 
 
 class ActionSwitchLanguage(GoldenHourAction):

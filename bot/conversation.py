@@ -1102,6 +1102,8 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
     ):
         case.age = event.age
     pending = case.pending
+    if _asks_for_draft(case, event):
+        return draft(kb, case, event, now)
     if event.intent in UNPLACED_INTENTS and not _takes_words(pending):
         return redirect(kb, case, now)
     if pending in CONTEXT_QUESTIONS:
@@ -1129,6 +1131,20 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
     else:
         replies = _answer_engine_question(kb, case, event)
     return Turn(tuple(replies), case)
+
+
+def _asks_for_draft(case: Case, event: Event) -> bool:
+    """Words the model read as no answer ("can you pull that together into a note
+    for me") that hold a reviewed draft cue, where the open question is answered
+    by a choice: the draft, not "did not understand". A draft costs nothing: the
+    same question follows. Never at the opening question, whose answer comes first."""
+    return (
+        bool(event.words)
+        and event.intent not in ANSWER_INTENTS
+        and case.pending not in (None, URGENT, DONE, ENDED)
+        and not _takes_words(case.pending)
+        and says_draft(event.words)
+    )
 
 
 def _takes_words(pending: str | None) -> bool:
@@ -1289,10 +1305,13 @@ def stop(
     return Turn((Reply(text, kind="safety"),), case)
 
 
-def redirect(kb: Knowledge, case: Case, now: dt.datetime) -> Turn:
-    """Out of scope or not understood: a short redirect, never a guess."""
+def redirect(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = None) -> Turn:
+    """Out of scope or not understood: a short redirect, never a guess; but words
+    that ask for the draft get it (_asks_for_draft)."""
     if case.pending is None:
         return opening(now, case.language)
+    if event is not None and _asks_for_draft(case, event):
+        return draft(kb, case, event, now)
     return Turn((Reply(_redirect_text()), *ask(kb, case)), case)
 
 

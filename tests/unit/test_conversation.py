@@ -993,3 +993,47 @@ def test_rest_custom_gives_the_check_rows_as_ids_and_values(kb: Knowledge) -> No
     assert check["rows"][0] == {"question": "urgent", "value": "no"}
     assert {"question": "role", "value": "teacher"} in check["rows"]
     assert all(set(row) == {"question", "value"} for row in check["rows"])  # no words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "thanks, can you pull that together into a note for me",
+        "gtg sorry, send me what you have",
+        "cheers, can I get a copy to give our coordinator",
+    ],
+)
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "inform"])
+def test_words_asking_for_the_draft_get_it_whatever_the_model_read(
+    kb: Knowledge, words: str, intent: str
+) -> None:
+    """Issue 18: "the draft whenever they need it", in their words: a message the
+    model read as no answer but holding a reviewed draft cue gives the draft, and
+    the same question follows; nothing is recorded for it."""
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    pending, answers = chat.case.pending, dict(chat.case.answers)
+    chat._take(talk.handle(kb, chat.case, Event(intent, words), NOW))
+    assert any(r.kind == "summary" for r in chat.last)
+    assert chat.case.pending == pending and chat.case.answers == answers
+    # The redirect action (words the model could not place) does the same.
+    chat._take(talk.redirect(kb, chat.case, NOW, Event(intent, words)))
+    assert any(r.kind == "summary" for r in chat.last)
+
+
+def test_an_answer_the_model_read_is_kept_even_beside_a_draft_cue(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    qid = chat.case.pending
+    chat.say("affirm", "yes, she told me she will have to go to his flat again")
+    assert chat.case.answers[qid]["value"] == "yes"
+    assert not any(r.kind == "summary" for r in chat.last)
+
+
+def test_the_opening_question_is_never_turned_into_a_draft(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("nlu_fallback", "I have to go, what you have")
+    assert chat.case.pending == URGENT
+    assert not any(r.kind == "summary" for r in chat.last)
