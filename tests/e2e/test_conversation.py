@@ -99,12 +99,15 @@ def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
             reply = servers.send(sender, "I saw it myself, twice this week")
         elif "anything else that worries you" in reply.text:
             reply = servers.send(sender, "no, nothing else")
+        elif "How old is the child?" in reply.text:
+            reply = servers.send(sender, "he's 14")  # typed, through the whole pipeline
         else:
             qid = question_id(reply.text)
             assert qid is not None, f"could not tell which question was asked: {reply.text}"
             reply = servers.send(sender, "yes" if qid in SEEN else "nope")
         turns += 1
         assert turns < 60
+    assert servers.tracker(sender)["slots"]["case"]["age"] == 14
     reply = servers.send(sender, "yes that's right")
     assert "What your answers show" in reply.text
     servers.send(sender, "my safeguarding lead and children's social care")
