@@ -101,6 +101,8 @@ def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
             reply = servers.send(sender, "no, nothing else")
         elif "How old is the child?" in reply.text:
             reply = servers.send(sender, "he's 14")  # typed, through the whole pipeline
+        elif "I have enough for an assessment and a draft" in reply.text:
+            reply = servers.send(sender, "yes")  # offered after the most questions
         else:
             qid = question_id(reply.text)
             assert qid is not None, f"could not tell which question was asked: {reply.text}"
