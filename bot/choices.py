@@ -123,7 +123,21 @@ AGE_UNKNOWN = (
     Option(
         "unknown",
         N_("Not known"),
-        ("not known", "don't know", "dont know", "do not know", "unknown", "no idea", "not sure"),
+        (
+            "not known",
+            "don't know",
+            "dont know",
+            "do not know",
+            "unknown",
+            "no idea",
+            "not sure",
+            "no one knows",
+            "nobody knows",
+            # Welsh: "don't know", "no idea", "unknown"
+            "ddim yn gwybod",
+            "dim syniad",
+            "anhysbys",
+        ),
     ),
 )
 # Ages written in words ("she's fifteen"), for the answer to "how old?".

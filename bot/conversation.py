@@ -938,7 +938,12 @@ def _answer_context(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
 
 AGE_NUMBER = re.compile(r"\d+")
 # A school year is not an age: "year 10", "yr 9", "Y11", Scotland's "S4" and "P7".
-SCHOOL_YEAR = re.compile(r"\b(?:year|yr)\s?\d{1,2}\b|(?<!['\u2019])\b[ysp]\d{1,2}\b")
+SCHOOL_YEAR = re.compile(
+    r"\b(?:year|yr|blwyddyn)\s?(?:\d{1,2}|" + "|".join(choices.NUMBER_WORDS) + r")\b"
+    r"|(?<!['\u2019])\b[ysp]\d{1,2}\b"
+)
+# "No one knows" and "anyone" hold the word "one", which is no age.
+ONE_AS_PRONOUN = re.compile(r"\b(?:no|any|some|every)\s?one\b")
 # A short answer to "how old?" with one number in it is the age: "15", "about 14",
 # "she's 16 I think". Longer words are read as a sentence (the spaCy rules' age).
 AGE_ANSWER_WORDS = 8
@@ -948,15 +953,20 @@ def typed_age(words: str) -> int | None:
     """The age a short answer to "how old is the child?" gives, in digits or words."""
     if not words or len(words.split()) > AGE_ANSWER_WORDS:
         return None
-    lowered = SCHOOL_YEAR.sub(" ", words.lower())
+    lowered = ONE_AS_PRONOUN.sub(" ", SCHOOL_YEAR.sub(" ", words.lower()))
     found = [int(n) for n in AGE_NUMBER.findall(lowered)]
     found += [n for w, n in choices.NUMBER_WORDS.items() if re.search(rf"\b{w}\b", lowered)]
     return found[0] if len(found) == 1 and 0 < found[0] < 25 else None
 
 
 def _answer_age(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
-    """The child's age: a number typed (the words' own age first), or "not known"."""
-    age = typed_age(event.words) or event.age
+    """The child's age: a number typed, or "not known". The model's age entity is
+    used only for a sentence longer than a short answer with no school year in it:
+    it tags any number ("year 9") and keeps the last of two ("12 or 13")."""
+    age = typed_age(event.words)
+    words = event.words.lower()
+    if age is None and len(words.split()) > AGE_ANSWER_WORDS and not SCHOOL_YEAR.search(words):
+        age = event.age
     if age is not None and 0 < age < 25:
         case.age, case.age_unknown = age, False
     elif choices.match(AGE, event.words, event.choice) is not None:
@@ -1097,7 +1107,7 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
         event.age is not None
         and case.age is None
         and 0 < event.age < 25
-        and case.pending != CHANGE
+        and case.pending not in (CHANGE, AGE)  # the age question reads its own answer
         and not case.pending.startswith(EVIDENCE_PREFIX)
     ):
         case.age = event.age

@@ -222,6 +222,40 @@ def test_typed_age_takes_nothing_unclear(words: str) -> None:
     assert talk.typed_age(words) is None
 
 
+@pytest.mark.parametrize(
+    ("words", "entity_age"),
+    [
+        ("she is in year 9", 9),  # the model's age rule tags any number
+        ("year nine", None),
+        ("blwyddyn 9", 9),
+        ("12 or 13", 13),  # the model keeps the last of two numbers
+        ("she's 15 or 16", 16),
+    ],
+)
+def test_the_age_question_takes_no_school_year_and_no_guess_between_two(
+    kb: Knowledge, words: str, entity_age: int | None
+) -> None:
+    """The age question reads its own answer: a school year or two ages is asked
+    again, whatever age the model's entity rule tagged in the words."""
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    chat.until_age()
+    chat._take(talk.handle(kb, chat.case, Event("inform", words, age=entity_age), NOW))
+    assert chat.case.age is None and chat.case.pending == "age"
+    assert "as a number" in "\n".join(r.text for r in chat.last)
+
+
+@pytest.mark.parametrize("words", ["no one knows", "nobody knows", "ddim yn gwybod"])
+def test_no_one_knowing_the_age_is_not_known_not_age_one(kb: Knowledge, words: str) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    chat.until_age()
+    chat.say("inform", words)
+    assert chat.case.age is None and chat.case.age_unknown
+
+
 def test_questions_have_buttons_and_an_honest_progress_line(kb: Knowledge) -> None:
     chat = Chat(kb)
     chat.say("deny")
@@ -1020,6 +1054,24 @@ def test_words_asking_for_the_draft_get_it_whatever_the_model_read(
     # The redirect action (words the model could not place) does the same.
     chat._take(talk.redirect(kb, chat.case, NOW, Event(intent, words)))
     assert any(r.kind == "summary" for r in chat.last)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "she showed me a copy of that letter from the Home Office",
+        "he said he would get a copy of his passport",
+        "I don't know what you have in mind",
+    ],
+)
+def test_a_sentence_about_copies_or_what_you_have_is_no_draft_request(
+    kb: Knowledge, words: str
+) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", words), NOW))
+    assert not any(r.kind == "summary" for r in chat.last)
 
 
 def test_an_answer_the_model_read_is_kept_even_beside_a_draft_cue(kb: Knowledge) -> None:
