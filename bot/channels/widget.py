@@ -16,8 +16,10 @@ files, served by the same Rasa process.
 Events, browser to server: ``session_request {session?}``, ``user_uttered
 {message}``, ``draft_request {format: "pdf"|"text"}``. Server to browser:
 ``session_confirm {session, resumed, texts, links}``, ``bot_uttered {text,
-buttons?, kind, progress?, language, document?, rows?}``, ``draft {format, filename,
-text|pdf_base64}``. ``links`` are the sourced contacts' numbers and addresses
+buttons?, kind, progress?, language, document?, rows?, more?}``, ``draft {format,
+filename, text|pdf_base64}``. ``more: true`` says another message of the same turn
+follows, so the page keeps its "typing" sign up and the turn's buttons are not
+pressed before the turn is whole. ``links`` are the sourced contacts' numbers and addresses
 (bot/channels/widget_text.py), which the page turns into tel:, mailto: and web
 links wherever they appear; ``document`` is a draft's structured form.
 
@@ -356,7 +358,7 @@ class WidgetInput(SocketIOInput):
 
         async def safety(sid: str, text: str | None = None) -> None:
             if text:
-                await emit(sid, "bot_uttered", {"text": text, "kind": "text"})
+                await emit(sid, "bot_uttered", {"text": text, "kind": "text", "more": True})
             await emit(sid, "bot_uttered", {"text": self.safety_text, "kind": "safety"})
 
         @sio.on("connect")
@@ -492,7 +494,8 @@ class WidgetInput(SocketIOInput):
                 metadata=caller_metadata("widget", address) if address else None,
             )
             language = await _language(agent, sender)
-            for message in result.messages:
+            last = len(result.messages) - 1
+            for index, message in enumerate(result.messages):
                 if isinstance(message.get("document"), dict):
                     said = str(message.get("text") or "")
                     if sender.startswith("train-"):
@@ -501,7 +504,10 @@ class WidgetInput(SocketIOInput):
 
                         said = strip_banner(said)
                     self.documents.put(sender, said, message["document"], self.clock())
-                await emit(sid, "bot_uttered", _for_browser(message, language))
+                shown = _for_browser(message, language)
+                if index < last:
+                    shown["more"] = True
+                await emit(sid, "bot_uttered", shown)
 
         @sio.on("draft_request")
         async def draft_request(sid: str, data: Any = None) -> None:

@@ -64,6 +64,25 @@ async def test_the_server_issues_the_session_and_ignores_one_the_browser_makes_u
     assert set(session["texts"]) == {"en_GB", "cy"}
 
 
+async def test_every_message_of_a_turn_but_the_last_says_more_follows(
+    widget_servers: Servers,
+) -> None:
+    """The page keeps its typing sign up, and the turn's buttons out of reach of a
+    quick press, until the message that ends the turn."""
+    client = await new_client(widget_servers)
+    try:
+        await client.start_session()
+        opening = await client.say("/greet")
+        assert len(opening) >= 2, opening
+        assert [m.get("more") for m in opening] == [True] * (len(opening) - 1) + [None]
+        assert opening[-1].get("buttons"), opening[-1]  # the question ends the turn
+        refused = await client.say("x" * 10_000)  # over the length limit: the safety reply
+        assert refused[-1]["kind"] == "safety"
+        assert [m.get("more") for m in refused] == [True] * (len(refused) - 1) + [None]
+    finally:
+        await client.close()
+
+
 async def test_nobody_can_join_another_persons_conversation(widget_servers: Servers) -> None:
     alice = await new_client(widget_servers)
     mallory = await new_client(widget_servers)

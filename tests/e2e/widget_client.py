@@ -65,22 +65,20 @@ class WidgetClient:
         assert self.session is not None
         return self.session
 
-    async def say(self, message: Any, *, until_kind: str | None = None) -> list[dict]:
-        """Send a message; return what came back (all replies of the turn)."""
+    async def say(self, message: Any) -> list[dict]:
+        """Send a message; return what came back: the whole turn, which ends with
+        the first message not marked ``more``."""
         start = len(self.received)
         await self.sio.emit(
             "user_uttered", message if isinstance(message, dict) else {"message": message}
         )
-        # A turn's replies arrive together; wait for the first, then for quiet.
-        await self.wait_for(lambda: len(self.received) > start)
-        while True:
-            seen = len(self.received)
-            await asyncio.sleep(0.3)
-            if len(self.received) == seen and (
-                until_kind is None
-                or any(m.get("kind") == until_kind for m in self.received[start:])
-            ):
-                return self.received[start:]
+
+        def whole() -> bool:
+            got = self.received[start:]
+            return bool(got) and got[-1].get("more") is not True
+
+        await self.wait_for(whole)
+        return self.received[start:]
 
     async def draft(self, fmt: str) -> dict[str, Any]:
         start = len(self.drafts)

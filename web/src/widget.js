@@ -361,7 +361,8 @@
     if (Array.isArray(message.rows)) item.rows = message.rows;
     this.remember(item);
     this.render(item, true);
-    this.setWaiting(false);
+    // The turn is whole only with its last message ("more" marks the others).
+    if (message.more !== true) this.setWaiting(false);
     this.scrollDown();
   };
 
