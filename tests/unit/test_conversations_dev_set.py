@@ -1,6 +1,6 @@
-"""The scripted conversations of the benchmark (issue 18, conversations_dev.yml and the
-held-out conversations_holdout.yml) keep
-their schema: ids the guidance and the quick choices know, values in range, and enough
+"""The scripted conversations of the benchmark (issue 18, conversations_dev.yml, the
+held-out conversations_holdout.yml and the blind measurement set conversations_final.yml)
+keep their schema: ids the guidance and the quick choices know, values in range, and enough
 of each kind of case for the benchmark to mean something. A schema test: it fails when
 the file drifts from the contract or shrinks below its floors."""
 
@@ -25,6 +25,8 @@ from tests.reader_sets import (
 CONVERSATIONS_DEV = DATA / "conversations_dev.yml"
 # Written blind, never tuned on: the benchmark's honest figure (bench.conversations --file).
 CONVERSATIONS_HOLDOUT = DATA / "conversations_holdout.yml"
+# Written blind on 2026-12-03 as a fresh measurement set: never tuned on.
+CONVERSATIONS_FINAL = DATA / "conversations_final.yml"
 
 CONVERSATION_KEYS = {
     "id",
@@ -54,7 +56,9 @@ def indicator_ids() -> set[str]:
 
 
 @pytest.fixture(
-    scope="module", params=[CONVERSATIONS_DEV, CONVERSATIONS_HOLDOUT], ids=["dev", "holdout"]
+    scope="module",
+    params=[CONVERSATIONS_DEV, CONVERSATIONS_HOLDOUT, CONVERSATIONS_FINAL],
+    ids=["dev", "holdout", "final"],
 )
 def conversations(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
     return load_list(request.param, "conversations")
