@@ -28,7 +28,13 @@ from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
 from bot.nlp.answer_lexicon import answer_intent
-from bot.nlp.command_cues import DRAFT_PAYLOAD, says_draft, says_stop
+from bot.nlp.command_cues import (
+    DRAFT_PAYLOAD,
+    asks_for_the_write_up,
+    says_draft,
+    says_later,
+    says_stop,
+)
 from bot.privacy.redact import redact
 from bot.reader import read
 from bot.replies import Choice, Noted, Reply, Row
@@ -39,6 +45,7 @@ from bot.triage.questions import (
     MAX_ASKED,
     MORE_TEXT,
     categories_to_offer,
+    deferred,
     open_questions,
     question_for,
 )
@@ -732,9 +739,12 @@ def _draft_and_signposts(kb: Knowledge, case: Case, unanswered: tuple[str, ...])
 
 
 def summary_replies(kb: Knowledge, case: Case) -> list[Reply]:
-    """The assessment, the DRAFT summary and the signposts for the case as it stands."""
+    """The assessment, the DRAFT summary and the signposts for the case as it stands
+    (with, when the child may go missing now, the signs not asked that would add a
+    later step, as gaps)."""
+    later = tuple(deferred(kb, case.context(), case.engine_answers()))
     return [
-        *_draft_and_signposts(kb, case, ()),
+        *_draft_and_signposts(kb, case, later),
         Reply(
             _(
                 "This summary is a DRAFT. I have not sent it anywhere: copy it into your "
@@ -750,8 +760,11 @@ def draft_so_far(kb: Knowledge, case: Case) -> list[Reply]:
     known so far, with the gaps listed (each "not sure" or skipped answer, and each
     question still open that could change the assessment), then the same open
     question again. Nothing is lost and the case stays open."""
+    ctx, answers = case.context(), case.engine_answers()
     unanswered = tuple(
-        open_questions(kb, case.context(), case.engine_answers(), case.budget_used())
+        dict.fromkeys(
+            [*open_questions(kb, ctx, answers, case.budget_used()), *deferred(kb, ctx, answers)]
+        )
     )
     return [
         _assessment(kb, case),
@@ -1145,15 +1158,25 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
 
 def _asks_for_draft(case: Case, event: Event) -> bool:
     """Words the model read as no answer ("can you pull that together into a note
-    for me") that hold a reviewed draft cue, where the open question is answered
-    by a choice: the draft, not "did not understand". A draft costs nothing: the
-    same question follows. Never at the opening question, whose answer comes first."""
-    return (
-        bool(event.words)
-        and event.intent not in ANSWER_INTENTS
-        and case.pending not in (None, URGENT, DONE, ENDED)
-        and not _takes_words(case.pending)
-        and says_draft(event.words)
+    for me") that ask for the draft: the draft, not "did not understand". A draft
+    costs nothing: the same question follows. A phrase that can only be a request
+    for the write-up counts at any question; a looser cue ("finish", "have to go")
+    only where the open question is answered by a choice, not at the opening danger
+    question, whose answer could hold it ("he has to go back to them tonight"), nor
+    where it takes the user's own words."""
+    if not event.words or event.intent in ANSWER_INTENTS or case.pending in (None, DONE, ENDED):
+        return False
+    if asks_for_the_write_up(event.words):
+        return True
+    return case.pending != URGENT and not _takes_words(case.pending) and says_draft(event.words)
+
+
+def leaving_asks_for_draft(event: Event) -> bool:
+    """Read as "pause", words that ask for the draft now ("I have to go, write this
+    up") get it, and the case stays open; with "later" or "come back" in them they
+    are a pause."""
+    return asks_for_the_write_up(event.text) or (
+        says_draft(event.text) and not says_later(event.text)
     )
 
 
@@ -1195,6 +1218,9 @@ def urgent(kb: Knowledge, case: Case, now: dt.datetime, event: Event | None = No
         turn = handle(kb, case, Event("inform", event.text, None, event.age), now)
         return Turn((*replies, *turn.replies), turn.case)
     if case.pending not in (DONE, ENDED):
+        if event is not None and asks_for_the_write_up(event.words):
+            # "...give me whatever you've got now": after the advice, the draft.
+            return Turn((*replies, *draft_so_far(kb, case)), case)
         replies.append(Reply(_("When you are ready, let's carry on where we were.")))
         replies += ask(kb, case)
     return Turn(tuple(replies), case)

@@ -7,11 +7,14 @@ Order: the opening urgent question; then, for each category in play (going missi
 and control always, the setting's likeliest categories, and every category the
 facts already touch), its screening question while the category could still change
 the decision, and, after a "yes" there, its own questions (going-missing red flags
-first, then by weight) until one is found, then only those whose
-"yes" would change the decision. Then "anything else?", offering the categories not
-yet in play: choosing one opens it (its screen answered "yes"), and the question
-comes back until the answer is "no"; a bare "yes" brings every other category's
-screen. No question is asked twice, and at most MAX_ASKED are asked in all: after
+first, then by weight) until one is found, then only those whose "yes" would
+change the route. Once the child may go missing now, the professional's minutes go
+to acting: a sign is then asked only if its "yes" would change the immediate
+actions or bring a step due now; steps due later are left to
+"anything else?" and the professional's own words. Then "anything else?", offering
+the categories not yet in play: choosing one opens it (its screen answered "yes"),
+and the question comes back until the answer is "no"; a bare "yes" brings every
+other category's screen. No question is asked twice, and at most MAX_ASKED are asked in all: after
 that the professional goes on to the assessment and the draft.
 """
 
@@ -121,6 +124,31 @@ class Decision:
         )
         return direct, kind_steps, self.actions
 
+    def acting_now(self) -> bool:
+        """The child may go missing now: the immediate actions come first."""
+        return self.going_missing == "immediate"
+
+    def what_matters(self, kb: Knowledge) -> tuple[object, ...]:
+        """The part of the decision a further sign's "yes" must change to be worth a
+        question: the route, or, once the child may go missing now, what is to be
+        done now: the immediate actions, the steps a sign or kind brings that are
+        due now (``how_soon: now`` in pathway.yml, such as treating a young person
+        whose age is in doubt as a child) and the steps a concern level brings (an
+        NRM referral from "some"). Steps due later (a section 45 defence, a CEOP
+        report today) wait for the draft; a level that changes only the wording
+        does not count."""
+        direct, kind_steps, actions = self.route(kb)
+        if not self.acting_now():
+            return direct, kind_steps, actions
+        lowest = CONCERN_LEVELS[0]
+        due_now = frozenset(
+            s.id
+            for s in kb.pathway
+            if s.id in self.steps
+            and ((s.id in kind_steps and s.how_soon == "now") or s.min_concern != lowest)
+        )
+        return self.going_missing, actions, due_now
+
 
 def decision(
     kb: Knowledge, ctx: Context, answers: Answers, result: Assessment | None = None
@@ -139,6 +167,7 @@ class _Now:
     decision: Decision
     score: int
     next_threshold: int | None  # the score that would raise the concern (None at the top)
+    next_brings_steps: bool  # whether the next concern level brings steps of its own
 
 
 def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
@@ -149,7 +178,8 @@ def _now(kb: Knowledge, ctx: Context, answers: Answers) -> _Now:
     level = CONCERN_LEVELS.index(now.concern)
     higher = CONCERN_LEVELS[level + 1] if level + 1 < len(CONCERN_LEVELS) else None
     threshold = kb.rules.concern_thresholds[higher] if higher else None
-    return _Now(now, score, threshold)
+    brings = higher is not None and any(s.min_concern == higher for s in kb.pathway)
+    return _Now(now, score, threshold, brings)
 
 
 def categories_in_play(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
@@ -178,8 +208,12 @@ def categories_in_play(kb: Knowledge, ctx: Context, answers: Answers) -> list[st
 def _changes(
     kb: Knowledge, ctx: Context, answers: Answers, now: Decision, indicator_id: str
 ) -> bool:
-    """Whether a "yes" to this indicator alone would change the decision."""
-    return decision(kb, ctx, {**answers, indicator_id: Answer(YES)}) != now
+    """Whether a "yes" to this indicator alone would change the decision (once the
+    child may go missing now: what matters then, see ``Decision.what_matters``)."""
+    after = decision(kb, ctx, {**answers, indicator_id: Answer(YES)})
+    if now.acting_now():
+        return after.what_matters(kb) != now.what_matters(kb)
+    return after != now
 
 
 def _screen_worth_asking(
@@ -187,10 +221,16 @@ def _screen_worth_asking(
 ) -> bool:
     """A screen is worth asking while its category could change the decision: one
     of its signs alone, or all of them together taking the concern score to a level
-    that matters."""
+    that matters (once the child may go missing now, only a level that brings
+    steps of its own: above that, the level changes the wording, not what is done)."""
     unanswered = [i for i in kb.in_category(category) if i.id not in answers]
     weight = sum(i.weight for i in unanswered)
-    if now.next_threshold is not None and now.score + weight >= now.next_threshold:
+    level_matters = now.next_brings_steps or not now.decision.acting_now()
+    if (
+        level_matters
+        and now.next_threshold is not None
+        and now.score + weight >= now.next_threshold
+    ):
         return True
     return any(_changes(kb, ctx, answers, now.decision, i.id) for i in unanswered)
 
@@ -199,9 +239,11 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
     """The category's next question: its screen, while the category could change
     the decision. After a "yes" there, its signs in order until one is found (the
     professional said something is there: which sign it is belongs in the draft).
-    Beyond that, only the signs whose "yes" would change the route: the going-missing
-    level, or a step or action that sign or kind brings. More signs of a kind already
-    found are not asked about just to add to the count; "anything else?" and the
+    Beyond that, only the signs whose "yes" would change what matters now
+    (``Decision.what_matters``): the going-missing level, or a step or action that
+    sign or kind brings; once the child may go missing now, only the actions and
+    the steps due now. More signs of a kind already found are not
+    asked about just to add to the count; "anything else?" and the
     professional's own words can still add them. A screen answered "not sure" is an
     unknown: a gap in the draft, not a reason for more questions."""
     sid = screen_id(category)
@@ -210,22 +252,48 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
     if not answers[sid].is_concern:
         return None  # "no", skipped, or "not sure": an unknown, a gap in the draft
     found = any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
-    route = now.decision.route(kb)
+    matters = now.decision.what_matters(kb)
     for ind in indicator_order(kb, category):
         if ind.id in answers:
             continue
         if not found:
             return ind.id
         with_yes = decision(kb, ctx, {**answers, ind.id: Answer(YES)})
-        if with_yes.route(kb) != route:
+        if with_yes.what_matters(kb) != matters:
             return ind.id
     return None
 
 
+def deferred(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
+    """The signs not asked because the child may go missing now: in each category
+    opened (its screen "yes" or a sign found), those whose "yes" would add a step due
+    later. The draft lists them as not known, so the referral can take them up."""
+    now = decision(kb, ctx, answers)
+    if not now.acting_now():
+        return []
+    route = now.route(kb)
+    out: list[str] = []
+    for category in categories_in_play(kb, ctx, answers):
+        signs = indicator_order(kb, category)
+        screen = answers.get(screen_id(category))
+        opened = (screen is not None and screen.is_concern) or any(
+            answers[i.id].is_concern for i in signs if i.id in answers
+        )
+        if not opened:
+            continue
+        for ind in signs:
+            if ind.id in answers:
+                continue
+            if decision(kb, ctx, {**answers, ind.id: Answer(YES)}).route(kb) != route:
+                out.append(ind.id)
+    return out
+
+
 def categories_to_offer(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
-    """The categories "anything else?" offers: those not in play yet."""
-    playing = set(categories_in_play(kb, ctx, answers))
-    return [c for c in category_order(kb, ctx) if c not in playing]
+    """The categories "anything else?" offers: those nothing has been asked or told
+    about yet (not in play, or in play but not worth a question until now)."""
+    told = {kb.indicators[qid].category for qid in answers if qid in kb.indicators}
+    return [c for c in category_order(kb, ctx) if screen_id(c) not in answers and c not in told]
 
 
 def next_question(kb: Knowledge, ctx: Context, answers: Answers, asked: int = 0) -> Question | None:

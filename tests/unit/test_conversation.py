@@ -143,7 +143,8 @@ def test_the_age_is_asked_once_when_the_words_did_not_give_it(kb: Knowledge) -> 
 
 
 def test_the_age_counts_against_the_most_questions_before_the_offer(kb: Knowledge) -> None:
-    """Every answer yes: the offer comes after at most MAX_ASKED questions, the age
+    """ "Yes" to every screen and "no" to every sign (the search for which sign it is
+    runs longest): the offer comes after at most MAX_ASKED questions, the age counted
     among them, and once the budget is spent the age waits until they carry on."""
     chat = Chat(kb)
     chat.say("deny", "no")
@@ -158,9 +159,12 @@ def test_the_age_counts_against_the_most_questions_before_the_offer(kb: Knowledg
         elif pending == talk.AGE:
             asked.append(pending)
             chat.say("inform", choice="age.unknown")
-        else:
+        elif pending.startswith("screen:") or pending == "more":
             asked.append(pending)
             chat.say("affirm", "yes")
+        else:
+            asked.append(pending)
+            chat.say("deny", "no")
     assert chat.case.pending == talk.OFFER
     assert len(asked) + 1 <= MAX_ASKED  # the opening question is one of them
     assert chat.case.budget_used() <= MAX_ASKED
@@ -1089,3 +1093,57 @@ def test_the_opening_question_is_never_turned_into_a_draft(kb: Knowledge) -> Non
     chat.say("nlu_fallback", "I have to go, what you have")
     assert chat.case.pending == URGENT
     assert not any(r.kind == "summary" for r in chat.last)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "can you write this up for me",
+        "Ive another visit at 2, please put this together so I can upload it",
+        "need to go in 10 mins, give me whatever youve got",
+    ],
+)
+def test_a_request_for_the_write_up_is_heard_at_any_question(kb: Knowledge, words: str) -> None:
+    """Phrases that can only ask for the write-up give the draft even at the opening
+    danger question and where the open question takes the user's own words
+    ("anything else?"); the question follows and nothing is recorded for it."""
+    chat = Chat(kb)
+    chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", words), NOW))
+    assert any(r.kind == "summary" for r in chat.last)
+    assert chat.case.pending == URGENT and URGENT not in chat.case.answers
+
+    chat.say("deny", "no")
+    chat.context()
+    chat.until_age()
+    chat.say("inform", choice="age.unknown")
+    assert chat.case.pending == "more"
+    answers = dict(chat.case.answers)
+    chat._take(talk.handle(kb, chat.case, Event("inform", words), NOW))
+    assert any(r.kind == "summary" for r in chat.last)
+    assert chat.case.pending == "more" and chat.case.answers == answers
+
+
+@pytest.mark.parametrize(
+    "words", ["he has to go back to them tonight", "she finished her shift at nine"]
+)
+def test_a_loose_cue_in_words_about_the_child_is_no_draft_request(
+    kb: Knowledge, words: str
+) -> None:
+    chat = Chat(kb)
+    chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", words), NOW))
+    assert not any(r.kind == "summary" for r in chat.last)
+
+
+def test_urgent_words_that_ask_for_the_write_up_get_the_advice_then_the_draft(
+    kb: Knowledge,
+) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    pending = chat.case.pending
+    words = "handing him to the custody sergeant in 10 mins, give me whatever you've got now"
+    chat._take(talk.urgent(kb, chat.case, NOW, Event("urgent", words)))
+    kinds = [r.kind for r in chat.last]
+    assert "advice" in kinds and "summary" in kinds
+    assert kinds.index("advice") < kinds.index("summary")
+    assert chat.case.pending == pending  # the same question follows the draft

@@ -16,9 +16,11 @@ from bot.triage.questions import (
     MAX_ASKED,
     categories_in_play,
     decision,
+    deferred,
     indicator_order,
     remaining,
 )
+from bot.triage.summary import referral_summary
 
 TODAY = dt.date(2026, 12, 3)
 TEACHER = Context(role="teacher", nation="england", setting="school", age=14)
@@ -101,6 +103,42 @@ def test_a_screen_said_yes_asks_its_signs_until_one_is_found(kb: Knowledge) -> N
     found_second, _ = play(kb, TEACHER, lambda q: yes() if q.id == second.id else NO, base)
     # Found at the second: the rest (weight 1, no step of their own) change nothing.
     assert [q for q in found_second if q in order] == [first.id, second.id]
+
+
+def test_once_the_child_may_go_missing_now_only_what_is_done_now_is_asked(kb: Knowledge) -> None:
+    """Going-missing immediate and concern at the top: a sign whose "yes" would only
+    add a step due later (the section 45 defence) is not asked; one whose "yes"
+    brings a step due now (treat a young person whose age is in doubt as a child)
+    still is."""
+    section_45 = next(s for s in kb.pathway if s.id == "section_45_defence")
+    assert section_45.how_soon != "now"
+    base = {
+        URGENT: yes(),
+        screen_id("going_missing"): yes(),
+        "missing_episodes": yes(),
+        screen_id("control"): yes(),
+        "adult_cannot_explain_relationship": yes(),
+        screen_id("criminal"): yes(),
+        "found_out_of_area": yes(),
+        screen_id("documents"): yes(),
+        "docs_held_by_other": yes(),
+    }
+    now = decision(kb, TEACHER, base)
+    assert (now.going_missing, now.concern) == ("immediate", "strong")
+    asked, answers = play(kb, TEACHER, lambda q: NO, base)
+    assert not set(section_45.if_indicators) & set(asked), asked
+    assert "age_disputed" in asked  # treat_as_child is due now
+    # The signs not asked are the draft's gaps, and a "yes" in their own words
+    # still adds the later step.
+    later = deferred(kb, TEACHER, answers)
+    assert set(section_45.if_indicators) <= set(later)
+    draft = referral_summary(
+        kb, TEACHER, answers, assess(kb, TEACHER, answers), [], unanswered=tuple(later)
+    ).as_text()
+    assert f"Not known: {kb.indicators['carrying_drugs_weapons'].question}" in draft
+    with_drugs = {**answers, "carrying_drugs_weapons": yes()}
+    steps = next_steps(kb, TEACHER, with_drugs, assess(kb, TEACHER, with_drugs))
+    assert "section_45_defence" in {s.id for s in steps}
 
 
 def test_only_the_categories_in_play_are_screened_until_anything_else(kb: Knowledge) -> None:

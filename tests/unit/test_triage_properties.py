@@ -100,8 +100,21 @@ def test_the_engine_stops_when_settled_and_within_the_budget(ctx, script) -> Non
         return  # ended by the budget: the draft lists what was not asked
     # Settled: in a category not screened, no single "yes" changes what the
     # professional is told to do; in one opened, no single "yes" changes the route
-    # (the going-missing level, a step or action a sign or kind brings).
+    # (the going-missing level, a step or action a sign or kind brings). Once the
+    # child may go missing now, only what is done now counts: the actions, the
+    # steps due now that a sign brings, and the steps a concern level brings.
     now = decision(KB, ctx, answers)
+
+    def done_now(d) -> tuple:
+        kind = d.route(KB)[1]
+        steps = {
+            s.id
+            for s in KB.pathway
+            if s.id in d.steps
+            and ((s.id in kind and s.how_soon == "now") or s.min_concern != "few")
+        }
+        return d.actions, steps
+
     for category in categories_in_play(KB, ctx, answers):
         screen = answers.get(f"screen:{category}")
         if screen is not None and not screen.is_concern:
@@ -110,7 +123,9 @@ def test_the_engine_stops_when_settled_and_within_the_budget(ctx, script) -> Non
             if ind.id in answers:
                 continue
             after = decision(KB, ctx, {**answers, ind.id: Answer("yes")})
-            if screen is None:
+            if now.going_missing == "immediate":
+                assert done_now(after) == done_now(now), ind.id
+            elif screen is None:
                 assert after == now, ind.id
             else:
                 assert after.route(KB) == now.route(KB), ind.id
