@@ -109,6 +109,9 @@ class ActionPause(GoldenHourAction):
     action_name = "action_pause"
 
     def turn(self, kb: Knowledge, case: Case, tracker: Tracker) -> Turn:
+        event = event_from(tracker)
+        if talk.can_pause(case) and talk.leaving_asks_for_draft(event):
+            return talk.draft(kb, case, event, now())
         code = _resume_store().save(slot_value(case), now()) if talk.can_pause(case) else None
         return talk.paused(kb, case, code)
 

@@ -72,10 +72,26 @@ def corrections(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", numbers)))
 
 
+# The professional leaving, at the start of a message, in the first person or with
+# no subject as people type in a hurry: "sorry, got to get back to class - ...",
+# "I have to head off now". ("She's got to get back to him" has a subject: kept.)
+_LEAVING = re.compile(
+    r"^\s*(?:(?:sorry|right|ok|okay|so)\W+)*(?:i\s*(?:'?ve|'?m|have|am)?\s*)?"
+    r"(?:got to|gotta|have to|need to|must|going to have to|gonna have to|being|getting)\s+"
+    r"(?:go|get back|head off|dash|run|leave|called away|pulled away)\b[^.,;!?-]*",
+    re.IGNORECASE,
+)
+
+
 def without_requests(reading: Reading, text: str) -> Reading:
-    """The reading without the signs whose words are a request for the draft: "I
-    have to go" asks for the draft; it does not say the child talks of leaving."""
-    cues = draft_phrases_in(text)
+    """The reading without the signs whose words are a request for the draft or the
+    professional saying they must leave: "I have to go" asks for the draft, and "got
+    to get back to class" is the professional's class; neither says the child talks
+    of leaving."""
+    cues = list(draft_phrases_in(text))
+    leaving = _LEAVING.match(text)
+    if leaving:
+        cues.append(normalise(leaving.group(0)))
     if not cues:
         return reading
     kept = tuple(

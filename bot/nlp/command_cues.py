@@ -3,7 +3,9 @@ conversation) and draft (answers with the draft instead of taking the words as a
 note). The model's reading alone is not enough for these: the message must hold a
 reviewed word or phrase of the command's list (``stop_cues.yml``,
 ``draft_cues.yml``: whole words, after lower-casing and dropping accents and
-punctuation) or be its button. Pure Python, without Rasa, for the action server.
+punctuation) or be its button. ``draft_cues.yml``'s ``requests`` are heard even where
+the model read something else (``asks_for_the_write_up``). Pure Python, without
+Rasa, for the action server.
 """
 
 from __future__ import annotations
@@ -59,6 +61,36 @@ def says_stop(text: str) -> bool:
 
 def says_draft(text: str) -> bool:
     return cues("draft_cues.yml", DRAFT_PAYLOAD).said_in(text)
+
+
+@cache
+def _write_up_requests() -> tuple[str, ...]:
+    raw = yaml.safe_load((HERE / "draft_cues.yml").read_text(encoding="utf-8"))
+    return tuple(_plain(str(p)) for p in raw["requests"])
+
+
+def _plain(text: str) -> str:
+    """Normalised, with apostrophes dropped rather than spaced ("you've" and
+    "youve" alike)."""
+    return normalise(text.replace("'", "").replace("\u2019", ""))
+
+
+# Words that ask to carry on later: with them, "I have to go" is a pause, not a
+# request for the draft now.
+LATER = ("later", "continue", "come back", "pick this up", "pick it up", "resume", "pause")
+
+
+def asks_for_the_write_up(text: str) -> bool:
+    """A phrase that can only be a request to the assistant for the draft ("can you
+    write this up", "give me whatever you've got"): heard at any question, even one
+    that takes the user's own words."""
+    padded = f" {_plain(text)} "
+    return any(f" {p} " in padded for p in _write_up_requests())
+
+
+def says_later(text: str) -> bool:
+    padded = f" {normalise(text)} "
+    return any(f" {normalise(w)} " in padded for w in LATER)
 
 
 def draft_phrases_in(text: str) -> tuple[str, ...]:

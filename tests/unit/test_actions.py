@@ -275,3 +275,29 @@ async def test_a_wrong_code_moves_no_case(domain: dict, case_db: CaseStore) -> N
         domain,
     )
     assert case_db.case("GHVKTMP234") == stored
+
+
+async def test_leaving_words_read_as_pause_give_the_draft_and_keep_the_case(
+    domain: dict,
+) -> None:
+    """Issue 18: "I have to go" gives the draft. Read as "pause", words that ask for
+    the write-up now get the draft, and the case stays open in this conversation."""
+    slot = await answered_case(domain, sender="leaving")
+    d = CollectingDispatcher()
+    words = "got to get back to class - please finish it off and show me"
+    events = await acts.ActionPause().run(
+        d, tracker(slot, "pause", words, sender="leaving"), domain
+    )
+    assert any("DRAFT" in (m.get("text") or "") for m in d.messages)
+    assert not any("resume code" in (m.get("text") or "") for m in d.messages)
+    assert case_after(events).pending == slot["pending"]
+
+
+async def test_leaving_to_come_back_later_is_still_a_pause(
+    domain: dict, case_db: CaseStore
+) -> None:
+    slot = await answered_case(domain, sender="pausing")
+    d = CollectingDispatcher()
+    words = "I have to go, can we continue later"
+    await acts.ActionPause().run(d, tracker(slot, "pause", words, sender="pausing"), domain)
+    assert re.search(r"resume code is [A-Z0-9]{8}", d.messages[0]["text"])

@@ -296,6 +296,28 @@ def test_a_request_for_the_draft_is_not_read_as_a_sign(kb: Knowledge) -> None:
     assert chat.case.answers.get("talks_of_leaving", {}).get("value") == "yes"
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "got to get back to class - please finish it off and show me",
+        "sorry, I've got to head off now, can you write this up",
+        "gonna have to go, whats the write up look like",
+    ],
+)
+def test_the_professional_leaving_is_not_read_as_the_child_leaving(
+    kb: Knowledge, words: str
+) -> None:
+    """A leaving clause at the start of a message, first person or without a
+    subject, is the professional's; "she's got to get back to him" is the child's."""
+    chat = Chat(kb)
+    chat.say("hello", "greet", play=lambda case: talk.opening(NOW))
+    chat.say("/deny", "deny")
+    chat.say(words, "request_draft", play=lambda case: talk.draft(kb, case, None, NOW))
+    assert "talks_of_leaving" not in chat.case.answers
+    chat.say("She's got to get back to him tonight, she says he'll be angry")
+    assert chat.case.answers.get("talks_of_leaving", {}).get("value") == "yes"
+
+
 def test_words_about_one_sign_answer_no_other_in_the_same_sentence(kb: Knowledge) -> None:
     """A note typed for "withdrawn or fearful" describes that sign: its "tearful" is
     not also taken as "emotional distress" (the scenario library's notes)."""
