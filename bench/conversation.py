@@ -25,17 +25,17 @@ from bot.triage import assess
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 
-# A case with signs in three categories a teacher at school is asked about: going
-# missing, control and criminal exploitation (the end-to-end tests play the same
-# case on every channel).
+# A case with signs in the two categories a teacher at school is always asked about:
+# going missing and control (the end-to-end tests play the same case on every
+# channel). Together they mean the child may go missing now, so from then on only
+# what changes the immediate actions is asked: criminal exploitation's signs, which
+# would add a later step, are left to the draft (bot/triage/questions.py).
 HIGH = frozenset(
     {
         "screen:going_missing",
         "missing_episodes",
         "screen:control",
         "adult_collects_child",
-        "screen:criminal",
-        "carrying_drugs_weapons",
     }
 )
 

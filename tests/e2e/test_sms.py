@@ -260,7 +260,7 @@ def test_a_whole_conversation_by_numbers_to_the_draft(sms: Sms) -> None:
         assert len(part) <= 1530
     whole = "\n".join(PARTS.sub("", p) for p in parts)
     assert "DRAFT" in whole and "Going-missing risk: Immediate" in whole
-    assert kb.indicators["carrying_drugs_weapons"].question in whole
+    assert kb.indicators["adult_collects_child"].question in whole
     assert nspcc() in whole and "not sent it anywhere" in whole
     ref = sms.servers.tracker(phone.sender)["slots"]["case"]["ref"]
     assert parts[-1].endswith(

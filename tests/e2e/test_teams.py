@@ -208,7 +208,7 @@ def test_a_whole_conversation_by_card_presses_ends_with_the_draft_card(
     summary = [p for p in finished.last if "DRAFT summary: not sent anywhere" in p.text]
     assert summary, "the draft comes as a card marked DRAFT"
     draft = "\n".join(p.text for p in summary)
-    for qid in ("missing_episodes", "adult_collects_child", "carrying_drugs_weapons"):
+    for qid in ("missing_episodes", "adult_collects_child"):
         assert kb.indicators[qid].question in draft
     assert "Going-missing risk: Immediate" in draft
     runs = [
