@@ -1167,17 +1167,26 @@ def _asks_for_draft(case: Case, event: Event) -> bool:
     if not event.words or event.intent in ANSWER_INTENTS or case.pending in (None, DONE, ENDED):
         return False
     if asks_for_the_write_up(event.words):
-        return True
+        # Not where the words themselves are kept as the answer (a note, a reason,
+        # a role, an age): "I saw him collect her. Please write this up" is the note.
+        return not _keeps_words(case.pending)
     return case.pending != URGENT and not _takes_words(case.pending) and says_draft(event.words)
+
+
+def _keeps_words(pending: str | None) -> bool:
+    """Whether the open question keeps the user's words as its answer (the
+    questions that take words, but for "anything else?" and the offer, whose words
+    are read for facts whatever the turn does)."""
+    return _takes_words(pending) and pending not in (MORE, OFFER)
 
 
 def leaving_asks_for_draft(event: Event) -> bool:
     """Read as "pause", words that ask for the draft now ("I have to go, write this
-    up") get it, and the case stays open; with "later" or "come back" in them they
-    are a pause."""
-    return asks_for_the_write_up(event.text) or (
-        says_draft(event.text) and not says_later(event.text)
-    )
+    up") get it, and the case stays open; with any word of carrying on later or
+    keeping the place ("later", "save", "tomorrow", "oedi") they are a pause."""
+    if says_later(event.text):
+        return False
+    return asks_for_the_write_up(event.text) or says_draft(event.text)
 
 
 def _takes_words(pending: str | None) -> bool:
@@ -1302,7 +1311,8 @@ def draft(kb: Knowledge, case: Case, event: Event | None, now: dt.datetime) -> T
     _note_guidance(kb, case)
     if case.pending in (DONE, ENDED):
         return Turn(tuple(summary_replies(kb, case)), case)
-    if event is not None and _takes_words(case.pending) and not says_draft(event.text):
+    asked = says_draft(event.text) or asks_for_the_write_up(event.text) if event else False
+    if event is not None and _takes_words(case.pending) and not asked:
         return handle(kb, case, event, now)
     if case.pending == OFFER:
         # Offered the assessment and the draft, they ask for the draft: the way

@@ -74,13 +74,23 @@ def corrections(text: str) -> tuple[int, ...]:
 
 # The professional leaving, at the start of a message, in the first person or with
 # no subject as people type in a hurry: "sorry, got to get back to class - ...",
-# "I have to head off now". ("She's got to get back to him" has a subject: kept.)
+# "I have to head off now". Only the leaving phrase itself, up to four more words,
+# and never past a word that starts talk about someone else ("...but she told me",
+# "...back to them tonight"): "She's got to get back to him" has a subject and is
+# the child's.
 _LEAVING = re.compile(
     r"^\s*(?:(?:sorry|right|ok|okay|so)\W+)*(?:i\s*(?:'?ve|'?m|have|am)?\s*)?"
     r"(?:got to|gotta|have to|need to|must|going to have to|gonna have to|being|getting)\s+"
-    r"(?:go|get back|head off|dash|run|leave|called away|pulled away)\b[^.,;!?-]*",
+    r"(?:go(?!\s+back)|get back|head off|dash|run|leave|called away|pulled away)\b"
+    r"(?:\s+(?!(?:but|and|or|she|he|they|them|him|her|his|their|because|cos|as|so)\b)"
+    r"[a-z0-9']+){0,4}",
     re.IGNORECASE,
 )
+
+
+# Words that report what someone else said: then a first-person "I have to go" may
+# be the child's words quoted, so it is not taken as the professional leaving.
+_REPORTED = re.compile(r"\b(?:told me|told us|said|says|saying|tells me)\b", re.IGNORECASE)
 
 
 def without_requests(reading: Reading, text: str) -> Reading:
@@ -90,7 +100,7 @@ def without_requests(reading: Reading, text: str) -> Reading:
     of leaving."""
     cues = list(draft_phrases_in(text))
     leaving = _LEAVING.match(text)
-    if leaving:
+    if leaving and not _REPORTED.search(text):
         cues.append(normalise(leaving.group(0)))
     if not cues:
         return reading

@@ -75,9 +75,30 @@ def _plain(text: str) -> str:
     return normalise(text.replace("'", "").replace("\u2019", ""))
 
 
-# Words that ask to carry on later: with them, "I have to go" is a pause, not a
-# request for the draft now.
-LATER = ("later", "continue", "come back", "pick this up", "pick it up", "resume", "pause")
+# Words that ask to carry on later or keep the place: with any of them, "I have to
+# go" is a pause (a resume code), not a request for the draft now. Welsh forms too.
+LATER = (
+    "later",
+    "continue",
+    "come back",
+    "pick this up",
+    "pick it up",
+    "pick up",
+    "resume",
+    "pause",
+    "save",
+    "progress",
+    "tomorrow",
+    "after",
+    "afterwards",
+    "morning",
+    "oedi",
+    "seibio",
+    "wedyn",
+    "yn nes ymlaen",
+    "dod yn ol",
+    "parhau",
+)
 
 
 def asks_for_the_write_up(text: str) -> bool:

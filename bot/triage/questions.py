@@ -265,27 +265,30 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
 
 
 def deferred(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
-    """The signs not asked because the child may go missing now: in each category
-    opened (its screen "yes" or a sign found), those whose "yes" would add a step due
-    later. The draft lists them as not known, so the referral can take them up."""
+    """The questions not asked because the child may go missing now: in each
+    category opened (its screen "yes" or a sign found), the signs whose "yes" would
+    add a step due later; in each category in play whose screen was not asked, the
+    screen, if one of its signs would. The draft lists them as not known, so the
+    referral can take them up."""
     now = decision(kb, ctx, answers)
     if not now.acting_now():
         return []
     route = now.route(kb)
+
+    def adds_to_route(indicator_id: str) -> bool:
+        return decision(kb, ctx, {**answers, indicator_id: Answer(YES)}).route(kb) != route
+
     out: list[str] = []
     for category in categories_in_play(kb, ctx, answers):
-        signs = indicator_order(kb, category)
+        signs = [i for i in indicator_order(kb, category) if i.id not in answers]
         screen = answers.get(screen_id(category))
         opened = (screen is not None and screen.is_concern) or any(
-            answers[i.id].is_concern for i in signs if i.id in answers
+            answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers
         )
-        if not opened:
-            continue
-        for ind in signs:
-            if ind.id in answers:
-                continue
-            if decision(kb, ctx, {**answers, ind.id: Answer(YES)}).route(kb) != route:
-                out.append(ind.id)
+        if opened:
+            out += [i.id for i in signs if adds_to_route(i.id)]
+        elif screen is None and any(adds_to_route(i.id) for i in signs):
+            out.append(screen_id(category))
     return out
 
 

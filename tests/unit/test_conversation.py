@@ -1147,3 +1147,83 @@ def test_urgent_words_that_ask_for_the_write_up_get_the_advice_then_the_draft(
     assert "advice" in kinds and "summary" in kinds
     assert kinds.index("advice") < kinds.index("summary")
     assert chat.case.pending == pending  # the same question follows the draft
+
+
+def _write_up_requests() -> list[str]:
+    import yaml
+
+    from bot.nlp.command_cues import HERE
+
+    return yaml.safe_load((HERE / "draft_cues.yml").read_text(encoding="utf-8"))["requests"]
+
+
+@pytest.mark.parametrize("phrase", _write_up_requests())
+def test_every_write_up_request_is_answered_without_a_loop_wherever_it_comes(
+    kb: Knowledge, phrase: str
+) -> None:
+    """Each listed request, by whatever the model read it as, at "anything else?"
+    gives the draft; at a question that keeps the words (the role, "How do you
+    know?") the words are the answer. Never an endless handle/draft loop."""
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    assert chat.case.pending == "role"
+    for play in (
+        lambda c: talk.handle(kb, c, Event("nlu_fallback", phrase), NOW),
+        lambda c: talk.draft(kb, c, Event("request_draft", phrase), NOW),
+    ):
+        turn = play(chat.case)
+        assert turn.replies
+    chat.context()
+    chat.until_age()
+    chat.say("inform", choice="age.unknown")
+    assert chat.case.pending == "more"
+    chat._take(talk.handle(kb, chat.case, Event("inform", phrase), NOW))
+    assert any(r.kind == "summary" for r in chat.last)
+
+
+def test_a_note_that_ends_with_a_request_is_kept_as_the_note(kb: Knowledge) -> None:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    for _turn in range(40):
+        if (chat.case.pending or "").startswith("evidence:"):
+            break
+        chat.say("affirm", "yes")
+    sign = chat.case.pending.removeprefix("evidence:")
+    note = "I saw a man in a black car collect her at the gate on Tuesday. Please write this up"
+    chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", note), NOW))
+    assert chat.case.answers[sign]["note"], "the note is kept"
+    assert not any(r.kind == "summary" for r in chat.last)
+
+
+def _pause_examples() -> list[str]:
+    import yaml
+
+    from bot.nlp.command_cues import HERE
+
+    nlu = yaml.safe_load((HERE.parent.parent / "data" / "nlu" / "resume.yml").read_text("utf-8"))
+    (pause,) = [item for item in nlu["nlu"] if item.get("intent") == "pause"]
+    return [line.removeprefix("- ").strip() for line in pause["examples"].splitlines() if line]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        *_pause_examples(),
+        "need to go - save my progress",
+        "Have to go, will finish this tomorrow",
+        "Rhaid i mi fynd, oedi os gwelwch yn dda",
+        "Rhaid i mi fynd, dof yn ôl wedyn",
+    ],
+)
+def test_every_way_of_pausing_stays_a_pause(words: str) -> None:
+    """Words of carrying on later or keeping the place are a pause (a resume code),
+    never the draft instead, in English and in Welsh."""
+    assert not talk.leaving_asks_for_draft(Event("pause", words))
+
+
+@pytest.mark.parametrize(
+    "words", ["I have to go", "got to get back to class - please finish it off and show me"]
+)
+def test_leaving_without_a_word_of_later_asks_for_the_draft(words: str) -> None:
+    assert talk.leaving_asks_for_draft(Event("pause", words))

@@ -14,7 +14,7 @@ from bot.channels.collect import CustomCollector
 from bot.channels.tracker_store import KEPT_TEXT_KINDS, REMOVED, scrub_bot
 from bot.conversation import Case, Event
 from bot.knowledge import Knowledge, load_knowledge
-from bot.reader import IndicatorFact, Reading
+from bot.reader import IndicatorFact, Reading, read
 from bot.replies import HEARD_KEY, KIND_KEY
 from bot.triage.answers import URGENT
 
@@ -316,6 +316,36 @@ def test_the_professional_leaving_is_not_read_as_the_child_leaving(
     assert "talks_of_leaving" not in chat.case.answers
     chat.say("She's got to get back to him tonight, she says he'll be angry")
     assert chat.case.answers.get("talks_of_leaving", {}).get("value") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("leaving", "rest"),
+    [
+        (
+            "Sorry got to go but ",
+            "she told me an older man is picking her up tonight and she has a new phone "
+            "he gave her",
+        ),
+        (
+            "Need to get back to class ",
+            "she said she owes money to older boys who threaten her family",
+        ),
+    ],
+)
+def test_a_leaving_clause_takes_nothing_from_what_follows_it(
+    kb: Knowledge, leaving: str, rest: str
+) -> None:
+    """Only the professional's own leaving words are left out: every sign read in
+    the rest of the message is kept."""
+    whole = listen.without_requests(read(leaving + rest, kb), leaving + rest)
+    alone = read(rest, kb)
+    assert alone.indicators
+    assert {f.id for f in alone.indicators} <= {f.id for f in whole.indicators}
+
+
+def test_a_childs_quoted_words_are_not_the_professional_leaving(kb: Knowledge) -> None:
+    words = "I have to go back to them tonight or they'll hurt my mum, she told me"
+    assert listen.without_requests(read(words, kb), words) == read(words, kb)
 
 
 def test_words_about_one_sign_answer_no_other_in_the_same_sentence(kb: Knowledge) -> None:

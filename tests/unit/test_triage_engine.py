@@ -141,6 +141,23 @@ def test_once_the_child_may_go_missing_now_only_what_is_done_now_is_asked(kb: Kn
     assert "section_45_defence" in {s.id for s in steps}
 
 
+def test_a_screen_not_asked_while_acting_now_is_listed_as_not_known(kb: Knowledge) -> None:
+    """The criminal screen is in play at school, but once the child may go missing
+    now its signs would add only a later step: not asked, and listed for the draft."""
+    base = {
+        URGENT: yes(),
+        screen_id("going_missing"): yes(),
+        "missing_episodes": yes(),
+        screen_id("control"): yes(),
+        "adult_collects_child": yes(),
+    }
+    assert decision(kb, TEACHER, base).going_missing == "immediate"
+    assert "criminal" in categories_in_play(kb, TEACHER, base)
+    asked, answers = play(kb, TEACHER, lambda q: NO, base)
+    assert screen_id("criminal") not in asked
+    assert screen_id("criminal") in deferred(kb, TEACHER, answers)
+
+
 def test_only_the_categories_in_play_are_screened_until_anything_else(kb: Knowledge) -> None:
     # Issue 18: no journey questions for a child the facts give no reason to ask
     # about, unless the professional says there is more.
