@@ -1167,10 +1167,21 @@ def _asks_for_draft(case: Case, event: Event) -> bool:
     if not event.words or event.intent in ANSWER_INTENTS or case.pending in (None, DONE, ENDED):
         return False
     if asks_for_the_write_up(event.words):
-        # Not where the words themselves are kept as the answer (a note, a reason,
-        # a role, an age): "I saw him collect her. Please write this up" is the note.
-        return not _keeps_words(case.pending)
+        # Where the words themselves are kept as the answer (a note, a reason, a
+        # role, an age), only a request that says nothing about anyone: "I saw him
+        # collect her. Please write this up" is the note.
+        return not _keeps_words(case.pending) or not _ABOUT_SOMEONE.search(event.words)
     return case.pending != URGENT and not _takes_words(case.pending) and says_draft(event.words)
+
+
+# Words that speak of a person: a message with them is about the case, not only a
+# request to the assistant.
+_ABOUT_SOMEONE = re.compile(
+    r"\b(?:she|he|her|him|his|hers|they|them|their|child|boy|girl|son|daughter|kid|"
+    r"pupil|patient|man|woman|men|adult|uncle|aunt|auntie|mum|dad|mother|father|"
+    r"brother|sister|cousin|friend|boyfriend|girlfriend)\b",
+    re.IGNORECASE,
+)
 
 
 def _keeps_words(pending: str | None) -> bool:

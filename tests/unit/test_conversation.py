@@ -1194,6 +1194,14 @@ def test_a_note_that_ends_with_a_request_is_kept_as_the_note(kb: Knowledge) -> N
     chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", note), NOW))
     assert chat.case.answers[sign]["note"], "the note is kept"
     assert not any(r.kind == "summary" for r in chat.last)
+    # A request that says nothing about anyone is the request, even there.
+    chat.say("affirm", "yes")
+    assert (chat.case.pending or "").startswith("evidence:"), chat.case.pending
+    pending = chat.case.pending
+    ask = "cheers, can I get a copy to give our coordinator"
+    chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", ask), NOW))
+    assert any(r.kind == "summary" for r in chat.last)
+    assert chat.case.pending == pending
 
 
 def _pause_examples() -> list[str]:
