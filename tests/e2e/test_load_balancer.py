@@ -322,7 +322,13 @@ def test_only_the_channels_are_public_and_every_log_line_is_json(topology: Topol
     # The servers answer their operators directly.
     assert http("GET", f"{topology.rasa(0)}/metrics")[0] == 200
     log = Path(topology.workdir) / "haproxy.log"
-    lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+    # HAProxy writes its log lines a moment after it answers: wait for the last one.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+        if any("\\\\x" in line for line in lines) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     for line in lines:
         json.loads(line)  # a path with a backslash or a quote is escaped
     assert any("\\\\x" in line for line in lines)
