@@ -297,7 +297,12 @@ def test_teams_and_sms_requests_route_by_their_conversation(topology: Topology) 
                     {"Content-Type": content_type},
                 )
                 assert status in (401, 403, 503), (backend, status)  # refused by Rasa
-        servers = haproxy_servers(topology, backend)[before:]
+        # HAProxy writes its log lines a moment after it answers: wait for all 36.
+        deadline = time.monotonic() + 10
+        while len(servers := haproxy_servers(topology, backend)[before:]) < 36:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert len(servers) == 36, (backend, len(servers))
         groups = [servers[n : n + 3] for n in range(0, 36, 3)]
         assert all(len(set(group)) == 1 for group in groups), (backend, groups)
