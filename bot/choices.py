@@ -140,33 +140,16 @@ AGE_UNKNOWN = (
         ),
     ),
 )
-# Ages written in words ("she's fifteen"), for the answer to "how old?".
+# Ages written in words ("she's fifteen"): the answer to "how old?", the action
+# server's age and the reader's all read them from here.
 NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
+        (
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen", "twenty"),
+        )
     )
 }
 

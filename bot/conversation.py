@@ -1195,9 +1195,7 @@ def leaving_asks_for_draft(event: Event) -> bool:
     """Read as "pause", words that ask for the draft now ("I have to go, write this
     up") get it, and the case stays open; with any word of carrying on later or
     keeping the place ("later", "save", "tomorrow", "oedi") they are a pause."""
-    if says_later(event.text):
-        return False
-    return asks_for_the_write_up(event.text) or says_draft(event.text)
+    return says_draft(event.text) and not says_later(event.text)
 
 
 def _takes_words(pending: str | None) -> bool:
@@ -1322,8 +1320,7 @@ def draft(kb: Knowledge, case: Case, event: Event | None, now: dt.datetime) -> T
     _note_guidance(kb, case)
     if case.pending in (DONE, ENDED):
         return Turn(tuple(summary_replies(kb, case)), case)
-    asked = says_draft(event.text) or asks_for_the_write_up(event.text) if event else False
-    if event is not None and _takes_words(case.pending) and not asked:
+    if event is not None and _takes_words(case.pending) and not says_draft(event.text):
         return handle(kb, case, event, now)
     if case.pending == OFFER:
         # Offered the assessment and the draft, they ask for the draft: the way

@@ -18,10 +18,10 @@ Events, browser to server: ``session_request {session?}``, ``user_uttered
 ``session_confirm {session, resumed, texts, links}``, ``bot_uttered {text,
 buttons?, kind, progress?, language, document?, rows?, more?}``, ``draft {format,
 filename, text|pdf_base64}``. ``more: true`` says another message of the same turn
-follows, so the page keeps its "typing" sign up and the turn's buttons are not
-pressed before the turn is whole. ``links`` are the sourced contacts' numbers and addresses
-(bot/channels/widget_text.py), which the page turns into tel:, mailto: and web
-links wherever they appear; ``document`` is a draft's structured form.
+follows, so the page keeps its "typing" sign up until the turn is whole. ``links``
+are the sourced contacts' numbers and addresses (bot/channels/widget_text.py), which
+the page turns into tel:, mailto: and web links wherever they appear; ``document``
+is a draft's structured form.
 
 The pages a public service must have (who runs it, privacy, accessibility,
 feedback) are served at ``/webhooks/widget/<page>`` (bot/channels/widget_pages.py).

@@ -28,11 +28,18 @@ class Cues:
     payload: str
     words: frozenset[str]
     phrases: tuple[str, ...]
+    # Phrases that can only be a request to the assistant, kept without apostrophes
+    # ("you've" and "youve" alike): heard even where the model read something else.
+    requests: tuple[str, ...] = ()
 
     def phrases_in(self, text: str) -> tuple[str, ...]:
         """The listed phrases the message holds, normalised ("i have to go")."""
         padded = f" {normalise(text)} "
         return tuple(p for p in self.phrases if f" {p} " in padded)
+
+    def requested_in(self, text: str) -> bool:
+        padded = f" {_plain(text)} "
+        return any(f" {p} " in padded for p in self.requests)
 
     def said_in(self, text: str) -> bool:
         """True for the command's button or a message holding a listed cue."""
@@ -40,9 +47,16 @@ class Cues:
             return True
         plain = normalise(text)
         padded = f" {plain} "
-        return bool(self.words.intersection(plain.split())) or any(
-            f" {p} " in padded for p in self.phrases
+        return (
+            bool(self.words.intersection(plain.split()))
+            or any(f" {p} " in padded for p in self.phrases)
+            or self.requested_in(text)
         )
+
+
+def _plain(text: str) -> str:
+    """Normalised, with apostrophes dropped rather than spaced."""
+    return normalise(text.replace("'", "").replace("\u2019", ""))
 
 
 @cache
@@ -52,6 +66,7 @@ def cues(file_name: str, payload: str) -> Cues:
         payload,
         frozenset(normalise(str(w)) for w in raw["words"]),
         tuple(normalise(str(p)) for p in raw["phrases"]),
+        tuple(_plain(str(p)) for p in raw.get("requests", ())),
     )
 
 
@@ -61,18 +76,6 @@ def says_stop(text: str) -> bool:
 
 def says_draft(text: str) -> bool:
     return cues("draft_cues.yml", DRAFT_PAYLOAD).said_in(text)
-
-
-@cache
-def _write_up_requests() -> tuple[str, ...]:
-    raw = yaml.safe_load((HERE / "draft_cues.yml").read_text(encoding="utf-8"))
-    return tuple(_plain(str(p)) for p in raw["requests"])
-
-
-def _plain(text: str) -> str:
-    """Normalised, with apostrophes dropped rather than spaced ("you've" and
-    "youve" alike)."""
-    return normalise(text.replace("'", "").replace("\u2019", ""))
 
 
 # Words that ask to carry on later or keep the place: with any of them, "I have to
@@ -99,19 +102,19 @@ LATER = (
     "dod yn ol",
     "parhau",
 )
+_LATER = tuple(normalise(w) for w in LATER)
 
 
 def asks_for_the_write_up(text: str) -> bool:
     """A phrase that can only be a request to the assistant for the draft ("can you
     write this up", "give me whatever you've got"): heard at any question, even one
-    that takes the user's own words."""
-    padded = f" {_plain(text)} "
-    return any(f" {p} " in padded for p in _write_up_requests())
+    that takes the user's own words. (``says_draft`` hears these too.)"""
+    return cues("draft_cues.yml", DRAFT_PAYLOAD).requested_in(text)
 
 
 def says_later(text: str) -> bool:
     padded = f" {normalise(text)} "
-    return any(f" {normalise(w)} " in padded for w in LATER)
+    return any(f" {w} " in padded for w in _LATER)
 
 
 def draft_phrases_in(text: str) -> tuple[str, ...]:

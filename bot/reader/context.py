@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.choices import NUMBER_WORDS as _NUMBER_WORDS
 from bot.reader.data import load
 from bot.reader.match import Hit, PhraseMatcher, longest_first
 from bot.reader.text import Word
@@ -241,16 +242,6 @@ def nationality(words: Sequence[Word]) -> str | None:
 
 # --- age -------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        (
-            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
-            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
-            *("seventeen", "eighteen", "nineteen", "twenty"),
-        )
-    )
-}
 _NUM = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _NOT_AN_AGE = (
     r"(?!\s*(?:%|am|pm|o'clock|minutes|mins|hours|hrs|times|phones|days|weeks|months|men|"

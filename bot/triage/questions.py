@@ -10,12 +10,12 @@ the decision, and, after a "yes" there, its own questions (going-missing red fla
 first, then by weight) until one is found, then only those whose "yes" would
 change the route. Once the child may go missing now, the professional's minutes go
 to acting: a sign is then asked only if its "yes" would change the immediate
-actions or bring a step due now; steps due later are left to
-"anything else?" and the professional's own words. Then "anything else?", offering
-the categories not yet in play: choosing one opens it (its screen answered "yes"),
-and the question comes back until the answer is "no"; a bare "yes" brings every
-other category's screen. No question is asked twice, and at most MAX_ASKED are asked in all: after
-that the professional goes on to the assessment and the draft.
+actions or bring a step due now; the others are listed in the draft as not known
+(``deferred``). Then "anything else?", offering the categories nothing has been
+asked or told about: choosing one opens it (its screen answered "yes"), and the
+question comes back until the answer is "no"; a bare "yes" brings every other
+category's screen. No question is asked twice, and at most MAX_ASKED are asked in
+all: after that the professional goes on to the assessment and the draft.
 """
 
 from __future__ import annotations
@@ -242,9 +242,9 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
     Beyond that, only the signs whose "yes" would change what matters now
     (``Decision.what_matters``): the going-missing level, or a step or action that
     sign or kind brings; once the child may go missing now, only the actions and
-    the steps due now. More signs of a kind already found are not
-    asked about just to add to the count; "anything else?" and the
-    professional's own words can still add them. A screen answered "not sure" is an
+    the steps due now. More signs of a kind already found are not asked about just
+    to add to the count; "anything else?" and the professional's own words can
+    still add them. A screen answered "not sure" is an
     unknown: a gap in the draft, not a reason for more questions."""
     sid = screen_id(category)
     if sid not in answers:
