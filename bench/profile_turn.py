@@ -324,7 +324,7 @@ class InProcess:
     def send(self, sender: str, text: str) -> Any:
         from rasa.core.channels.channel import UserMessage
 
-        from bot.channels.collect import CustomCollector
+        from bot.channels.common.collect import CustomCollector
         from tests.e2e.harness import Reply
 
         collector = CustomCollector()

@@ -28,10 +28,10 @@ class Settings:
     # Logging
     log_level: str
     # REST channel: when set, every webhook post needs "Authorization: Bearer <token>";
-    # unset, REST answers only on a server that listens on loopback (bot/channels/rest_door.py)
+    # unset, REST answers only on a server that listens on loopback (bot/channels/rest/door.py)
     rest_token: str | None = field(default=None, repr=False)
     # Trainer view: wrong passwords per address, and from everyone, in one window
-    # before it answers 429 (bot/channels/lockout.py)
+    # before it answers 429 (bot/channels/common/lockout.py)
     trainer_failures_per_address: int = 5
     trainer_failures_global: int = 50
     trainer_lockout_window_s: float = 15 * 60
@@ -39,7 +39,7 @@ class Settings:
     widget_session_hours: float = 12
     # Who runs this deployment, how to reach them, and where feedback goes: shown on
     # the widget's "Who runs this service", privacy, accessibility and feedback
-    # pages (bot/channels/widget_pages.py). Unset: the pages say it is a demonstration.
+    # pages (bot/channels/widget/pages.py). Unset: the pages say it is a demonstration.
     operator_name: str | None = None
     operator_contact: str | None = None
     feedback_address: str | None = None

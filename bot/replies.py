@@ -111,7 +111,7 @@ class Reply:
         """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``."""
         # ``gh_kind`` travels as message metadata: Rasa hands it to the output
         # channel, so the widget, Teams and SMS can render a summary or a question
-        # their own way (bot/channels/collect.py).
+        # their own way (bot/channels/common/collect.py).
         message: dict[str, Any] = {"text": str(self.text), KIND_KEY: self.kind}
         if self.progress:
             message[PROGRESS_KEY] = self.progress

@@ -29,7 +29,7 @@ error and carries on with an empty in-memory conversation, so a locked, read-onl
 or deleted database would give a fresh greeting or a turn that is silently not
 kept. Here each failed read or write is logged (operation and error type only:
 the driver's message quotes SQL parameters), noted for the turn so the channel's
-safety net answers with the safety message (bot/channels/safety_net.py), and
+safety net answers with the safety message (bot/channels/common/safety_net.py), and
 recorded for the health check (``health``). After a failed read, the turn's save
 is refused: the tracker Rasa made in its place is a new conversation, and writing
 it would add a new session on top of the stored one.
@@ -56,7 +56,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
-from bot.channels import safety_net
+from bot.channels.common import safety_net
 from bot.ops import metrics
 from bot.replies import DATA_KEY, KIND_KEY, PROGRESS_KEY
 from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask

@@ -7,7 +7,7 @@
 - ``GET /metrics``: Prometheus's text format (bot/ops/metrics.py).
 
 Rasa adds its own routes to the app before the channels' blueprints are
-registered, so, like ``GET /`` (bot/channels/root_route.py), these are answered
+registered, so, like ``GET /`` (bot/channels/common/root_route.py), these are answered
 by an app-wide request middleware installed when the server starts. They carry
 no personal data; the load balancer's public side refuses them all the same
 (deploy/haproxy.cfg), and operators reach each server directly.

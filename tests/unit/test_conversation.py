@@ -1014,7 +1014,7 @@ def test_check_your_answers_comes_as_rows_with_a_change_button_each(kb: Knowledg
 def test_rest_custom_gives_the_check_rows_as_ids_and_values(kb: Knowledge) -> None:
     import asyncio
 
-    from bot.channels.collect import CustomCollector
+    from bot.channels.common.collect import CustomCollector
 
     chat = Chat(kb)
     chat.say("deny")

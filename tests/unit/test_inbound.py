@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.inbound import (
+from bot.channels.common.inbound import (
     Rejected,
     check_message,
     clean_text,

@@ -10,7 +10,7 @@ import pytest
 
 from bot import conversation as talk
 from bot import listen
-from bot.channels.collect import CustomCollector
+from bot.channels.common.collect import CustomCollector
 from bot.channels.tracker_store import KEPT_TEXT_KINDS, REMOVED, scrub_bot
 from bot.conversation import Case, Event
 from bot.knowledge import Knowledge, load_knowledge

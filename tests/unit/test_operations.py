@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot import logs
-from bot.channels import safety_net
+from bot.channels.common import safety_net
 from bot.ops import haproxy_errors, metrics, probes, topology
 from bot.runtime import knowledge
 

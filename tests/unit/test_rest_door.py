@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.channels.rest import SafeRestInput
-from bot.channels.rest_door import Door, admit, door_for, is_loopback
+from bot.channels.rest.door import Door, admit, door_for, is_loopback
 from bot.config import settings
 from tests.log_records import Records, recording
 from tests.sanic_server import Agent, request, serve

@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from bot import logs
-from bot.channels import safety_net
+from bot.channels.common import safety_net
 
 SAFETY = "call 999"
 

@@ -22,11 +22,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import inspect, text
 
 from bot import logs
-from bot.channels import sms_render, sms_sender, sms_webhook
-from bot.channels.sms import EMPTY_TWIML, OptOuts, Seen, SmsInput, SmsSettings
-from bot.channels.sms_outbound import TwilioSender
-from bot.channels.sms_texts import long_draft_note, stopped_text
-from bot.channels.sms_webhook import Inbound, Refusal, read_webhook
+from bot.channels.sms import render as sms_render
+from bot.channels.sms import sender as sms_sender
+from bot.channels.sms import webhook as sms_webhook
+from bot.channels.sms.channel import EMPTY_TWIML, OptOuts, Seen, SmsInput, SmsSettings
+from bot.channels.sms.outbound import TwilioSender
+from bot.channels.sms.texts import long_draft_note, stopped_text
+from bot.channels.sms.webhook import Inbound, Refusal, read_webhook
 from bot.replies import KIND_KEY
 from bot.runtime import knowledge
 from tests.twilio_fake import FakeTwilio, inbound_params, signed
@@ -984,7 +986,7 @@ KIND = {"kind": "question"}
 
 
 def test_the_open_question_survives_a_turn_that_got_no_reply() -> None:
-    from bot.channels.sms_prompt import choices_digest, current_prompt, is_stale
+    from bot.channels.sms.prompt import choices_digest, current_prompt, is_stale
 
     events = [
         UserUttered("hello"),
@@ -1008,7 +1010,7 @@ def test_the_open_question_survives_a_turn_that_got_no_reply() -> None:
 def test_the_help_text_names_no_nations_own_terms() -> None:
     """HELP is answered before the nation is known: its route must be right in every
     nation (Northern Ireland has no local authority children's social care)."""
-    from bot.channels.sms_texts import help_text
+    from bot.channels.sms.texts import help_text
     from bot.runtime import knowledge
 
     kb = knowledge()
@@ -1022,7 +1024,7 @@ def test_the_help_text_names_no_nations_own_terms() -> None:
 def test_a_check_whose_words_are_not_kept_is_shown_again_without_them() -> None:
     """Rasa's tracker keeps no text of a check or a draft: the prompt read back from
     it still identifies the list, and "[not kept]" is never shown."""
-    from bot.channels.sms_prompt import current_prompt, sent_prompt
+    from bot.channels.sms.prompt import current_prompt, sent_prompt
 
     sent = [{"text": "1. Role: Teacher\nIs this right?", "buttons": YES_NO, "kind": "check"}]
     stored = [

@@ -15,8 +15,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from bot.channels.teams_auth import AuthError, KeyCache, Verifier, secure_url
-from bot.channels.teams_client import Http
+from bot.channels.teams.auth import AuthError, KeyCache, Verifier, secure_url
+from bot.channels.teams.client import Http
 from tests.botframework_fake import FakeBotFramework, PublishedKey, new_key
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from bench.conversation import CONTEXT, NOW, Run
 from bot import conversation as talk
-from bot.channels import teams_cards as cards
-from bot.channels.collect import _message
-from bot.channels.safety_net import safety_payload
+from bot.channels.common.collect import _message
+from bot.channels.common.safety_net import safety_payload
+from bot.channels.teams import cards
 from bot.conversation import Event
 from bot.i18n import current_language, use
 from bot.knowledge import load_knowledge

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from bot.channels import teams_handoff
-from bot.channels.state import ConversationState
+from bot.channels.common.state import ConversationState
 from bot.channels.teams import TeamsInput, TeamsSettings, sender_id
-from bot.channels.teams_training import Command, Modes, command_of
+from bot.channels.teams import handoff as teams_handoff
+from bot.channels.teams.training import Command, Modes, command_of
 from bot.logs import JsonFormatter, pseudonym
 from bot.replies import KIND_KEY
 from tests.botframework_fake import FakeBotFramework, new_key, personal_conversation_id

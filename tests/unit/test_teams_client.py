@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.channels.teams_client import (
+from bot.channels.teams.client import (
     Connector,
     Http,
     activities_url,

@@ -24,7 +24,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels import safety_net, tracker_store
+from bot.channels import tracker_store
+from bot.channels.common import safety_net
 from bot.channels.tracker_store import ScrubbingSQLTrackerStore
 
 SAFETY = "call 999"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.lockout import Lockout
+from bot.channels.common.lockout import Lockout
 from bot.channels.widget import WidgetInput
 from bot.config import settings
 from bot.logs import pseudonym

@@ -9,8 +9,8 @@ import html.parser
 
 import pytest
 
-from bot.channels.widget_pages import PAGES, contact_link, footer_html, render_page
-from bot.channels.widget_text import contact_links, numbers_in, tel_href, widget_texts
+from bot.channels.widget.pages import PAGES, contact_link, footer_html, render_page
+from bot.channels.widget.text import contact_links, numbers_in, tel_href, widget_texts
 from bot.config import settings
 from bot.runtime import knowledge
 
@@ -109,7 +109,7 @@ def test_the_demonstration_says_so_and_a_deployment_names_who_runs_it() -> None:
 
 
 def test_govuk_frontend_is_served_with_the_system_fonts_and_no_font_files() -> None:
-    from bot.channels.widget_pages import SYSTEM_FONTS, govuk_css, system_font_css
+    from bot.channels.widget.pages import SYSTEM_FONTS, govuk_css, system_font_css
 
     css = govuk_css()
     assert css is not None, "web/node_modules/govuk-frontend is missing: npm ci"

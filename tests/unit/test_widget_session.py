@@ -1,4 +1,4 @@
-"""Widget credentials (bot/channels/widget_session.py): signed, carrying their issue
+"""Widget credentials (bot/channels/widget/session.py): signed, carrying their issue
 time, and refused once expired (finding 9); ids matched whole (finding 11)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 
-from bot.channels.widget_session import (
+from bot.channels.widget.session import (
     DEFAULT_LIFETIME_S,
     _sign,
     check_session,

@@ -5,7 +5,7 @@ Configured in credentials.yml as ``bot.channels.rest.SafeRestInput``; it serves
 ``POST /webhooks/rest/webhook`` (same body as Rasa's REST channel:
 ``{"sender": "...", "message": "..."}``) and ``GET /webhooks/rest/health``.
 
-Who may post is decided by bot/channels/rest_door.py: a bearer token
+Who may post is decided by bot/channels/rest/door.py: a bearer token
 (GOLDEN_HOUR_REST_TOKEN), or, without one, only a server that listens on loopback.
 Every REST route is behind that door, ``GET /webhooks/rest/`` and ``/health``
 included: a probe sends the token too (a load balancer can also watch the
@@ -26,8 +26,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels import inbound, rest_door, root_route, safety_net
-from bot.channels.collect import CustomCollector
+from bot.channels.common import inbound, root_route, safety_net
+from bot.channels.common.collect import CustomCollector
+from bot.channels.rest import door as rest_door
 from bot.config import settings
 from bot.ops import probes
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.channels.collect import kind_of
+from bot.channels.common.collect import kind_of
 from bot.i18n import _
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"

@@ -6,7 +6,7 @@ come from the sourced guidance, never from code."""
 from __future__ import annotations
 
 from bot.advice import local_numbers
-from bot.channels import inbound
+from bot.channels.common import inbound
 from bot.i18n import _
 from bot.knowledge import Knowledge
 

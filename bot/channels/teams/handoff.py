@@ -14,15 +14,15 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.state import conversation_state, latest_draft_async
-from bot.channels.teams_activity import Address
-from bot.channels.teams_cards import handoff_cards, message
-from bot.channels.teams_client import activities_url
+from bot.channels.common.state import conversation_state, latest_draft_async
+from bot.channels.teams.activity import Address
+from bot.channels.teams.cards import handoff_cards, message
+from bot.channels.teams.client import activities_url
 from bot.i18n import _, use
 from bot.logs import pseudonym
 
 if TYPE_CHECKING:
-    from bot.channels.teams import TeamsInput
+    from bot.channels.teams.channel import TeamsInput
 
 log = logging.getLogger("golden_hour.channels.teams")
 

@@ -4,7 +4,7 @@ Configured in credentials.yml as ``bot.channels.teams.TeamsInput``; it serves
 ``POST /webhooks/teams/webhook`` (the bot's messaging endpoint) and reads its
 settings from ``GOLDEN_HOUR_TEAMS_*`` environment variables (``TeamsSettings``).
 
-Every request is verified in full (bot/channels/teams_auth.py) before anything
+Every request is verified in full (bot/channels/teams/auth.py) before anything
 is read from it; anything else gets 401, no reply, and nothing reaches Rasa. A
 verified activity is answered 200 at once (the Bot Framework wants a quick
 answer) and handled in the background: one conversation's turns run one after
@@ -13,7 +13,7 @@ another, in the order they came, and replies are posted in order to the
 triage: details about a child do not belong in a group chat or a channel.
 
 Training: "training" starts a practice on a fictional scenario in its own
-conversation, "end training" ends it (bot/channels/teams_training.py).
+conversation, "end training" ends it (bot/channels/teams/training.py).
 
 The hand-off: when a safeguarding lead is configured, the summary card has a
 "Send this draft to <name>" button. Only that press sends the case's latest
@@ -39,18 +39,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels import inbound, root_route, safety_net
-from bot.channels.collect import KindCollector
-from bot.channels.lanes import Lanes
-from bot.channels.state import DEFAULT_LANGUAGE, conversation_state
-from bot.channels.teams_activity import (
+from bot.channels.common import inbound, root_route, safety_net
+from bot.channels.common.collect import KindCollector
+from bot.channels.common.lanes import Lanes
+from bot.channels.common.state import DEFAULT_LANGUAGE, conversation_state
+from bot.channels.teams.activity import (
     Address,
     address_of,
     greeting_address,
     sender_id,
     typed_text,
 )
-from bot.channels.teams_auth import (
+from bot.channels.teams.auth import (
     BOT_FRAMEWORK_ISSUER,
     BOT_FRAMEWORK_OPENID_URL,
     MIN_REFRESH_S,
@@ -59,16 +59,16 @@ from bot.channels.teams_auth import (
     Verifier,
     secure_url,
 )
-from bot.channels.teams_cards import SEND_DRAFT, message, read_submit, render
-from bot.channels.teams_client import (
+from bot.channels.teams.cards import SEND_DRAFT, message, read_submit, render
+from bot.channels.teams.client import (
     DEFAULT_TOKEN_URL,
     Connector,
     Http,
     activities_url,
     token_url_for,
 )
-from bot.channels.teams_handoff import send_draft
-from bot.channels.teams_training import Command, Modes, command_of
+from bot.channels.teams.handoff import send_draft
+from bot.channels.teams.training import Command, Modes, command_of
 from bot.config import settings
 from bot.i18n import _, use
 from bot.logs import pseudonym

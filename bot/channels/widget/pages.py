@@ -29,7 +29,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.i18n import LANGUAGES, _, ngettext, use
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BASE = "/webhooks/widget"
 PAGES = ("about", "privacy", "accessibility", "feedback")
 GOVUK_CSS = ROOT / "web/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css"

@@ -6,7 +6,7 @@ files, served by the same Rasa process.
   allow-list).
 - Socket.io at ``/webhooks/widget/socket.io``. The browser's origin is checked
   against the allow-list (and the server's own origin); the server issues a signed
-  session (bot/channels/widget_session.py) and binds it to the socket, so nobody
+  session (bot/channels/widget/session.py) and binds it to the socket, so nobody
   can join another person's conversation by naming its id; replies go only to the
   socket that asked.
 - Every turn runs through the shared checks and the safety net, as on REST.
@@ -19,12 +19,12 @@ Events, browser to server: ``session_request {session?}``, ``user_uttered
 buttons?, kind, progress?, language, document?, rows?, more?}``, ``draft {format,
 filename, text|pdf_base64}``. ``more: true`` says another message of the same turn
 follows, so the page keeps its "typing" sign up until the turn is whole. ``links``
-are the sourced contacts' numbers and addresses (bot/channels/widget_text.py), which
+are the sourced contacts' numbers and addresses (bot/channels/widget/text.py), which
 the page turns into tel:, mailto: and web links wherever they appear; ``document``
 is a draft's structured form.
 
 The pages a public service must have (who runs it, privacy, accessibility,
-feedback) are served at ``/webhooks/widget/<page>`` (bot/channels/widget_pages.py).
+feedback) are served at ``/webhooks/widget/<page>`` (bot/channels/widget/pages.py).
 """
 
 from __future__ import annotations
@@ -49,18 +49,18 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import logs
-from bot.channels import inbound, root_route, safety_net
-from bot.channels.collect import KindCollector
-from bot.channels.lockout import Lockout
-from bot.channels.state import conversation_state, latest_draft
-from bot.channels.widget_pages import footer_html, govuk_css, page_language, render_page
-from bot.channels.widget_session import (
+from bot.channels.common import inbound, root_route, safety_net
+from bot.channels.common.collect import KindCollector
+from bot.channels.common.lockout import Lockout
+from bot.channels.common.state import conversation_state, latest_draft
+from bot.channels.widget.pages import footer_html, govuk_css, page_language, render_page
+from bot.channels.widget.session import (
     Checked,
     check_session,
     new_session,
     origin_allowed,
 )
-from bot.channels.widget_text import contact_links, widget_texts
+from bot.channels.widget.text import contact_links, widget_texts
 from bot.config import settings
 from bot.i18n import _, ngettext, use
 from bot.logs import pseudonym
@@ -70,7 +70,7 @@ from bot.training.ids import clean_group, group_of
 
 log = logging.getLogger("golden_hour.channels.widget")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WEB = ROOT / "web"
 # name -> (file, content type); read once at start
 STATIC = {
@@ -636,7 +636,7 @@ async def _language(agent: Any, sender: str) -> str:
 
 def _for_browser(message: dict[str, Any], language: str) -> dict[str, Any]:
     """Only the fields the widget uses, as plain strings (it never renders HTML)."""
-    from bot.channels.collect import kind_of
+    from bot.channels.common.collect import kind_of
 
     out: dict[str, Any] = {
         "text": str(message.get("text") or ""),

@@ -1,10 +1,10 @@
 """SMS through Twilio: ``POST /webhooks/sms/webhook`` (configured in credentials.yml
 as ``bot.channels.sms.SmsInput``).
 
-Each incoming text is checked (bot/channels/sms_webhook.py: Twilio's signature
+Each incoming text is checked (bot/channels/sms/webhook.py: Twilio's signature
 against the public webhook URL, Twilio's documented fields, our account), then
 answered at once with empty TwiML while the turn runs in the background; the
-replies go out through Twilio's REST API (bot/channels/sms_outbound.py), in
+replies go out through Twilio's REST API (bot/channels/sms/outbound.py), in
 order for each conversation.
 
 - The conversation id Rasa sees is a keyed hash of the number (sms_sender.py);
@@ -45,13 +45,14 @@ from sanic.response import HTTPResponse
 
 from bot import logs
 from bot.advice import safety_message
-from bot.channels import inbound as checks
-from bot.channels import root_route, safety_net
-from bot.channels.collect import KindCollector, kind_of
-from bot.channels.lanes import Lanes
-from bot.channels.sms_outbound import DEFAULT_API_BASE, TwilioSender
-from bot.channels.sms_prompt import Prompt, current_prompt, is_stale, sent_prompt
-from bot.channels.sms_render import (
+from bot.channels.common import inbound as checks
+from bot.channels.common import root_route, safety_net
+from bot.channels.common.collect import KindCollector, kind_of
+from bot.channels.common.lanes import Lanes
+from bot.channels.common.state import ConversationState, state_from_tracker
+from bot.channels.sms.outbound import DEFAULT_API_BASE, TwilioSender
+from bot.channels.sms.prompt import Prompt, current_prompt, is_stale, sent_prompt
+from bot.channels.sms.render import (
     DEFAULT_MAX_SEGMENTS,
     choice_payload,
     number_reply,
@@ -59,8 +60,8 @@ from bot.channels.sms_render import (
     segments,
     split,
 )
-from bot.channels.sms_sender import PREFIX, sender_id, sender_key
-from bot.channels.sms_texts import (
+from bot.channels.sms.sender import PREFIX, sender_id, sender_key
+from bot.channels.sms.texts import (
     help_text,
     long_draft_note,
     question_moved_on_text,
@@ -68,8 +69,7 @@ from bot.channels.sms_texts import (
     restarted_text,
     stopped_text,
 )
-from bot.channels.sms_webhook import Inbound, Refusal, keyword, read_webhook
-from bot.channels.state import ConversationState, state_from_tracker
+from bot.channels.sms.webhook import Inbound, Refusal, keyword, read_webhook
 from bot.config import settings
 from bot.i18n import use
 from bot.logs import pseudonym
@@ -371,7 +371,7 @@ class SmsInput(InputChannel):
 
     async def drain(self, timeout_s: float) -> None:
         """Wait for the queued turns (at shutdown, and in tests); one conversation's
-        turns run one at a time, in order (bot/channels/lanes.py)."""
+        turns run one at a time, in order (bot/channels/common/lanes.py)."""
         await self.lanes.drain(timeout_s)
 
     # --- a turn ------------------------------------------------------------------------

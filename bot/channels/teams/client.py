@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.channels.teams_auth import secure_url
+from bot.channels.teams.auth import secure_url
 from bot.ops import metrics
 
 log = logging.getLogger("golden_hour.channels.teams")
