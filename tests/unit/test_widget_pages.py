@@ -9,7 +9,8 @@ import html.parser
 
 import pytest
 
-from bot.channels.widget.pages import PAGES, contact_link, footer_html, render_page
+from bot.channels.widget.page_texts import contact_link
+from bot.channels.widget.pages import PAGES, footer_html, render_page
 from bot.channels.widget.text import contact_links, numbers_in, tel_href, widget_texts
 from bot.config import settings
 from bot.runtime import knowledge

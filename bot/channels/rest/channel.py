@@ -16,18 +16,19 @@ refuses every post while no token is set, wherever the server listens.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import logs
 from bot.channels.common import inbound, root_route, safety_net
 from bot.channels.common.collect import CustomCollector
+from bot.channels.common.inbound import Rejected
+from bot.channels.common.pipeline import InboundMessage, TurnPipeline
+from bot.channels.common.safety_net import TurnResult
 from bot.channels.rest import door as rest_door
 from bot.config import settings
 from bot.ops import probes
@@ -35,7 +36,7 @@ from bot.ops import probes
 log = logging.getLogger("golden_hour.channels.rest")
 
 
-class SafeRestInput(InputChannel):
+class SafeRestInput(TurnPipeline[InboundMessage, HTTPResponse], InputChannel):
     @classmethod
     def name(cls) -> str:
         return "rest"
@@ -49,13 +50,11 @@ class SafeRestInput(InputChannel):
         )
 
     def __init__(self, turn_timeout_s: float = 20, require_token: bool = False) -> None:
-        logs.configure(settings().log_level)
-        self.turn_timeout_s = float(os.environ.get("GOLDEN_HOUR_TURN_TIMEOUT", turn_timeout_s))
+        # At server start: broken guidance stops the server here.
+        self.start_pipeline(turn_timeout_s)
         self.require_token = require_token
         # Decided once the server knows where it listens (before_server_start).
         self.door: rest_door.Door | None = None
-        # Built now, at server start: broken guidance stops the server here.
-        self.safety_text = safety_net.install()
 
     def open_door(self, app: Any) -> rest_door.Door:
         """Decide who may post, from where ``app`` listens, and say so in the log."""
@@ -73,6 +72,26 @@ class SafeRestInput(InputChannel):
             safety_net.safety_payload(recipient, self.safety_text),
         ]
         return response.json(messages, status=status)
+
+    # --- the shared pipeline's steps, as REST answers them -----------------------------
+
+    def check_inbound(self, message: InboundMessage) -> Rejected | None:
+        """The shared checks, and no id that another channel issues."""
+        rejected = super().check_inbound(message)
+        if rejected is None and str(message.sender).startswith(inbound.ISSUED_PREFIXES):
+            rejected = Rejected("issued_sender", 400)
+        return rejected
+
+    async def refuse(self, message: InboundMessage, rejected: Rejected) -> HTTPResponse:
+        return self._answer("", self.refusal_text(rejected), rejected.status)
+
+    def collector(self) -> CollectingOutputChannel:
+        return CustomCollector()
+
+    async def deliver(
+        self, message: InboundMessage, result: TurnResult, agent: Any
+    ) -> HTTPResponse:
+        return response.json(result.messages, status=503 if result.outcome == "error" else 200)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("golden_hour_rest", __name__)
@@ -126,32 +145,8 @@ class SafeRestInput(InputChannel):
                 body = None
             if not isinstance(body, dict):
                 return self._answer("", inbound.rejection_text("body", cfg.max_message_chars), 400)
-            sender, text = body.get("sender"), body.get("message")
-            rejected = inbound.check_message(
-                sender, text, max_chars=cfg.max_message_chars, max_sender=cfg.max_sender_chars
-            )
-            if rejected is None and sender.startswith(inbound.ISSUED_PREFIXES):
-                rejected = inbound.Rejected("issued_sender", 400)
-            recipient = sender if isinstance(sender, str) and rejected is None else ""
-            if rejected is not None:
-                log.info("message refused", extra={"channel": "rest", "reason": rejected.reason})
-                return self._answer(
-                    recipient,
-                    inbound.rejection_text(rejected.reason, cfg.max_message_chars),
-                    rejected.status,
-                )
+            message = InboundMessage(sender=body.get("sender"), text=body.get("message"))
             agent = getattr(request.app.ctx, "agent", None)
-            intents = agent.domain.intents if agent and agent.domain else ()
-            cleaned = inbound.neutralise_payload(inbound.clean_text(text), intents)
-            result = await safety_net.run_turn(
-                on_new_message,
-                cleaned,
-                sender,
-                self.name(),
-                safety_text=self.safety_text,
-                timeout_s=self.turn_timeout_s,
-                collector=CustomCollector(),
-            )
-            return response.json(result.messages, status=503 if result.outcome == "error" else 200)
+            return await self.handle(message, on_new_message, agent)
 
         return bp
