@@ -7,6 +7,7 @@ tools, each still runnable on its own as ``python -m <module>``.
     golden-hour retention [--days N]                   delete what is past retention
     golden-hour production [--lb-port N]               the production topology on one machine
     golden-hour haproxy-errors [--check]               the load balancer's safety answers
+    golden-hour schemas [--check]                      JSON Schema of the content, for editors
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "retention": ("bot.store.retention", "delete cases, conversations and sessions past retention"),
     "production": ("bot.ops.topology", "HAProxy, two Rasa servers and the action server, here"),
     "haproxy-errors": ("bot.ops.haproxy_errors", "write the load balancer's safety answers"),
+    "schemas": ("bot.schemas", "write the guidance and scenario JSON Schema for editors"),
 }
 
 

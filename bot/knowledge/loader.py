@@ -1,8 +1,10 @@
 """Strict loading of the guidance YAML.
 
-A file that breaks the schema stops the assistant from starting: every problem is
-reported as ``file: entry: what is wrong`` so a content reviewer can fix it without
-reading code. Review-date lapses are warnings unless ``strict_review`` is set
+A file that breaks the schema (bot/knowledge/schema.py: the shape of every entry)
+or a check here (what relates entries to each other: sources and contacts that
+must exist, review dates, forbidden terms) stops the assistant from starting: every
+problem is reported as ``file: entry: what is wrong`` so a content reviewer can fix
+it without reading code. Review-date lapses are warnings unless ``strict_review`` is set
 (CI sets it through GOLDEN_HOUR_STRICT_REVIEW=1).
 """
 
@@ -20,11 +22,8 @@ import yaml
 
 from bot.knowledge.model import (
     CONCERN_LEVELS,
-    MISSING_LEVELS,
     NATIONS,
     ROLES,
-    SETTINGS,
-    WHEN,
     Category,
     Contact,
     FloorRule,
@@ -40,6 +39,27 @@ from bot.knowledge.model import (
     Variant,
     placeholders,
 )
+from bot.knowledge.schema import (
+    SHOWN_NATION_FIELDS,
+    UNKNOWN_NATION,
+    About,
+    ActionEntry,
+    CategoryEntry,
+    ContactEntry,
+    FloorRuleEntry,
+    GoingMissing,
+    IndicatorEntry,
+    NationEntry,
+    NationsFile,
+    PathwayEntry,
+    Questions,
+    RoleTerms,
+    ScreeningEntry,
+    SourceEntry,
+    TriageFile,
+    VariantEntry,
+)
+from bot.knowledge.schema_kit import Entry, issues
 
 DATA_DIR = Path(__file__).parent / "data"
 # libyaml's loader when PyYAML was built with it: several times faster at start-up.
@@ -58,128 +78,13 @@ class KnowledgeError(Exception):
         super().__init__("Guidance files are invalid:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-@dataclass(frozen=True)
-class Field:
-    kind: type | tuple[type, ...]
-    required: bool = True
-    nullable: bool = False
-
-
-def _str(required: bool = True, nullable: bool = False) -> Field:
-    return Field(str, required, nullable)
-
-
-_LIST = Field(list)
-_DATE = Field(dt.date)
-
-SOURCE_FIELDS = {"id": _str(), "title": _str(), "url": _str(), "seen": _str()}
-CONTACT_FIELDS = {
-    "id": _str(),
-    "name": _str(),
-    "purpose": _str(),
-    "phone": _str(nullable=True),
-    "web": _str(nullable=True),
-    "hours": _str(nullable=True),
-    "email": _str(required=False),
-    "accessible": _str(required=False),
-    "local": Field(bool, required=False),
-    "gaps": _str(required=False),
-    "sources": _LIST,
-    "last_verified": _DATE,
-    "verified_against": _str(),  # what was checked: a stored copy, or the live page
+# How the messages call each YAML type ("'order' should be a whole number, got str").
+KIND_NAMES: dict[type, str] = {
+    str: "text",
+    int: "a whole number",
+    list: "a list",
+    dt.date: "a date (YYYY-MM-DD)",
 }
-_OPT_LIST = Field(list, required=False)
-_FILTERS = {"roles": _OPT_LIST, "nations": _OPT_LIST, "variants": _OPT_LIST}
-VARIANT_FIELDS = {
-    "nations": _LIST,
-    "roles": _OPT_LIST,
-    "text": _str(),
-    "contacts": _LIST,
-    "sources": _LIST,
-}
-NATION_FIELDS = {
-    "referral_route": _str(),
-    "out_of_hours": _str(),
-    "first_responders": Field(dict),  # {text: ...}: shown, so translated
-    "social_care": Field(dict),
-    "draft_title": Field(dict),
-    "guardian_question": Field(dict),
-    "safeguarding_lead": Field(dict),
-    "forbidden_terms": _LIST,
-    "sources": _LIST,
-}
-SHOWN_NATION_FIELDS = ("first_responders", "social_care", "draft_title", "guardian_question")
-UNKNOWN_NATION = "unknown"  # nations.yml: the neutral wording, right in every nation
-ACTION_FIELDS = {
-    "id": _str(),
-    "order": Field(int),
-    "text": _str(),
-    "contacts": _LIST,
-    "sources": _LIST,
-    "last_reviewed": _DATE,
-    "when": _str(required=False),
-    # Which steps the short block keeps (lowest first); an entry without one is kept last.
-    "priority": Field(int, required=False),
-    "if_categories": _OPT_LIST,
-    "if_indicators": _OPT_LIST,
-    **_FILTERS,
-}
-CATEGORY_FIELDS = {"id": _str(), "title": _str(), "screening": Field(dict), "last_reviewed": _DATE}
-SCREENING_FIELDS = {"question": _str(), "why": _str(), "sources": _LIST}
-INDICATOR_FIELDS = {
-    "id": _str(),
-    "category": _str(),
-    "question": _str(),
-    "why": _str(),
-    "going_missing": Field(bool),
-    "controlling_adult": Field(bool),
-    "weight": Field(int),
-    "weight_basis": _str(),
-    "going_missing_basis": _str(),
-    "sources": _LIST,
-    "note": _str(required=False),
-    "last_reviewed": _DATE,
-    # Short patterns in the reader's pattern language (bot/reader/phrases.py) that
-    # state this indicator in a professional's words; reviewed with the entry.
-    "phrases": _OPT_LIST,
-}
-WHO = (
-    "you",
-    "your_safeguarding_lead",
-    "childrens_social_care",
-    "police",
-    "social_care_and_police",
-    "first_responder",
-)
-HOW_SOON = ("now", "today", "as_soon_as_possible", "when_planning")
-PATHWAY_FIELDS = {
-    "id": _str(),
-    "order": Field(int),
-    "text": _str(),
-    "who": _str(),
-    "how_soon": _str(),
-    "sources": _LIST,
-    "last_reviewed": _DATE,
-    "contacts": _OPT_LIST,
-    "min_concern": _str(required=False),
-    "min_going_missing": _str(required=False),
-    "if_categories": _OPT_LIST,
-    "if_indicators": _OPT_LIST,
-    "if_age_in_doubt": Field(bool, required=False),
-    "warning": Field(bool, required=False),
-    "keeps_family_out": Field(bool, required=False),
-    **_FILTERS,
-}
-FLOOR_FIELDS = {
-    "id": _str(),
-    "description": _str(),
-    "condition": Field(dict),
-    "concern_at_least": _str(required=False),
-    "going_missing_at_least": _str(required=False),
-    "sources": _LIST,
-    "basis": _str(),
-}
-BASES = ("source", "design decision")  # where an indicator's weight or flag comes from
 THRESHOLDS = (
     "concern_levels.strong",
     "concern_levels.some",
@@ -187,7 +92,15 @@ THRESHOLDS = (
     "going_missing.high_min_flagged",
     "going_missing.medium_min_concern",
 )
-FLOOR_CONDITIONS = ("min_indicators", "min_flagged", "min_controlling_adult", "max_age")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A key's kind, for the scenario loader's own checks (bot/training/scenarios.py)."""
+
+    kind: type | tuple[type, ...]
+    required: bool = True
+    nullable: bool = False
 
 
 class _Checker:
@@ -199,30 +112,14 @@ class _Checker:
         self.today = today
         self.interval = dt.timedelta(days=interval_days)
 
-    def entry(self, where: str, entry: Any, fields: dict[str, Field]) -> bool:
-        if not isinstance(entry, dict):
-            self.problems.append(f"{where}: expected a mapping, got {type(entry).__name__}")
-            return False
+    def entry(self, where: str, model: type[Entry], entry: Any, soft_where: str = "") -> bool:
+        """Check one mapping against its schema; False when it cannot be built.
+        A wrong value in a well-formed entry is reported (at ``soft_where`` when
+        given) but the entry is still built, so its other checks run too."""
         ok = True
-        for key in entry:
-            if key not in fields:
-                self.problems.append(f"{where}: unknown key '{key}'")
-                ok = False
-        for key, spec in fields.items():
-            if key not in entry:
-                if spec.required:
-                    self.problems.append(f"{where}: missing key '{key}'")
-                    ok = False
-                continue
-            value = entry[key]
-            if value is None:
-                if not spec.nullable:
-                    self.problems.append(f"{where}: '{key}' must not be empty")
-                    ok = False
-            elif not isinstance(value, spec.kind) or (spec.kind is int and isinstance(value, bool)):
-                expected, got = _kind_name(spec.kind), type(value).__name__
-                self.problems.append(f"{where}: '{key}' should be {expected}, got {got}")
-                ok = False
+        for issue in issues(model, entry, KIND_NAMES):
+            self.problems.append(f"{where if issue.hard else soft_where or where}: {issue.text}")
+            ok = ok and not issue.hard
         return ok
 
     def unique(self, where: str, ids: list[str]) -> None:
@@ -249,12 +146,6 @@ class _Checker:
             )
 
 
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {str: "text", int: "a whole number", list: "a list", dt.date: "a date (YYYY-MM-DD)"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
 def _read(path: Path, key: str, problems: list[str]) -> tuple[dict[str, Any], list[Any]]:
     name = path.name
     try:
@@ -275,13 +166,15 @@ def _build(
     checker: _Checker,
     file: str,
     entries: list[Any],
-    fields: dict[str, Field],
+    model: type[Entry],
     make: Callable[[dict[str, Any]], Any],
+    soft_label: str = "entry",
 ) -> list[Any]:
     built = []
     for index, raw in enumerate(entries):
         label = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
-        if checker.entry(f"{file}: entry '{label}'", raw, fields):
+        where, soft_where = f"{file}: entry '{label}'", f"{file}: {soft_label} '{label}'"
+        if checker.entry(where, model, raw, soft_where):
             made = make(raw)
             if made is not None:  # None: make() reported its own problem
                 built.append(made)
@@ -301,10 +194,6 @@ def _one_of(checker: _Checker, where: str, key: str, value: Any, allowed: tuple[
             checker.problems.append(f"{where}: '{key}' has unknown value '{v}'")
 
 
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
 def _load_sources(checker: _Checker, data_dir: Path) -> tuple[dict[str, Source], int]:
     src_doc, entries = _read(data_dir / "sources.yml", "sources", checker.problems)
     interval = src_doc.get("review_interval_days", 180)
@@ -316,14 +205,14 @@ def _load_sources(checker: _Checker, data_dir: Path) -> tuple[dict[str, Source],
     extra_top = set(src_doc) - {"sources", "review_interval_days"}
     checker.problems.extend(f"sources.yml: unknown top-level key '{k}'" for k in sorted(extra_top))
     checker.interval = dt.timedelta(days=interval)
-    sources = _build(checker, "sources.yml", entries, SOURCE_FIELDS, lambda r: Source(**r))
+    sources = _build(checker, "sources.yml", entries, SourceEntry, lambda r: Source(**r))
     return {s.id: s for s in sources}, interval
 
 
 def _load_contacts(checker: _Checker, data_dir: Path, sources: dict) -> dict[str, Contact]:
     _, entries = _read(data_dir / "contacts.yml", "contacts", checker.problems)
     contacts = _build(
-        checker, "contacts.yml", entries, CONTACT_FIELDS, lambda r: Contact(**_tuples(r, "sources"))
+        checker, "contacts.yml", entries, ContactEntry, lambda r: Contact(**_tuples(r, "sources"))
     )
     for c in contacts:
         where = f"contacts.yml: entry '{c.id}'"
@@ -358,13 +247,11 @@ def _variants(
     out = []
     for n, v in enumerate(raw.get("variants") or (), start=1):
         vw = f"{where}: variant {n}"
-        if not checker.entry(vw, v, VARIANT_FIELDS):
+        if not checker.entry(vw, VariantEntry, v):
             continue
         variant = Variant(**_tuples(v, "nations", "roles", "contacts", "sources"))
         checker.cited(vw, list(variant.sources), sources)
         _check_contact_refs(checker, vw, variant.text, variant.contacts, contacts)
-        _one_of(checker, vw, "nations", variant.nations, NATIONS)
-        _one_of(checker, vw, "roles", variant.roles, ROLES)
         out.append(variant)
     return tuple(out)
 
@@ -438,7 +325,7 @@ def _load_nations(
     except yaml.YAMLError as exc:
         checker.problems.append(f"{file}: not valid YAML ({exc})")
         return {}, None, {}
-    if not checker.entry(file, doc, {"nations": Field(dict), "roles": Field(dict)}):
+    if not checker.entry(file, NationsFile, doc):
         return {}, None, {}
     terms: dict[str, NationTerms] = {}
     wanted = (*NATIONS, UNKNOWN_NATION)
@@ -446,31 +333,25 @@ def _load_nations(
         checker.problems.append(f"{file}: give exactly these nations: {list(wanted)}")
     for nid, raw in doc["nations"].items():
         where = f"{file}: nation '{nid}'"
-        if nid not in wanted or not checker.entry(where, raw, NATION_FIELDS):
+        if nid not in wanted or not checker.entry(where, NationEntry, raw):
             continue
         checker.cited(where, raw["sources"], sources)
-        leads = raw["safeguarding_lead"]
-        named = all(isinstance(x, (str, type(None))) for x in leads.values())
-        if set(leads) != set(ROLES) or not named:
-            checker.problems.append(f"{where}: 'safeguarding_lead' needs a name for {list(ROLES)}")
-        fields = {k: raw[k] for k in NATION_FIELDS if k not in ("forbidden_terms", "sources")}
-        for key in SHOWN_NATION_FIELDS:
-            value = raw[key].get("text") if isinstance(raw[key], dict) else None
-            if not isinstance(value, str) or set(raw[key]) != {"text"}:
-                checker.problems.append(f"{where}: '{key}' should be {{text: ...}}")
-                value = ""
-            fields[key] = value
+        # A shown wording the schema refused is kept empty; the problem is reported.
+        shown = {k: raw[k]["text"] if set(raw[k]) == {"text"} else "" for k in SHOWN_NATION_FIELDS}
+        shown = {k: v if isinstance(v, str) else "" for k, v in shown.items()}
         terms[nid] = NationTerms(
             id=nid,
-            **fields,
+            referral_route=raw["referral_route"],
+            out_of_hours=raw["out_of_hours"],
+            safeguarding_lead=raw["safeguarding_lead"],
+            **shown,
             forbidden=tuple(raw["forbidden_terms"]),
             sources=tuple(raw["sources"]),
         )
     roles: dict[str, tuple[str, ...]] = {}
     for rid, raw in doc["roles"].items():
         where = f"{file}: role '{rid}'"
-        _one_of(checker, file, "roles", rid, ROLES)
-        if checker.entry(where, raw, {"forbidden_terms": _LIST}):
+        if checker.entry(where, RoleTerms, raw):
             roles[rid] = tuple(raw["forbidden_terms"])
     # Each nation's own route words must not be forbidden there.
     for nid, t in terms.items():
@@ -502,7 +383,7 @@ def _load_actions(
         checker,
         file,
         entries,
-        ACTION_FIELDS,
+        ActionEntry,
         lambda r: ImmediateAction(
             **_tuples(
                 r, "contacts", "sources", "roles", "nations", "if_categories", "if_indicators"
@@ -515,11 +396,6 @@ def _load_actions(
         checker.cited(where, list(a.sources), sources)
         checker.reviewed(where, a.last_reviewed)
         _check_contact_refs(checker, where, a.text, a.contacts, contacts)
-        _one_of(checker, where, "roles", a.roles, ROLES)
-        _one_of(checker, where, "nations", a.nations, NATIONS)
-        _one_of(checker, where, "when", a.when, WHEN)
-        if a.priority < 1:
-            checker.problems.append(f"{where}: priority must be 1 or more, got {a.priority}")
     return tuple(sorted(actions, key=lambda a: a.order))
 
 
@@ -563,7 +439,7 @@ def _load_indicators(
 
     def make_category(r: dict[str, Any]) -> Category | None:
         where = f"{file}: category '{r['id']}': screening"
-        if not checker.entry(where, r["screening"], SCREENING_FIELDS):
+        if not checker.entry(where, ScreeningEntry, r["screening"]):
             return None
         screening = Screening(**_tuples(r["screening"], "sources"))
         checker.cited(where, list(screening.sources), sources)
@@ -571,7 +447,7 @@ def _load_indicators(
 
     categories = [
         c
-        for c in _build(checker, file, raw_categories, CATEGORY_FIELDS, make_category)
+        for c in _build(checker, file, raw_categories, CategoryEntry, make_category)
         if c is not None
     ]
     for c in categories:
@@ -582,7 +458,7 @@ def _load_indicators(
         checker,
         file,
         entries,
-        INDICATOR_FIELDS,
+        IndicatorEntry,
         lambda r: Indicator(**_tuples(r, "sources", "phrases")),
     )
     for i in indicators:
@@ -592,12 +468,6 @@ def _load_indicators(
         checker.reviewed(where, i.last_reviewed)
         if i.category not in category_map:
             checker.problems.append(f"{where}: unknown category '{i.category}'")
-        if not 1 <= i.weight <= 3:
-            checker.problems.append(f"{where}: 'weight' should be 1, 2 or 3")
-        if ":" in i.id:
-            checker.problems.append(f"{where}: ids may not contain ':'")
-        _one_of(checker, where, "weight_basis", i.weight_basis, BASES)
-        _one_of(checker, where, "going_missing_basis", i.going_missing_basis, BASES)
     used = {i.category for i in indicators}
     for c in categories:
         if c.id not in used:
@@ -619,7 +489,7 @@ def _load_pathway(
         checker,
         file,
         entries,
-        PATHWAY_FIELDS,
+        PathwayEntry,
         lambda r: PathwayStep(
             **_tuples(
                 r, "sources", "contacts", "roles", "nations", "if_categories", "if_indicators"
@@ -632,12 +502,6 @@ def _load_pathway(
         checker.cited(where, list(st.sources), sources)
         checker.reviewed(where, st.last_reviewed)
         _check_contact_refs(checker, where, st.text, st.contacts, contacts)
-        _one_of(checker, where, "who", st.who, WHO)
-        _one_of(checker, where, "how_soon", st.how_soon, HOW_SOON)
-        _one_of(checker, where, "roles", st.roles, ROLES)
-        _one_of(checker, where, "nations", st.nations, NATIONS)
-        _one_of(checker, where, "min_concern", st.min_concern, CONCERN_LEVELS)
-        _one_of(checker, where, "min_going_missing", st.min_going_missing, MISSING_LEVELS)
         _one_of(checker, where, "if_categories", st.if_categories, tuple(categories))
         _one_of(checker, where, "if_indicators", st.if_indicators, tuple(indicators))
     # Steps share an order number only when they are alternatives (different
@@ -667,15 +531,7 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
     except yaml.YAMLError as exc:
         checker.problems.append(f"{file}: not valid YAML ({exc})")
         return None
-    top = {
-        "concern_levels": Field(dict),
-        "going_missing": Field(dict),
-        "floor_rules": _LIST,
-        "age_in_doubt_sources": _LIST,
-        "questions": Field(dict),
-        "about": Field(dict),
-    }
-    if not checker.entry(file, doc, top):
+    if not checker.entry(file, TriageFile, doc):
         return None
     where = f"{file}: concern_levels"
     levels = doc["concern_levels"]
@@ -686,29 +542,14 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
     elif not levels["few"] <= levels["some"] <= levels["strong"]:
         checker.problems.append(f"{where}: thresholds must rise from few to some to strong")
     missing = doc["going_missing"]
-    if checker.entry(
-        f"{file}: going_missing",
-        missing,
-        {"high_min_flagged": Field(int), "medium_min_concern": _str()},
-    ):
-        if not _positive_int(missing["high_min_flagged"]):
-            checker.problems.append(
-                f"{file}: going_missing: 'high_min_flagged' must be a whole number above 0"
-            )
-        _one_of(
-            checker,
-            f"{file}: going_missing",
-            "medium_min_concern",
-            missing["medium_min_concern"],
-            CONCERN_LEVELS,
-        )
+    checker.entry(f"{file}: going_missing", GoingMissing, missing)
     checker.cited(f"{file}: age_in_doubt_sources", doc["age_in_doubt_sources"], sources)
     about = doc["about"]
     if set(about) != set(THRESHOLDS):
         checker.problems.append(f"{file}: about: describe exactly these thresholds: {THRESHOLDS}")
     for name, entry in about.items():
         aw = f"{file}: about '{name}'"
-        if checker.entry(aw, entry, {"meaning": _str(), "basis": _str()}):
+        if checker.entry(aw, About, entry):
             _check_basis(checker, aw, entry["basis"], sources)
 
     def make_rule(r: dict[str, Any]) -> FloorRule:
@@ -722,37 +563,24 @@ def _load_rules(checker: _Checker, data_dir: Path, sources: dict, categories: di
             sources=tuple(r["sources"]),
         )
 
-    floor_rules = _build(checker, file, doc["floor_rules"], FLOOR_FIELDS, make_rule)
+    floor_rules = _build(
+        checker, file, doc["floor_rules"], FloorRuleEntry, make_rule, soft_label="floor rule"
+    )
     for rule in floor_rules:
         rw = f"{file}: floor rule '{rule.id}'"
         checker.cited(rw, list(rule.sources), sources)
         _check_basis(checker, rw, rule.basis, sources)
-        _one_of(checker, rw, "condition", tuple(rule.condition), FLOOR_CONDITIONS)
-        for key, value in rule.condition.items():
-            if not _positive_int(value):
-                checker.problems.append(f"{rw}: condition '{key}' must be a whole number above 0")
         if not (rule.concern_at_least or rule.going_missing_at_least):
             checker.problems.append(f"{rw}: give concern_at_least, going_missing_at_least or both")
-        if rule.concern_at_least:
-            _one_of(checker, rw, "concern_at_least", rule.concern_at_least, CONCERN_LEVELS)
-        if rule.going_missing_at_least:
-            _one_of(
-                checker, rw, "going_missing_at_least", rule.going_missing_at_least, MISSING_LEVELS
-            )
 
     questions = doc["questions"]
     qw = f"{file}: questions"
-    if not checker.entry(
-        qw,
-        questions,
-        {"unskippable": _LIST, "category_order": _LIST, "setting_first": Field(dict)},
-    ):
+    if not checker.entry(qw, Questions, questions):
         return None
     order = questions["category_order"]
     if sorted(order) != sorted(categories) or len(set(order)) != len(order):
         checker.problems.append(f"{qw}: 'category_order' must name every category exactly once")
     for setting, cats in questions["setting_first"].items():
-        _one_of(checker, qw, "setting_first", setting, SETTINGS)
         _one_of(checker, f"{qw}: setting_first '{setting}'", "categories", cats, tuple(categories))
     allowed_unskippable = ("urgent", *(f"screen:{c}" for c in categories))
     _one_of(checker, qw, "unskippable", questions["unskippable"], allowed_unskippable)
