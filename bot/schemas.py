@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.knowledge.schema import FILES
 from bot.knowledge.schema_kit import Entry
+from bot.training.scenario_schema import ScenarioFile
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "schemas"
@@ -34,6 +35,7 @@ def rendered() -> dict[str, str]:
     out = {
         f"guidance/{name}.schema.json": _text(model, f"{name}.yml") for name, model in FILES.items()
     }
+    out["scenario.schema.json"] = _text(ScenarioFile, "role-play scenario")
     return out
 
 

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +91,6 @@ THRESHOLDS = (
     "going_missing.high_min_flagged",
     "going_missing.medium_min_concern",
 )
-
-
-@dataclass(frozen=True)
-class Field:
-    """A key's kind, for the scenario loader's own checks (bot/training/scenarios.py)."""
-
-    kind: type | tuple[type, ...]
-    required: bool = True
-    nullable: bool = False
 
 
 class _Checker:

@@ -12,23 +12,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot import choices
 from bot.knowledge import Knowledge
-from bot.knowledge.loader import Field
 from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS
+from bot.knowledge.schema_kit import Entry, issues
+from bot.training.scenario_schema import (
+    ANSWER_WORDS,
+    KIND_NAMES,
+    AudienceEntry,
+    FactEntry,
+    KnownEntry,
+    OutcomeEntry,
+    PointEntry,
+    ScenarioFile,
+    SharingEntry,
+    StageEntry,
+)
 from bot.triage.answers import HOW_KNOWN, URGENT
 
 LIBRARY_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-# What a fact's answer may say in YAML (an unquoted yes / no arrives as a bool).
-_ANSWER_WORDS = {"yes": "yes", "no": "no", "unsure": "not_sure", "not_sure": "not_sure"}
 CONCERN = frozenset({"yes", "not_sure"})
 # The assistant's entity rules read a bare number from 1 to 17 (or "ten" to
 # "seventeen") in any message as the child's age (bot/nlp/patterns/people.jsonl),
@@ -40,17 +49,6 @@ _AGE_LIKE = re.compile(
 # The assistant gives the immediate-action advice exactly when the going-missing
 # level reaches one of these (bot/conversation.py).
 ADVICE_LEVELS = ("high", "immediate")
-# The fields the runner compares (bot/training/debrief.py).
-CHECK_FIELDS = (
-    "going_missing",
-    "concern",
-    "advice_turn",
-    "immediate_actions",
-    "signposts",
-    "next_steps",
-    "indicators",
-    "finished",
-)
 
 
 class ScenarioError(Exception):
@@ -195,74 +193,7 @@ class Library:
     warnings: tuple[str, ...] = ()
 
 
-# --- the schema ---------------------------------------------------------------------
-
-_TEXT = Field(str)
-_LIST = Field(list)
-TOP_FIELDS = {
-    "id": _TEXT,
-    "title": _TEXT,
-    "fictional": Field(bool),
-    "last_reviewed": Field(dt.date),
-    "learning_objectives": _LIST,
-    "audience": Field(dict),
-    "child_age": Field(int, required=False),
-    "vignette": _LIST,
-    "facts": Field(dict),
-    "model_outcome": Field(dict),
-    "sharing": Field(dict, required=False),
-    "debrief": _LIST,
-    "known_differences": Field(list, required=False),
-}
-AUDIENCE_FIELDS = {"role": _TEXT, "nation": _TEXT, "setting": _TEXT, "professional": _TEXT}
-STAGE_FIELDS = {"title": _TEXT, "text": _TEXT, "reveals": Field(list, required=False)}
-FACT_FIELDS = {
-    "answer": Field((str, bool)),
-    "how": Field(str, required=False),
-    "detail": Field(str, required=False),
-}
-OUTCOME_FIELDS = {
-    "going_missing": _TEXT,
-    "concern": _TEXT,
-    "immediate_actions": _LIST,
-    "advice_within_turns": Field(int, required=False, nullable=True),
-    "signposts": _LIST,
-    "next_steps": _LIST,
-}
-SHARING_FIELDS = {
-    "share_with": _TEXT,
-    "child_told": Field(bool),
-    "carer_told": Field(bool),
-    "why_not": Field(str, required=False),
-}
-POINT_FIELDS = {"point": _TEXT, "sources": _LIST}
-KNOWN_FIELDS = {
-    "field": _TEXT,
-    "got": Field((str, int, bool, list), nullable=True),
-    "note": _TEXT,
-}
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {
-        str: "text",
-        int: "a whole number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a mapping",
-        dt.date: "a date (YYYY-MM-DD)",
-    }
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if isinstance(value, bool):
-        return bool in kinds  # a bool is an int to Python, never to an author
-    if isinstance(value, dt.datetime):
-        return dt.datetime in kinds
-    return isinstance(value, kinds)
+# --- the checks (the shape is in bot/training/scenario_schema.py) --------------------
 
 
 class _Checker:
@@ -281,32 +212,13 @@ class _Checker:
     def warn(self, where: str, what: str) -> None:
         self.warnings.append(f"{self.file}: {where}: {what}")
 
-    def entry(self, where: str, entry: Any, fields: dict[str, Field]) -> bool:
-        """Unknown keys, missing keys and wrong types, all reported."""
-        if not isinstance(entry, dict):
-            self.problem(where, f"expected a mapping, got {type(entry).__name__}")
-            return False
-        ok = True
-        for key in entry:
-            if key not in fields:
-                self.problem(where, f"unknown key '{key}'")
-                ok = False
-        for key, spec in fields.items():
-            if key not in entry:
-                if spec.required:
-                    self.problem(where, f"missing key '{key}'")
-                    ok = False
-                continue
-            value = entry[key]
-            if value is None:
-                if not spec.nullable:
-                    self.problem(where, f"'{key}' must not be empty")
-                    ok = False
-            elif not _is_kind(value, spec.kind):
-                got = type(value).__name__
-                self.problem(where, f"'{key}' should be {_kind_name(spec.kind)}, got {got}")
-                ok = False
-        return ok
+    def entry(self, where: str, model: type[Entry], entry: Any) -> bool:
+        """Check one part against its schema, reporting every issue; False when it
+        cannot be built (a wrong value in a well-formed part is reported only)."""
+        found = issues(model, entry, KIND_NAMES)
+        for issue in found:
+            self.problem(where, issue.text)
+        return not any(issue.hard for issue in found)
 
     def texts(self, where: str, key: str, values: list[Any], *, non_empty: bool = True) -> bool:
         if non_empty and not values:
@@ -328,22 +240,17 @@ def _answer(value: Any) -> str | None:
         return "yes"
     if value is False:
         return "no"
-    return _ANSWER_WORDS.get(value) if isinstance(value, str) else None
+    return ANSWER_WORDS.get(value) if isinstance(value, str) else None
 
 
 # --- building one scenario ----------------------------------------------------------
 
 
 def _audience(c: _Checker, raw: dict[str, Any]) -> Audience | None:
-    if not c.entry("audience", raw, AUDIENCE_FIELDS):
+    before = len(c.problems)
+    if not c.entry("audience", AudienceEntry, raw) or len(c.problems) > before:
         return None
-    ok = True
-    for key in ("role", "nation", "setting"):
-        if choices.by_value(key, raw[key]) is None:
-            allowed = ", ".join(o.value for o in choices.GROUPS[key])
-            c.problem("audience", f"'{key}' has unknown value '{raw[key]}' (one of: {allowed})")
-            ok = False
-    return Audience(**raw) if ok else None
+    return Audience(**raw)
 
 
 def _vignette(c: _Checker, raw: list[Any]) -> tuple[Stage, ...]:
@@ -352,7 +259,7 @@ def _vignette(c: _Checker, raw: list[Any]) -> tuple[Stage, ...]:
     stages = []
     for n, stage in enumerate(raw, start=1):
         where = f"vignette stage {n}"
-        if c.entry(where, stage, STAGE_FIELDS) and c.texts(
+        if c.entry(where, StageEntry, stage) and c.texts(
             where, "reveals", stage.get("reveals", []), non_empty=False
         ):
             stages.append(Stage(stage["title"], stage["text"], tuple(stage.get("reveals", ()))))
@@ -381,7 +288,7 @@ def _fact(c: _Checker, question: Any, raw: Any) -> Fact | None:
         category = kb.indicators[question].category
     if not isinstance(raw, dict):  # shorthand: "screen:journey: yes"
         raw = {"answer": raw}
-    if not c.entry(where, raw, FACT_FIELDS):
+    if not c.entry(where, FactEntry, raw):
         return None
     answer = _answer(raw["answer"])
     if answer is None:
@@ -398,10 +305,11 @@ def _fact(c: _Checker, question: Any, raw: Any) -> Fact | None:
         c.problem(where, "an indicator answered yes or unsure needs the 'detail' a learner finds")
         return None
     detail = raw.get("detail")
-    if detail and _AGE_LIKE.search(detail):
+    age_like = _AGE_LIKE.search(detail) if detail else None
+    if age_like:
         c.warn(
             where,
-            f"the detail contains '{_AGE_LIKE.search(detail).group(0)}', which the assistant "
+            f"the detail contains '{age_like.group(0)}', which the assistant "
             "reads as the child's age when typed: write the number another way",
         )
     return Fact(question, answer, how, detail, category)
@@ -428,14 +336,10 @@ def _facts(c: _Checker, raw: dict[Any, Any]) -> dict[str, Fact]:
 
 def _outcome(c: _Checker, raw: dict[str, Any], audience: Audience | None) -> ModelOutcome | None:
     where = "model_outcome"
-    if not c.entry(where, raw, OUTCOME_FIELDS):
+    before = len(c.problems)
+    if not c.entry(where, OutcomeEntry, raw):
         return None
     kb = c.kb
-    before = len(c.problems)
-    if raw["going_missing"] not in MISSING_LEVELS:
-        c.problem(where, f"'going_missing' should be one of {', '.join(MISSING_LEVELS)}")
-    if raw["concern"] not in CONCERN_LEVELS:
-        c.problem(where, f"'concern' should be one of {', '.join(CONCERN_LEVELS)}")
     lists = ("immediate_actions", "signposts", "next_steps")
     if not all(c.texts(where, key, raw[key], non_empty=False) for key in lists):
         return None
@@ -501,20 +405,12 @@ def _check_step(c: _Checker, step: Any, audience: Audience, missing: str, concer
 
 
 def _sharing(c: _Checker, raw: dict[str, Any]) -> Sharing | None:
-    if not c.entry("sharing", raw, SHARING_FIELDS):
+    before = len(c.problems)
+    if not c.entry("sharing", SharingEntry, raw):
         return None
-    ok = True
-    if choices.by_value("share_with", raw["share_with"]) is None:
-        c.problem("sharing", f"'share_with' has unknown value '{raw['share_with']}'")
-        ok = False
-    why_not = raw.get("why_not")
-    if why_not is not None and choices.by_value("why_not", why_not) is None:
-        c.problem("sharing", f"'why_not' has unknown value '{why_not}'")
-        ok = False
-    if (not raw["child_told"] or not raw["carer_told"]) and why_not is None:
+    if (not raw["child_told"] or not raw["carer_told"]) and raw.get("why_not") is None:
         c.problem("sharing", "say 'why_not' when the child or the carer has not been told")
-        ok = False
-    return Sharing(**raw) if ok else None
+    return Sharing(**raw) if len(c.problems) == before else None
 
 
 def _points(c: _Checker, raw: list[Any]) -> tuple[TeachingPoint, ...]:
@@ -523,7 +419,7 @@ def _points(c: _Checker, raw: list[Any]) -> tuple[TeachingPoint, ...]:
     points = []
     for n, point in enumerate(raw, start=1):
         where = f"debrief point {n}"
-        if not c.entry(where, point, POINT_FIELDS):
+        if not c.entry(where, PointEntry, point):
             continue
         if not point["sources"]:
             c.problem(where, "no source given (every teaching point needs at least one)")
@@ -534,14 +430,13 @@ def _points(c: _Checker, raw: list[Any]) -> tuple[TeachingPoint, ...]:
 
 
 def _known(c: _Checker, raw: list[Any]) -> tuple[KnownDifference, ...]:
-    known = []
+    known: list[KnownDifference] = []
     for n, entry in enumerate(raw, start=1):
         where = f"known difference {n}"
-        if not c.entry(where, entry, KNOWN_FIELDS):
+        before = len(c.problems)
+        if not c.entry(where, KnownEntry, entry) or len(c.problems) > before:
             continue
-        if entry["field"] not in CHECK_FIELDS:
-            c.problem(where, f"'field' should be one of {', '.join(CHECK_FIELDS)}")
-        elif entry["field"] in [k.field for k in known]:
+        if entry["field"] in [k.field for k in known]:
             c.problem(where, f"'{entry['field']}' is listed twice")
         else:
             known.append(KnownDifference(entry["field"], entry["got"], entry["note"]))
@@ -553,18 +448,20 @@ def _scenario(
 ) -> tuple[Scenario | None, _Checker]:
     c = _Checker(path.name, kb, today)
     # Carry on past a bad key, so one run reports as much as it can.
-    if not c.entry("", doc, TOP_FIELDS) and not isinstance(doc, dict):
+    found = issues(ScenarioFile, doc, KIND_NAMES, every=True)
+    for issue in found:
+        c.problem("", issue.text)
+    if not isinstance(doc, dict):
         return None, c
-    get = doc.get
-    ok_kind = {k: k in doc and _is_kind(doc[k], spec.kind) for k, spec in TOP_FIELDS.items()}
+    get: Callable[[str], Any] = doc.get
+    wrong = {issue.loc[0] for issue in found if issue.hard and issue.loc}
+    ok_kind = {k: k in doc and k not in wrong for k in ScenarioFile.__fields__}
     scenario_id = get("id") if ok_kind["id"] else None
     if scenario_id is not None:
         if not _ID.match(scenario_id):
             c.problem("", f"'id' '{scenario_id}' should be lower-case letters, digits and '-'")
         elif scenario_id != path.stem:
             c.problem("", f"'id' '{scenario_id}' should match the file name '{path.stem}'")
-    if ok_kind["fictional"] and get("fictional") is not True:
-        c.problem("", "'fictional' must be true: scenarios are never a real child's story")
     if ok_kind["last_reviewed"]:
         reviewed = get("last_reviewed")
         if reviewed > today:
@@ -578,8 +475,6 @@ def _scenario(
     if ok_kind["learning_objectives"]:
         c.texts("", "learning_objectives", get("learning_objectives"))
     age = get("child_age")
-    if ok_kind["child_age"] and not 0 < age < 25:
-        c.problem("", "'child_age' should be between 1 and 24")
     audience = _audience(c, get("audience")) if ok_kind["audience"] else None
     vignette = _vignette(c, get("vignette")) if ok_kind["vignette"] else ()
     facts = _facts(c, get("facts")) if ok_kind["facts"] else {}

@@ -13,6 +13,7 @@ import yaml
 from bot import cli, schemas
 from bot.knowledge import DATA_DIR
 from bot.knowledge.schema import FILES
+from bot.training.scenarios import LIBRARY_DIR
 
 
 def test_the_committed_schemas_are_up_to_date() -> None:
@@ -60,3 +61,21 @@ def test_each_shipped_guidance_file_passes_the_exported_schema(name: str) -> Non
     as_json = json.loads(json.dumps(doc, default=str))
     schema = json.loads(schemas.rendered()[f"guidance/{name}.schema.json"])
     jsonschema.validate(as_json, schema)
+
+
+def test_every_shipped_scenario_passes_the_exported_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(schemas.rendered()["scenario.schema.json"])
+    files = sorted(LIBRARY_DIR.glob("*.yml"))
+    assert files
+    for path in files:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        jsonschema.validate(json.loads(json.dumps(doc, default=str)), schema)
+
+
+def test_the_scenario_schema_names_the_choices_and_refuses_a_real_story() -> None:
+    schema = json.loads(schemas.rendered()["scenario.schema.json"])
+    audience = schema["definitions"]["AudienceEntry"]["properties"]
+    assert "england" in audience["nation"]["enum"] and "teacher" in audience["role"]["enum"]
+    assert schema["properties"]["fictional"]["const"] is True
+    assert schema["additionalProperties"] is False
