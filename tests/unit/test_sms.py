@@ -25,8 +25,10 @@ from bot import logs
 from bot.channels.sms import render as sms_render
 from bot.channels.sms import sender as sms_sender
 from bot.channels.sms import webhook as sms_webhook
-from bot.channels.sms.channel import EMPTY_TWIML, OptOuts, Seen, SmsInput, SmsSettings
+from bot.channels.sms.channel import EMPTY_TWIML, SmsInput
 from bot.channels.sms.outbound import TwilioSender
+from bot.channels.sms.records import OptOuts, Seen
+from bot.channels.sms.settings import SmsSettings
 from bot.channels.sms.texts import long_draft_note, stopped_text
 from bot.channels.sms.webhook import Inbound, Refusal, read_webhook
 from bot.replies import KIND_KEY

@@ -56,6 +56,11 @@ class InboundMessage:
         return self.conversation or str(self.sender)
 
 
+def turn_timeout(credentials: Mapping[str, Any] | None) -> float:
+    """The turn's time limit in seconds, from the channel's credentials (20 s)."""
+    return float((credentials or {}).get("turn_timeout_s", 20))
+
+
 M = TypeVar("M", bound=InboundMessage)
 R = TypeVar("R")
 
@@ -76,6 +81,11 @@ class TurnPipeline(Generic[M, R]):
     @classmethod
     def name(cls) -> str:
         raise NotImplementedError
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> Any:
+        """The channel built from its entry in credentials.yml (the turn's time limit)."""
+        return cls(turn_timeout_s=turn_timeout(credentials))  # type: ignore[call-arg]
 
     def start_pipeline(self, turn_timeout_s: float) -> None:
         """At server start: logging, the turn's time limit (GOLDEN_HOUR_TURN_TIMEOUT

@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 from bot.channels.common import inbound, root_route, safety_net
 from bot.channels.common.collect import CustomCollector
 from bot.channels.common.inbound import Rejected
-from bot.channels.common.pipeline import InboundMessage, TurnPipeline
+from bot.channels.common.pipeline import InboundMessage, TurnPipeline, turn_timeout
 from bot.channels.common.safety_net import TurnResult
 from bot.channels.rest import door as rest_door
 from bot.config import settings
@@ -45,7 +45,7 @@ class SafeRestInput(TurnPipeline[InboundMessage, HTTPResponse], InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         return cls(
-            turn_timeout_s=float(credentials.get("turn_timeout_s", 20)),
+            turn_timeout_s=turn_timeout(credentials),
             require_token=credentials.get("require_token") is True,
         )
 

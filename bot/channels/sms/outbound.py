@@ -11,11 +11,14 @@ can quote the number, so it is not logged either). It never raises.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Protocol
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from bot.channels.sms.render import segments
 from bot.ops import metrics
 
 log = logging.getLogger("golden_hour.channels.sms")
@@ -27,6 +30,34 @@ OPTED_OUT_AT_TWILIO = 21610
 # The library logs each request at INFO (URL and headers, not the body); keep
 # Rasa's INFO log for Golden Hour's own lines.
 logging.getLogger("twilio.async_http_client").setLevel(logging.WARNING)
+
+
+class Sender(Protocol):
+    async def send(self, to: str, reply_from: str, body: str, *, conversation: str) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+async def send_parts(
+    sender: Sender, to: str, reply_from: str, parts: Sequence[str], *, conversation: str
+) -> int:
+    """Send the parts one after another, so they leave in order; how many went.
+    The log has counts and sizes only."""
+    sent = 0
+    for part in parts:
+        if await sender.send(to, reply_from, part, conversation=conversation):
+            sent += 1
+    log.info(
+        "sms sent",
+        extra={
+            "conversation": conversation,
+            "parts": len(parts),
+            "sent": sent,
+            "chars": sum(len(p) for p in parts),
+            "segments": sum(segments(p) for p in parts),
+        },
+    )
+    return sent
 
 
 class TwilioSender:

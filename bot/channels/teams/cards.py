@@ -15,121 +15,24 @@ over several cards ("part 1 of 2").
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from bot.channels.common.collect import kind_of
+from bot.channels.teams.card_parts import (
+    ACTION_KEY,
+    MAX_ACTIVITY_UTF16_BYTES,
+    PAYLOAD_KEY,
+    SEND_DRAFT,
+    button_rows,
+    card,
+    choices_card,
+    line_block,
+    message,
+    submit,
+    utf16_size,
+    verbatim_blocks,
+)
 from bot.i18n import _
-
-ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
-CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-CARD_VERSION = "1.4"
-PAYLOAD_KEY = "payload"
-ACTION_KEY = "gh_action"
-SEND_DRAFT = "send_draft"
-# Teams' limit is 40 KB of UTF-16; leave room for the envelope Teams adds.
-MAX_ACTIVITY_UTF16_BYTES = 34_000
-# Buttons share a row only while short: Teams cuts long titles in a row.
-_ROW_BUTTONS = 3
-_ROW_CHARS = 30
-_OWN_ROW_CHARS = 20
-
-
-def submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A button that sends ``data`` back in the activity's ``value``; Teams shows
-    the title in the chat as the user's message."""
-    return {
-        "type": "Action.Submit",
-        "title": title,
-        "data": {"msteams": {"type": "messageBack", "displayText": title, "text": title}, **data},
-    }
-
-
-def _rows(actions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows: list[list[dict[str, Any]]] = []
-    for action in actions:
-        title = action["title"]
-        row = rows[-1] if rows else None
-        fits = (
-            row is not None
-            and len(row) < _ROW_BUTTONS
-            and len(title) <= _OWN_ROW_CHARS
-            and all(len(a["title"]) <= _OWN_ROW_CHARS for a in row)
-            and sum(len(a["title"]) for a in row) + len(title) <= _ROW_CHARS
-        )
-        if fits and row is not None:
-            row.append(action)
-        else:
-            rows.append([action])
-    return [{"type": "ActionSet", "actions": row} for row in rows]
-
-
-def _text_blocks(text: str) -> list[dict[str, Any]]:
-    """One TextBlock a line: Teams does not reliably keep single line breaks."""
-    blocks: list[dict[str, Any]] = []
-    gap = False
-    for line in text.splitlines():
-        if not line.strip():
-            gap = True
-            continue
-        block: dict[str, Any] = {"type": "TextBlock", "text": line, "wrap": True}
-        if gap and blocks:
-            block["spacing"] = "Medium"
-        elif blocks:
-            block["spacing"] = "Small"
-        blocks.append(block)
-        gap = False
-    return blocks
-
-
-def _verbatim_blocks(lines: Sequence[str]) -> list[dict[str, Any]]:
-    """Monospaced, no Markdown: the text as written, one block a line."""
-    blocks: list[dict[str, Any]] = []
-    gap = False
-    for line in lines:
-        if not line.strip():
-            gap = True
-            continue
-        blocks.append(_line_block(line, gap and bool(blocks)))
-        gap = False
-    return blocks
-
-
-def card(body: list[dict[str, Any]], *, full_width: bool = False) -> dict[str, Any]:
-    """An attachment holding one Adaptive Card."""
-    content: dict[str, Any] = {
-        "type": "AdaptiveCard",
-        "$schema": CARD_SCHEMA,
-        "version": CARD_VERSION,
-        "body": body,
-    }
-    if full_width:
-        content["msteams"] = {"width": "Full"}
-    return {"contentType": ADAPTIVE_CARD, "content": content}
-
-
-def message(*, text: str | None = None, attachment: dict[str, Any] | None = None) -> dict:
-    activity: dict[str, Any] = {"type": "message"}
-    if text is not None:
-        activity["text"] = text
-        activity["textFormat"] = "plain"
-    if attachment is not None:
-        activity["attachments"] = [attachment]
-    return activity
-
-
-def utf16_size(activity: dict[str, Any]) -> int:
-    return len(json.dumps(activity, ensure_ascii=False).encode("utf-16-le"))
-
-
-def choices_card(text: str, buttons: Sequence[dict[str, str]]) -> dict[str, Any]:
-    actions = [submit(b["title"], {PAYLOAD_KEY: b["payload"]}) for b in buttons]
-    return card([*_text_blocks(text), *_rows(actions)])
-
-
-def _line_block(line: str, gap: bool) -> dict[str, Any]:
-    run = {"type": "TextRun", "text": line, "fontType": "Monospace"}
-    return {"type": "RichTextBlock", "inlines": [run], "spacing": "Medium" if gap else "None"}
 
 
 def _draft_parts(
@@ -143,7 +46,7 @@ def _draft_parts(
     parts: list[list[str]] = [[]]
     used = 0
     for line in draft.splitlines():
-        cost = utf16_size(_line_block(line, True)) + 4  # and the ", " between blocks
+        cost = utf16_size(line_block(line, True)) + 4  # and the ", " between blocks
         if parts[-1] and used + cost > budget:
             parts.append([])
             used = 0
@@ -168,7 +71,7 @@ def _draft_cards(
                     "spacing": "Small",
                 }
             )
-        box = {"type": "Container", "style": "emphasis", "items": _verbatim_blocks(lines)}
+        box = {"type": "Container", "style": "emphasis", "items": verbatim_blocks(lines)}
         body = [*top, box, *(tail if number == len(parts) else [])]
         cards.append(card(body, full_width=True))
     return cards
@@ -197,7 +100,7 @@ def summary_cards(draft: str, *, send_to: str | None = None) -> list[dict[str, A
     tail: list[dict[str, Any]] = []
     if send_to:
         title = _("Send this draft to {name}").format(name=send_to)
-        tail = _rows([submit(title, {ACTION_KEY: SEND_DRAFT})])
+        tail = button_rows([submit(title, {ACTION_KEY: SEND_DRAFT})])
     return _draft_cards(draft, heading, tail)
 
 

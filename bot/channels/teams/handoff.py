@@ -12,22 +12,31 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bot.channels.common.state import conversation_state, latest_draft_async
 from bot.channels.teams.activity import Address
-from bot.channels.teams.cards import handoff_cards, message
-from bot.channels.teams.client import activities_url
+from bot.channels.teams.card_parts import message
+from bot.channels.teams.cards import handoff_cards
+from bot.channels.teams.client import Connector, activities_url
+from bot.channels.teams.settings import TeamsSettings
 from bot.i18n import _, use
 from bot.logs import pseudonym
-
-if TYPE_CHECKING:
-    from bot.channels.teams.channel import TeamsInput
 
 log = logging.getLogger("golden_hour.channels.teams")
 
 
-async def send_draft(channel: TeamsInput, addr: Address, agent: Any, language: str) -> None:
+class Channel(Protocol):
+    """What the hand-off needs of the Teams channel, and nothing more."""
+
+    cfg: TeamsSettings
+    connector: Connector
+    safety_text: str
+
+    async def post(self, addr: Address, activities: list[dict[str, Any]]) -> None: ...
+
+
+async def send_draft(channel: Channel, addr: Address, agent: Any, language: str) -> None:
     """The professional pressed "Send this draft to <name>": send the case's latest
     draft to the lead's conversation and say whether it got there."""
     cfg = channel.cfg
@@ -67,7 +76,7 @@ async def send_draft(channel: TeamsInput, addr: Address, agent: Any, language: s
     await _tell(channel, addr, language, delivered=delivered)
 
 
-async def _tell(channel: TeamsInput, addr: Address, language: str, *, delivered: bool) -> None:
+async def _tell(channel: Channel, addr: Address, language: str, *, delivered: bool) -> None:
     name = channel.cfg.dsl_name
     with use(language):
         if delivered:

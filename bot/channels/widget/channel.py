@@ -47,7 +47,7 @@ from socketio import AsyncServer
 from bot.channels.common import root_route
 from bot.channels.common.inbound import Rejected
 from bot.channels.common.lockout import Lockout
-from bot.channels.common.pipeline import InboundMessage, TurnPipeline
+from bot.channels.common.pipeline import InboundMessage, TurnPipeline, turn_timeout
 from bot.channels.common.safety_net import TurnResult
 from bot.channels.widget.drafts import DocumentCache, DocumentCollector, WidgetDrafts
 from bot.channels.widget.pages import page_language, render_page
@@ -97,7 +97,7 @@ class WidgetInput(TurnPipeline[WidgetMessage, None], WidgetDrafts, SocketIOInput
         ]
         return cls(
             allowed_origins=origins,
-            turn_timeout_s=float(credentials.get("turn_timeout_s", 20)),
+            turn_timeout_s=turn_timeout(credentials),
         )
 
     def __init__(self, allowed_origins: list[str] | None = None, turn_timeout_s: float = 20):
