@@ -3,7 +3,7 @@
 - The turn's messages are joined with blank lines. The question's choices become
   a numbered list ("Reply with a number: 1 Yes, 2 No, ..."), and a reply of "1"
   is mapped back to that question's payload (``choice_payload``) using the latest
-  bot turn's buttons read from Rasa's tracker, once sms_prompt.py has checked that
+  bot turn's buttons read from Rasa's tracker, once prompt.py has checked that
   this is the list the user was sent.
 - Long text is split between paragraphs, else at line breaks, else at spaces
   (never inside a word, unless one word is longer than a whole part) into parts
