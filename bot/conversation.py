@@ -23,8 +23,9 @@ from typing import Any
 
 from bot import choices, listen
 from bot.advice import format_contact
+from bot.case_schema import PLAIN, REF_ALPHABET, StoredAnswer, StoredCase
 from bot.config import settings
-from bot.i18n import LANGUAGES, _, babel_locale, current_language, ngettext, use
+from bot.i18n import _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
 from bot.knowledge.model import MISSING_LEVELS
 from bot.nlp.answer_lexicon import answer_intent
@@ -39,7 +40,7 @@ from bot.privacy.redact import redact
 from bot.reader import read
 from bot.replies import Choice, Noted, Reply, Row
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
-from bot.triage.answers import MORE, URGENT, VALUES
+from bot.triage.answers import MORE, URGENT
 from bot.triage.assess import explain
 from bot.triage.questions import (
     MAX_ASKED,
@@ -66,40 +67,12 @@ OFFER = "offer"
 # changes the advice (under 13, 18 or over, in doubt). See _next_pending.
 AGE = listen.AGE
 EVIDENCE_PREFIX = "evidence:"
-REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
-REF_PATTERN = re.compile(rf"^GH[{REF_ALPHABET}]{{8}}$")
-GUIDANCE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}\+[0-9a-f]{12}$")  # GuidanceVersion.label
 
 
 def _note_guidance(kb: Knowledge, case: Case) -> None:
     """Record on the case the guidance version it is first handled with."""
     if case.guidance is None and kb.version is not None:
         case.guidance = kb.version.label
-
-
-_SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-
-
-def _training_from(raw: Any) -> dict[str, Any] | None:
-    """A training case's state, or None; anything malformed is dropped."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("scenario"), str):
-        return None
-    if not _SCENARIO_ID.match(raw["scenario"]):
-        return None
-    stage = raw.get("stage")
-    if not isinstance(stage, int) or isinstance(stage, bool) or not 1 <= stage <= 50:
-        return None
-    turns = raw.get("turns")
-    advice_turn = raw.get("advice_turn")
-    return {
-        "scenario": raw["scenario"],
-        "stage": stage,
-        "debriefed": raw.get("debriefed") is True,
-        "turns": turns if isinstance(turns, int) and not isinstance(turns, bool) else 1,
-        "advice_turn": advice_turn
-        if isinstance(advice_turn, int) and not isinstance(advice_turn, bool)
-        else None,
-    }
 
 
 def new_ref() -> str:
@@ -156,53 +129,23 @@ class Case:
     def from_dict(cls, raw: Any, kb: Knowledge | None = None) -> Case:
         """Rebuild a case from a slot value or a stored one, dropping anything
         malformed or unknown (a slot can be forged by a typed payload and a stored
-        case can predate a guidance change, so nothing here is trusted). With the
-        guidance, question ids are checked against it too."""
-        case = cls()
-        if not isinstance(raw, dict):
-            return case
-        for key in CONTEXT_QUESTIONS:
-            if choices.by_value(key, raw.get(key)) is not None:
-                setattr(case, key, raw[key])
-        if raw.get("language") in LANGUAGES:
-            case.language = raw["language"]
-        age = raw.get("age")
-        if isinstance(age, int) and not isinstance(age, bool) and 0 < age < 25:
-            case.age = age
-        if isinstance(raw.get("ref"), str) and REF_PATTERN.match(raw["ref"]):
-            case.ref = raw["ref"]
-        nationality = raw.get("nationality")
-        if isinstance(nationality, str) and listen.NATIONALITY_PATTERN.match(nationality):
-            case.nationality = nationality
-        if isinstance(raw.get("office_hours"), bool):
-            case.office_hours = raw["office_hours"]
-        for flag in ("advised", "told_redaction", "confirming_no", "carried_on", "age_unknown"):
-            if isinstance(raw.get(flag), bool):
-                setattr(case, flag, raw[flag])
-        if isinstance(raw.get("raised_at"), str):
-            try:
-                dt.datetime.fromisoformat(raw["raised_at"])
-                case.raised_at = raw["raised_at"]
-            except ValueError:
-                pass
-        answers = raw.get("answers")
-        if isinstance(answers, dict):
-            for qid, a in answers.items():
-                if _is_question(kb, qid) and isinstance(a, dict) and a.get("value") in VALUES:
-                    case.answers[qid] = {
-                        "value": a["value"],
-                        "how": a.get("how") if choices.by_value("evidence", a.get("how")) else None,
-                        "when": a.get("when") if isinstance(a.get("when"), str) else None,
-                        "note": a.get("note") if isinstance(a.get("note"), str) else None,
-                    }
-                    if a.get("source") == listen.READER:
-                        case.answers[qid]["source"] = listen.READER
-        history = raw.get("history")
-        if isinstance(history, list):
-            known = [h for h in history if h in case.answers or h in (*CONTEXT_QUESTIONS, AGE)]
-            case.history = list(dict.fromkeys(known))
-        heard = raw.get("heard")
-        if isinstance(heard, list) and len(heard) <= 50:
+        case can predate a guidance change, so nothing here is trusted). The shape
+        is bot/case_schema.py's; with the guidance, question ids are checked
+        against it too."""
+        record = StoredCase.present(raw)
+        case = cls(**{k: v for k, v in record.items() if k in PLAIN})
+        for qid, stored in record.get("answers", {}).items():
+            answer = StoredAnswer.present(stored)
+            if _is_question(kb, qid) and "value" in answer:
+                source = answer.pop("source", None)
+                case.answers[qid] = {k: answer.get(k) for k in ("value", "how", "when", "note")}
+                if source is not None:
+                    case.answers[qid]["source"] = source
+        named = [h for h in record.get("history", []) if isinstance(h, str)]
+        known = [h for h in named if h in case.answers or h in (*CONTEXT_QUESTIONS, AGE)]
+        case.history = list(dict.fromkeys(known))
+        heard = record.get("heard", [])
+        if len(heard) <= 50:
             case.heard = [
                 h
                 for h in heard
@@ -212,19 +155,12 @@ class Case:
                     or _is_question(kb, h)
                 )
             ]
-        inferred = raw.get("inferred")
-        if isinstance(inferred, list):
-            case.inferred = [
-                s
-                for s in dict.fromkeys(x for x in inferred if isinstance(x, str))
-                if s.startswith("screen:") and s in case.answers
-            ]
-        case.sharing = _sharing_from(raw.get("sharing"))
-        case.training = _training_from(raw.get("training"))
-        if isinstance(raw.get("guidance"), str) and GUIDANCE_PATTERN.match(raw["guidance"]):
-            case.guidance = raw["guidance"]
-        pending = raw.get("pending")
-        if isinstance(pending, str) and (
+        inferred = (x for x in record.get("inferred", []) if isinstance(x, str))
+        case.inferred = [
+            s for s in dict.fromkeys(inferred) if s.startswith("screen:") and s in case.answers
+        ]
+        pending = record.get("pending")
+        if pending is not None and (
             pending
             in (*CONTEXT_QUESTIONS, AGE, *SHARING_QUESTIONS, CHECK, CHANGE, OFFER, DONE, ENDED)
             or _is_question(kb, pending)
@@ -309,21 +245,6 @@ def _is_question(kb: Knowledge | None, qid: Any) -> bool:
     if qid.startswith("screen:"):
         return qid.removeprefix("screen:") in kb.categories
     return qid in (URGENT, MORE) or qid in kb.indicators
-
-
-def _sharing_from(raw: Any) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        return {}
-    out: dict[str, Any] = {}
-    share_with = raw.get("share_with")
-    if isinstance(share_with, list) and all(isinstance(x, str) for x in share_with):
-        out["share_with"] = share_with
-    for key in ("child_told", "carer_told"):
-        if isinstance(raw.get(key), bool):
-            out[key] = raw[key]
-    if isinstance(raw.get("why_not"), str):
-        out["why_not"] = raw["why_not"]
-    return out
 
 
 # --- building blocks -------------------------------------------------------------------

@@ -13,17 +13,23 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from bot import choices
 from bot.knowledge.model import CONCERN_LEVELS, MISSING_LEVELS
 from bot.knowledge.schema_kit import (
+    ChildAge,
     Date,
     Entry,
     Flag,
     Id,
+    NationChoice,
+    OneOf,
     Problem,
+    RoleChoice,
+    SettingChoice,
+    ShareWith,
     Strict,
     Text,
     WholeNumber,
+    WhyNot,
     kind_error,
     optional,
 )
@@ -73,32 +79,6 @@ class Fictional(Flag):
         return value
 
 
-class ChildAge(WholeNumber):
-    json: ClassVar[dict[str, Any]] = {"type": "integer", "minimum": 1, "maximum": 24}
-
-    @classmethod
-    def check(cls, value: Any) -> Any:
-        if not 0 < super().check(value) < 25:
-            raise Problem(text="'child_age' should be between 1 and 24")
-        return value
-
-
-class OneOf(Text):
-    """Text from a fixed list: "'key' should be one of a, b, c"."""
-
-    allowed: ClassVar[tuple[str, ...]] = ()
-
-    @classmethod
-    def check(cls, value: Any) -> Any:
-        if super().check(value) not in cls.allowed:
-            raise Problem(text="'{key}' should be one of " + ", ".join(cls.allowed))
-        return value
-
-    @classmethod
-    def __modify_schema__(cls, schema: dict[str, Any]) -> None:
-        schema.update(type="string", enum=list(cls.allowed))
-
-
 class MissingLevel(OneOf):
     allowed = MISSING_LEVELS
 
@@ -109,48 +89,6 @@ class ConcernLevel(OneOf):
 
 class CheckField(OneOf):
     allowed = CHECK_FIELDS
-
-
-class Choice(Text):
-    """A stored value of one of bot/choices.py's groups (what a button sends)."""
-
-    group: ClassVar[str] = ""
-    list_them: ClassVar[bool] = False  # name the allowed values in the message
-
-    @classmethod
-    def values(cls) -> list[str]:
-        return [o.value for o in choices.GROUPS[cls.group]]
-
-    @classmethod
-    def check(cls, value: Any) -> Any:
-        if choices.by_value(cls.group, super().check(value)) is None:
-            listed = f" (one of: {', '.join(cls.values())})" if cls.list_them else ""
-            raise Problem(text=f"'{{key}}' has unknown value '{value}'{listed}")
-        return value
-
-    @classmethod
-    def __modify_schema__(cls, schema: dict[str, Any]) -> None:
-        schema.update(type="string", enum=cls.values())
-
-
-class RoleChoice(Choice):
-    group, list_them = "role", True
-
-
-class NationChoice(Choice):
-    group, list_them = "nation", True
-
-
-class SettingChoice(Choice):
-    group, list_them = "setting", True
-
-
-class ShareWith(Choice):
-    group = "share_with"
-
-
-class WhyNot(Choice):
-    group = "why_not"
 
 
 class AnswerWord(Strict):
