@@ -235,7 +235,7 @@ def instrument_tracker_store(profile: Profile) -> None:
     from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.channels import tracker_store as scrubbing
+    from bot.rasa_adapter import tracker_store as scrubbing
 
     for owner, name, stage in (
         (scrubbing.ScrubbingSQLTrackerStore, "retrieve", "tracker.retrieve"),
@@ -511,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.rasa_check:
-        from bot.channels import action_answers
+        from bot.rasa_adapter import action_answers
 
         action_answers.install()  # as every channel does at server start
 

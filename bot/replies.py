@@ -10,7 +10,7 @@ KIND_KEY = "gh_kind"
 PROGRESS_KEY = "gh_progress"
 # A draft's structured form (bot/triage/summary.py Draft.as_document), beside its
 # text, for channels that render documents. Never kept by the tracker store, which
-# keeps only a bot message's kind, progress and decided ids (bot/channels/tracker_store.py).
+# keeps only a bot message's kind, progress and decided ids (bot/rasa_adapter/tracker_store.py).
 DOCUMENT_KEY = "gh_document"
 # What was heard in the user's message (issue 18, "Listen"), as ids and values only:
 # the REST channel returns it in each message's ``custom`` field. Never kept by

@@ -24,9 +24,9 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import tracker_store
 from bot.config import settings
 from bot.ops import metrics
+from bot.rasa_adapter import tracker_store
 
 LIVE, READY, METRICS = "/live", "/ready", "/metrics"
 

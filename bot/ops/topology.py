@@ -126,7 +126,7 @@ class Topology:
         )
         # A conversation's lock ticket outlives a server that dies mid-turn by its
         # lifetime: Rasa's 60 s would make that conversation's next turn time out
-        # (20 s). 10 s lets it through in time (bot/channels/lock_store.py); a
+        # (20 s). 10 s lets it through in time (bot/rasa_adapter/lock_store.py); a
         # turn still running after 10 s is a failing one anyway.
         env.setdefault("TICKET_LOCK_LIFETIME", LOCK_LIFETIME_S)
         # Behind HAProxy: the client's address is the last X-Forwarded-For entry.

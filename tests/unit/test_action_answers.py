@@ -1,5 +1,5 @@
 """Rasa's check of the action server's answers, with the validator built once
-(bot/channels/action_answers.py), holds every answer to the same schema and
+(bot/rasa_adapter/action_answers.py), holds every answer to the same schema and
 fails with the same error as Rasa's own check."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.channels import action_answers
+from bot.rasa_adapter import action_answers
 
 GOOD = [
     {"events": [], "responses": []},

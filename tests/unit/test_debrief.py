@@ -177,9 +177,9 @@ def test_what_happened_is_read_from_the_conversations_tracker(
 def test_a_tracker_stored_without_the_drafts_text_reads_the_same(
     kb: Knowledge, port: Scenario
 ) -> None:
-    """Rasa's tracker store keeps no draft text (bot/channels/tracker_store.py): the
+    """Rasa's tracker store keeps no draft text (bot/rasa_adapter/tracker_store.py): the
     debrief makes the same draft again from the case."""
-    from bot.channels.tracker_store import scrub_event
+    from bot.rasa_adapter.tracker_store import scrub_event
 
     transport = OfflineTransport(kb)
     play(port, transport, kb, sender="stored")

@@ -3,7 +3,7 @@ tracker store must not keep it, as it keeps no typed words."""
 
 from __future__ import annotations
 
-from bot.channels.tracker_store import scrub_event
+from bot.rasa_adapter.tracker_store import scrub_event
 from bot.replies import DOCUMENT_KEY, KIND_KEY, Reply
 from bot.triage.summary import Draft, Section
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.domain import Domain
 
-from bot.channels.tracker_store import ScrubbingSQLTrackerStore
+from bot.rasa_adapter.tracker_store import ScrubbingSQLTrackerStore
 from bot.store import crypto
 from bot.store.db import engine
 

@@ -26,7 +26,7 @@ CORE = (
     "bot.training.debrief",
 )
 FORBIDDEN = ("rasa", "rasa_sdk", "sqlalchemy", "sanic", "aiohttp", "twilio", "socketio")
-ADAPTERS = ("bot.store", "bot.channels", "bot.ops", "actions")
+ADAPTERS = ("bot.store", "bot.channels", "bot.rasa_adapter", "bot.ops", "actions")
 
 
 def test_importing_the_core_loads_no_framework_and_no_adapter() -> None:

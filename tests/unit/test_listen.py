@@ -11,9 +11,9 @@ import pytest
 from bot import conversation as talk
 from bot import listen
 from bot.channels.common.collect import CustomCollector
-from bot.channels.tracker_store import KEPT_TEXT_KINDS, REMOVED, scrub_bot
 from bot.conversation import Case, Event
 from bot.knowledge import Knowledge, load_knowledge
+from bot.rasa_adapter.tracker_store import KEPT_TEXT_KINDS, REMOVED, scrub_bot
 from bot.reader import IndicatorFact, Reading, read
 from bot.replies import HEARD_KEY, KIND_KEY
 from bot.triage.answers import URGENT

@@ -1,4 +1,4 @@
-"""Conversation locks whose live tickets are kept alive (bot/channels/lock_store.py):
+"""Conversation locks whose live tickets are kept alive (bot/rasa_adapter/lock_store.py):
 a turn waiting behind a dead server's ticket is served once that ticket expires
 (Rasa's own store could let the waiting ticket expire too and wait for ever), and
 a turn that runs longer than the lifetime keeps the lock to itself."""
@@ -11,7 +11,7 @@ import time
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
-from bot.channels.lock_store import FailoverRedisLockStore, KeepsTicketsAlive
+from bot.rasa_adapter.lock_store import FailoverRedisLockStore, KeepsTicketsAlive
 
 LIFETIME = 0.6
 

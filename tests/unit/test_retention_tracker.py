@@ -14,7 +14,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from bot.channels.tracker_store import ScrubbingSQLTrackerStore
+from bot.rasa_adapter.tracker_store import ScrubbingSQLTrackerStore
 from bot.store import retention
 from tests.postgres import Postgres
 

@@ -24,9 +24,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels import tracker_store
 from bot.channels.common import safety_net
-from bot.channels.tracker_store import ScrubbingSQLTrackerStore
+from bot.rasa_adapter import tracker_store
+from bot.rasa_adapter.tracker_store import ScrubbingSQLTrackerStore
 
 SAFETY = "call 999"
 SENDER = "caseworker-1"

@@ -9,7 +9,7 @@ import pytest
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.tracker_store import (
+from bot.rasa_adapter.tracker_store import (
     KEPT_TEXT_KINDS,
     REMOVED,
     ScrubbingSQLTrackerStore,

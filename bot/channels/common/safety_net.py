@@ -10,7 +10,7 @@ concurrent turns never see each other's buckets).
 
 How a failed tracker store is seen: Rasa's FailSafeTrackerStore swallows the
 error and goes on with an empty conversation, so the tracker store itself notes
-the failure in the same bucket (``note_failure``; bot/channels/tracker_store.py).
+the failure in the same bucket (``note_failure``; bot/rasa_adapter/tracker_store.py).
 Such a turn is answered with the safety message alone: what it said was either a
 fresh greeting (the conversation could not be read) or a step the conversation
 will not remember (it could not be written).
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.advice import safety_message
-from bot.channels import action_answers
 from bot.logs import pseudonym
 from bot.ops import metrics
+from bot.rasa_adapter import action_answers
 from bot.runtime import knowledge
 
 log = logging.getLogger("golden_hour.channels")

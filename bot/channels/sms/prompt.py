@@ -19,7 +19,7 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from bot.channels.tracker_store import KEPT_TEXT_KINDS
+from bot.rasa_adapter.tracker_store import KEPT_TEXT_KINDS
 from bot.replies import KIND_KEY
 
 

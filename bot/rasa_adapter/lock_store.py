@@ -16,7 +16,7 @@ long ago a server stopped renewing, that is, died: a short one (10 s in
 production) is safe.
 
 Configured in deploy/endpoints.production.yml as
-``type: bot.channels.lock_store.FailoverRedisLockStore``, with the same settings
+``type: bot.rasa_adapter.lock_store.FailoverRedisLockStore``, with the same settings
 as Rasa's ``redis`` type. Like Rasa's, the ticket updates are read-then-write in
 Redis, not one transaction.
 """

@@ -34,7 +34,7 @@ recorded for the health check (``health``). After a failed read, the turn's save
 is refused: the tracker Rasa made in its place is a new conversation, and writing
 it would add a new session on top of the stored one.
 
-endpoints.yml: ``type: bot.channels.tracker_store.ScrubbingSQLTrackerStore`` with
+endpoints.yml: ``type: bot.rasa_adapter.tracker_store.ScrubbingSQLTrackerStore`` with
 the usual SQL tracker store settings (dialect, db, host, ...). A SQLite file is
 made readable by its owner only at start. GOLDEN_HOUR_TRACKER_BUSY_TIMEOUT (seconds,
 SQLite only; the driver's default is 5) is how long a turn waits for a lock.
