@@ -116,4 +116,6 @@ class AveragedLogisticRegression(LogisticRegressionClassifier):
                 component.clf.n_features_in_ = int(saved["n_features"])
         except ValueError:  # nothing was trained (no intents): as Rasa's own load does
             return cls.create(config, model_storage, resource, execution_context)
+        except FileNotFoundError:  # a model trained before: kept with skops, Rasa's way
+            return super().load(config, model_storage, resource, execution_context, **kwargs)
         return component

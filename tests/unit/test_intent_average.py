@@ -12,6 +12,7 @@ import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,
     INTENT,
@@ -153,3 +154,18 @@ def test_a_server_loading_the_regression_does_not_import_skops(tmp_path: Path) -
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_model_trained_before_loads_from_rasas_own_format(tmp_path: Path) -> None:
+    trained = _trained(tmp_path)
+    LogisticRegressionClassifier.persist(trained)  # skops, as models trained before were
+    for saved in tmp_path.rglob("*.npz"):
+        saved.unlink()
+    loaded = AveragedLogisticRegression.load(
+        AveragedLogisticRegression.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("average"),
+        ExecutionContext(GraphSchema({}), node_name="average"),
+    )
+    assert isinstance(loaded, AveragedLogisticRegression)
+    assert np.array_equal(loaded.clf.coef_, trained.clf.coef_)
