@@ -23,4 +23,9 @@ export GOLDEN_HOUR_ACTION_URL="${GOLDEN_HOUR_ACTION_URL:-http://127.0.0.1:${GOLD
 export GOLDEN_HOUR_ACTION_SECRET="${GOLDEN_HOUR_ACTION_SECRET:-$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')}"
 export GOLDEN_HOUR_TRACKER_DB="${GOLDEN_HOUR_TRACKER_DB:-$RUN_DIR/conversations.db}"
 
+hash_of() { # hash of the named files and folders' contents (sorted, stable)
+  find "$@" -type f ! -name '*.pyc' ! -name '*.mo' ! -path '*/__pycache__/*' -print0 2>/dev/null \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
+}
+
 say() { printf '\033[1m[golden-hour]\033[0m %s\n' "$*"; }

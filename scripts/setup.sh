@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set-up shared by scripts/run and scripts/test: find Python 3.10, make the
 # virtual environment, install the locked dependencies, build the spaCy pipeline,
-# put the sentence encoder in place and train the Rasa model. Each step is
-# skipped when its inputs have not changed.
+# put the sentence encoder in place and train the Rasa model (unless --no-model).
+# Each step is skipped when its inputs have not changed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -22,11 +22,6 @@ find_python() {
     if is_py310 "$c"; then command -v "$c" || echo "$c"; return 0; fi
   done
   return 1
-}
-
-hash_of() { # hash of the named files and folders' contents (sorted, stable)
-  find "$@" -type f ! -name '*.pyc' ! -name '*.mo' ! -path '*/__pycache__/*' -print0 2>/dev/null \
-    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 
 # 1. Python 3.10 and the virtual environment
@@ -96,22 +91,11 @@ if [ "$(cat web/node_modules/.deps-hash 2>/dev/null)" != "$web_hash" ]; then
   echo "$web_hash" > web/node_modules/.deps-hash
 fi
 
-# 5. The Rasa model: retrained only when its inputs change (the Welsh catalogue is
-# one: the spelling step keeps its words, bot/nlp/spelling.py)
-# bot/choices.py too: its word lists are features (bot/nlp/context_features.py).
-model_hash="$(hash_of config.yml domain.yml data constraints.txt locales/cy/LC_MESSAGES/messages.po bot/choices.py \
-  "$SPACY_DIR/.build-hash" "$ENCODER_DIR/.build-hash")"
-model_name="golden-hour-$model_hash"
-if [ ! -f "$MODELS_DIR/$model_name.tar.gz" ]; then
-  say "Training the Rasa model (inputs changed; the first training takes a few minutes)"
-  start=$SECONDS
-  "$VENV/bin/rasa" train --fixed-model-name "$model_name" --out "$MODELS_DIR" --quiet
-  find "$MODELS_DIR" -name 'golden-hour-*.tar.gz' ! -name "$model_name.tar.gz" -delete
-  say "Model trained in $((SECONDS - start)) s"
-else
-  say "Rasa model is up to date ($model_name); not retraining"
+# 5. The Rasa model (scripts/train.sh). scripts/test passes --no-model and trains
+# it in the background while the checks that need no model run.
+if [ "${1:-}" != "--no-model" ]; then
+  "$ROOT/scripts/train.sh"
 fi
-echo "$MODELS_DIR/$model_name.tar.gz" > "$MODELS_DIR/CURRENT"
 
 # 6. The key that encrypts notes and drafts at rest: for the embedded default, a
 # local key file made once (a real deployment sets GOLDEN_HOUR_DATA_KEYS instead).

@@ -11,13 +11,21 @@ prints the figures; docs/language.md).
 sits after DIETClassifier in config.yml and, instead of overwriting DIET's
 intent, averages the two rankings. DIET must report every intent
 (``ranking_length: 0``) for the average to be over all of them.
+
+It keeps its fitted regression as four plain arrays (numpy's ``.npz``, no pickle)
+rather than with skops as Rasa does: importing skops lists every scikit-learn type
+and took about 3 of the 22 seconds a Rasa server needs to start.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -75,3 +83,39 @@ class AveragedLogisticRegression(LogisticRegressionClassifier):
             )
             set_ranking(message, ranking, self.config["output_ranking_length"])
         return messages
+
+    def persist(self) -> None:
+        fitted = self.clf
+        with self._model_storage.write_to(self._resource) as model_dir:
+            np.savez(
+                model_dir / f"{self._resource.name}.npz",
+                coef=fitted.coef_,
+                intercept=fitted.intercept_,
+                classes=fitted.classes_.astype(str),
+                n_features=np.array(fitted.n_features_in_),
+            )
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> AveragedLogisticRegression:
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        try:
+            with (
+                model_storage.read_from(resource) as model_dir,
+                np.load(model_dir / f"{resource.name}.npz", allow_pickle=False) as saved,
+            ):
+                component.clf.coef_ = saved["coef"]
+                component.clf.intercept_ = saved["intercept"]
+                component.clf.classes_ = saved["classes"]
+                component.clf.n_features_in_ = int(saved["n_features"])
+        except ValueError:  # nothing was trained (no intents): as Rasa's own load does
+            return cls.create(config, model_storage, resource, execution_context)
+        except FileNotFoundError:  # a model trained before: kept with skops, Rasa's way
+            return super().load(config, model_storage, resource, execution_context, **kwargs)
+        return component

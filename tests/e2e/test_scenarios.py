@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.e2e
 
 LIBRARY = scenario_files(LIBRARY_DIR)
 YOUTH_CLUB = LIBRARY_DIR / "low-concern-new-friends-at-youth-club.yml"
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(workdir=tmp_path_factory.mktemp("scenario-servers")).start()
-    yield running
-    running.stop()
 
 
 def runner(

@@ -21,46 +21,19 @@ from bot.runtime import knowledge
 from bot.training.runner import message_for
 from bot.training.scenarios import load_scenarios
 from tests.botframework_fake import FakeBotFramework, Posted, new_key, personal_conversation_id
+from tests.e2e.channel_settings import TEAMS_DSL_CONVERSATION, TEAMS_DSL_NAME, TEAMS_SENDER_KEY
 from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, http
 
 pytestmark = pytest.mark.e2e
 
-DSL_CONVERSATION = "19:safeguarding-team@thread.tacv2"
-DSL_NAME = "Sam Lead"
-STORE_KEY = "e2e-teams-store-key"
 SEEN = HIGH_CONCERN_SIGNS
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeBotFramework]:
-    server = FakeBotFramework().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def teams_servers(
-    fake: FakeBotFramework, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Servers]:
-    env = fake.env(
-        GOLDEN_HOUR_TEAMS_DSL_CONVERSATION_ID=DSL_CONVERSATION,
-        GOLDEN_HOUR_TEAMS_DSL_SERVICE_URL=fake.service_url,
-        GOLDEN_HOUR_TEAMS_DSL_NAME=DSL_NAME,
-        GOLDEN_HOUR_TEAMS_SENDER_KEY=STORE_KEY,
-    )
-    running = Servers(workdir=tmp_path_factory.mktemp("teams"), extra_env=env)
-    try:
-        running.start()
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module", autouse=True)
 def store_key() -> Iterator[None]:
     """So this process computes the same sender ids as the Rasa server."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GOLDEN_HOUR_TEAMS_SENDER_KEY", STORE_KEY)
+        mp.setenv("GOLDEN_HOUR_TEAMS_SENDER_KEY", TEAMS_SENDER_KEY)
         yield
 
 
@@ -74,7 +47,7 @@ class TeamsChat:
     """One professional in a personal chat with the bot."""
 
     servers: Servers
-    fake: FakeBotFramework
+    bot_framework: FakeBotFramework
     conversation_id: str = field(default_factory=personal_conversation_id)
     aad: str = field(default_factory=lambda: str(uuid.uuid4()))
     last: list[Posted] = field(default_factory=list)  # the latest turn's replies
@@ -86,7 +59,7 @@ class TeamsChat:
 
     def post(self, activity: dict[str, Any], authorization: str | None = "genuine") -> int:
         if authorization == "genuine":
-            authorization = self.fake.bearer(activity["serviceUrl"])
+            authorization = self.bot_framework.bearer(activity["serviceUrl"])
         headers = {"Content-Type": "application/json"}
         if authorization is not None:
             headers["Authorization"] = authorization
@@ -100,18 +73,18 @@ class TeamsChat:
 
     def send(self, activity: dict[str, Any], done: Callable[[list[Posted]], bool]) -> list[Posted]:
         assert self.post(activity) == 200
-        self.last = self.fake.wait_for(self.conversation_id, activity["id"], done)
+        self.last = self.bot_framework.wait_for(self.conversation_id, activity["id"], done)
         self.seen.extend(self.last)
         return self.last
 
     def install(self) -> list[Posted]:
-        update = self.fake.members_added(
+        update = self.bot_framework.members_added(
             conversation_id=self.conversation_id, aad_object_id=self.aad
         )
         return self.send(update, lambda found: "immediate danger" in found[-1].text)
 
     def say(self, text: str, done: Callable[[list[Posted]], bool] = asks) -> list[Posted]:
-        message = self.fake.message(
+        message = self.bot_framework.message(
             text, conversation_id=self.conversation_id, aad_object_id=self.aad
         )
         return self.send(message, done)
@@ -120,7 +93,7 @@ class TeamsChat:
         self, title: str, done: Callable[[list[Posted]], bool] = asks, *, earlier: bool = False
     ) -> list[Posted]:
         action = self.button(title, earlier)
-        activity = self.fake.press(
+        activity = self.bot_framework.press(
             action, conversation_id=self.conversation_id, aad_object_id=self.aad
         )
         return self.send(activity, done)
@@ -147,9 +120,9 @@ def nspcc() -> str:
 
 
 def test_the_opening_asks_the_urgent_question_and_yes_on_the_card_gives_the_advice(
-    teams_servers: Servers, fake: FakeBotFramework
+    servers: Servers, bot_framework: FakeBotFramework
 ) -> None:
-    chat = TeamsChat(teams_servers, fake)
+    chat = TeamsChat(servers, bot_framework)
     opening = chat.install()
     assert "Golden Hour" in chat.text and "not an emergency service" in chat.text
     question = opening[-1]
@@ -168,9 +141,9 @@ def test_the_opening_asks_the_urgent_question_and_yes_on_the_card_gives_the_advi
 
 
 @pytest.fixture(scope="module")
-def finished(teams_servers: Servers, fake: FakeBotFramework) -> TeamsChat:
+def finished(servers: Servers, bot_framework: FakeBotFramework) -> TeamsChat:
     """A whole high-concern conversation by card presses, up to the draft."""
-    chat = TeamsChat(teams_servers, fake)
+    chat = TeamsChat(servers, bot_framework)
     chat.install()
     chat.press("No")
     chat.press("Teacher or school staff")
@@ -202,7 +175,7 @@ def finished(teams_servers: Servers, fake: FakeBotFramework) -> TeamsChat:
 
 
 def test_a_whole_conversation_by_card_presses_ends_with_the_draft_card(
-    finished: TeamsChat, fake: FakeBotFramework
+    finished: TeamsChat, bot_framework: FakeBotFramework
 ) -> None:
     kb = knowledge()
     summary = [p for p in finished.last if "DRAFT summary: not sent anywhere" in p.text]
@@ -219,9 +192,11 @@ def test_a_whole_conversation_by_card_presses_ends_with_the_draft_card(
         for r in item.get("inlines", ())
     ]
     assert runs and all(r["fontType"] == "Monospace" for r in runs)
-    assert [a["title"] for p in summary for a in p.actions] == [f"Send this draft to {DSL_NAME}"]
+    assert [a["title"] for p in summary for a in p.actions] == [
+        f"Send this draft to {TEAMS_DSL_NAME}"
+    ]
     assert finished.case()["pending"] == "done"
-    assert not fake.posted_to(DSL_CONVERSATION)  # nothing sent without the press
+    assert not bot_framework.posted_to(TEAMS_DSL_CONVERSATION)  # nothing sent without the press
 
 
 def _audit(servers: Servers, ref: str) -> list[tuple[str, str, str]]:
@@ -232,45 +207,45 @@ def _audit(servers: Servers, ref: str) -> list[tuple[str, str, str]]:
 
 
 def test_send_to_the_safeguarding_lead_delivers_the_draft(
-    finished: TeamsChat, fake: FakeBotFramework, teams_servers: Servers
+    finished: TeamsChat, bot_framework: FakeBotFramework, servers: Servers
 ) -> None:
     kb = knowledge()
     chat = finished
     chat.press(
-        f"Send this draft to {DSL_NAME}",
+        f"Send this draft to {TEAMS_DSL_NAME}",
         done=lambda found: "the draft to" in found[-1].text,
         earlier=True,
     )
-    assert f"I sent the draft to {DSL_NAME}" in chat.text
-    to_lead = fake.posted_to(DSL_CONVERSATION)
+    assert f"I sent the draft to {TEAMS_DSL_NAME}" in chat.text
+    to_lead = bot_framework.posted_to(TEAMS_DSL_CONVERSATION)
     assert to_lead and all(p.reply_to is None for p in to_lead)
     lead_text = "\n".join(p.text for p in to_lead)
     assert "DRAFT referral summary from Golden Hour" in lead_text
     assert "on behalf of Alex Example" in lead_text
     assert kb.indicators["adult_collects_child"].question in lead_text
     ref = chat.case()["ref"]
-    assert _audit(teams_servers, ref)[-1][1:] == ("teams", "teams_draft_sent")
+    assert _audit(servers, ref)[-1][1:] == ("teams", "teams_draft_sent")
 
 
 def test_when_the_lead_cannot_be_reached_the_professional_is_told(
-    finished: TeamsChat, fake: FakeBotFramework, teams_servers: Servers
+    finished: TeamsChat, bot_framework: FakeBotFramework, servers: Servers
 ) -> None:
     chat = finished
-    before = len(fake.posted_to(DSL_CONVERSATION))
-    fake.failing_conversations.add(DSL_CONVERSATION)
+    before = len(bot_framework.posted_to(TEAMS_DSL_CONVERSATION))
+    bot_framework.failing_conversations.add(TEAMS_DSL_CONVERSATION)
     try:
         chat.press(
-            f"Send this draft to {DSL_NAME}",
+            f"Send this draft to {TEAMS_DSL_NAME}",
             done=lambda found: "999" in found[-1].text,  # the safety message comes last
             earlier=True,
         )
     finally:
-        fake.failing_conversations.discard(DSL_CONVERSATION)
-    assert f"I could not send the draft to {DSL_NAME}" in chat.text
+        bot_framework.failing_conversations.discard(TEAMS_DSL_CONVERSATION)
+    assert f"I could not send the draft to {TEAMS_DSL_NAME}" in chat.text
     assert "send it to them yourself" in chat.text
     assert nspcc() in chat.text
-    assert len(fake.posted_to(DSL_CONVERSATION)) == before
-    assert _audit(teams_servers, chat.case()["ref"])[-1][1:] == ("teams", "teams_draft_not_sent")
+    assert len(bot_framework.posted_to(TEAMS_DSL_CONVERSATION)) == before
+    assert _audit(servers, chat.case()["ref"])[-1][1:] == ("teams", "teams_draft_not_sent")
 
 
 FORGERIES: dict[str, Callable[[FakeBotFramework], str | None]] = {
@@ -285,35 +260,37 @@ FORGERIES: dict[str, Callable[[FakeBotFramework], str | None]] = {
 }
 
 
-def _alg_none(fake: FakeBotFramework) -> str:
+def _alg_none(bot_framework: FakeBotFramework) -> str:
     """The claims of a genuine token with ``alg: none`` and no signature."""
 
     def b64(data: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
-    header = {"alg": "none", "kid": fake.keys[0].kid, "typ": "JWT"}
-    return f"Bearer {b64(header)}.{b64(fake.claims())}."
+    header = {"alg": "none", "kid": bot_framework.keys[0].kid, "typ": "JWT"}
+    return f"Bearer {b64(header)}.{b64(bot_framework.claims())}."
 
 
 @pytest.mark.parametrize("forgery", list(FORGERIES))
 def test_forged_requests_get_401_and_nothing_is_posted_or_remembered(
-    teams_servers: Servers, fake: FakeBotFramework, forgery: str
+    servers: Servers, bot_framework: FakeBotFramework, forgery: str
 ) -> None:
-    chat = TeamsChat(teams_servers, fake)
-    activity = fake.message("hello", conversation_id=chat.conversation_id, aad_object_id=chat.aad)
-    assert chat.post(activity, FORGERIES[forgery](fake)) == 401
+    chat = TeamsChat(servers, bot_framework)
+    activity = bot_framework.message(
+        "hello", conversation_id=chat.conversation_id, aad_object_id=chat.aad
+    )
+    assert chat.post(activity, FORGERIES[forgery](bot_framework)) == 401
     # a genuine request afterwards is answered: had the forged one been taken, its
     # reply would have been posted first
     chat.say("hello", done=lambda found: "immediate danger" in found[-1].text)
-    assert {p.reply_to for p in fake.posted_to(chat.conversation_id)} == {chat.last[0].reply_to}
-    events = [e for e in teams_servers.tracker(chat.sender)["events"] if e["event"] == "user"]
+    assert {p.reply_to for p in bot_framework.posted_to(chat.conversation_id)} == {
+        chat.last[0].reply_to
+    }
+    events = [e for e in servers.tracker(chat.sender)["events"] if e["event"] == "user"]
     assert len(events) == 1
 
 
-def test_teams_ids_and_names_stay_out_of_the_logs(
-    finished: TeamsChat, teams_servers: Servers
-) -> None:
-    for log in (teams_servers.rasa_log, teams_servers.action_log):
+def test_teams_ids_and_names_stay_out_of_the_logs(finished: TeamsChat, servers: Servers) -> None:
+    for log in (servers.rasa_log, servers.action_log):
         content = log.read_text(errors="replace")
         assert finished.conversation_id not in content
         assert finished.aad not in content
@@ -321,15 +298,15 @@ def test_teams_ids_and_names_stay_out_of_the_logs(
 
 
 def test_training_by_command_runs_apart_from_the_real_conversation_to_its_debrief(
-    teams_servers: Servers, fake: FakeBotFramework
+    servers: Servers, bot_framework: FakeBotFramework
 ) -> None:
     scenario = next(
         s for s in load_scenarios().scenarios if s.id == "low-concern-new-friends-at-youth-club"
     )
-    chat = TeamsChat(teams_servers, fake)
+    chat = TeamsChat(servers, bot_framework)
     chat.install()
     chat.press("No")  # a real conversation, waiting for the role
-    lead_before = len(fake.posted_to(DSL_CONVERSATION))
+    lead_before = len(bot_framework.posted_to(TEAMS_DSL_CONVERSATION))
 
     chat.say("training cohort9")
     assert scenario.title in chat.text
@@ -337,7 +314,7 @@ def test_training_by_command_runs_apart_from_the_real_conversation_to_its_debrie
     assert scenario.vignette[0].text in chat.text
     chat.press("Ask: find out more")
     assert scenario.vignette[1].text in chat.text
-    database = create_engine(f"sqlite:///{teams_servers.workdir / 'golden_hour.db'}", future=True)
+    database = create_engine(f"sqlite:///{servers.workdir / 'golden_hour.db'}", future=True)
     with database.connect() as conn:
         practice = conn.execute(
             text("SELECT training_sender FROM channel_modes WHERE sender = :s"),
@@ -350,7 +327,7 @@ def test_training_by_command_runs_apart_from_the_real_conversation_to_its_debrie
 
     practice_replies: list[Posted] = []
     for _ in range(80):
-        case = teams_servers.tracker(practice)["slots"]["case"]
+        case = servers.tracker(practice)["slots"]["case"]
         pending = case["pending"]
         if pending == "done":
             break
@@ -366,7 +343,7 @@ def test_training_by_command_runs_apart_from_the_real_conversation_to_its_debrie
     chat.say("teacher")
     assert "Where in the UK" in chat.text and "TRAINING" not in chat.text
     assert chat.case()["role"] == "teacher"
-    ref = teams_servers.tracker(practice)["slots"]["case"]["ref"]
+    ref = servers.tracker(practice)["slots"]["case"]["ref"]
     with database.connect() as conn:
         cases = conn.execute(text("SELECT count(*) FROM cases WHERE ref = :r"), {"r": ref})
         assert cases.scalar() == 0
@@ -375,4 +352,4 @@ def test_training_by_command_runs_apart_from_the_real_conversation_to_its_debrie
             {"r": ref},
         ).one()
     assert tuple(row) == ("cohort9", scenario.id, 100)
-    assert len(fake.posted_to(DSL_CONVERSATION)) == lead_before
+    assert len(bot_framework.posted_to(TEAMS_DSL_CONVERSATION)) == lead_before

@@ -11,7 +11,6 @@ import json
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from pypdf import PdfReader
@@ -20,22 +19,11 @@ from sqlalchemy import create_engine, text
 from bot.training import mode
 from bot.training.runner import message_for
 from bot.training.scenarios import load_scenarios
+from tests.e2e.channel_settings import TRAINER
 from tests.e2e.harness import ROOT, Servers, http
 from tests.e2e.widget_client import WidgetClient, button, texts
 
 pytestmark = pytest.mark.e2e
-
-TRAINER = "trainer-password-for-tests"
-
-
-@pytest.fixture(scope="module")
-def training_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    servers = Servers(
-        workdir=tmp_path_factory.mktemp("training"),
-        extra_env={"GOLDEN_HOUR_TRAINER_TOKEN": TRAINER},
-    ).start()
-    yield servers
-    servers.stop()
 
 
 def database(servers: Servers):
@@ -70,11 +58,9 @@ async def play(servers: Servers, scenario_id: str, group: str) -> tuple[WidgetCl
 
 
 async def test_a_practice_session_ends_with_its_debrief_kept_apart_from_real_cases(
-    training_servers: Servers,
+    servers: Servers,
 ) -> None:
-    c, sender, replies = await play(
-        training_servers, "port-arrival-with-unrelated-adult", "cohort1"
-    )
+    c, sender, replies = await play(servers, "port-arrival-with-unrelated-adult", "cohort1")
     try:
         kinds = [m["kind"] for m in replies]
         assert "summary" in kinds and "debrief" in kinds
@@ -90,8 +76,8 @@ async def test_a_practice_session_ends_with_its_debrief_kept_apart_from_real_cas
     finally:
         await c.close()
 
-    ref = training_servers.tracker(sender)["slots"]["case"]["ref"]
-    with database(training_servers).connect() as conn:
+    ref = servers.tracker(sender)["slots"]["case"]["ref"]
+    with database(servers).connect() as conn:
         assert (
             conn.execute(text("SELECT count(*) FROM cases WHERE ref = :r"), {"r": ref}).scalar()
             == 0
@@ -104,13 +90,11 @@ async def test_a_practice_session_ends_with_its_debrief_kept_apart_from_real_cas
 
 
 async def test_the_trainer_sees_the_group_by_pseudonym_with_scores(
-    training_servers: Servers,
+    servers: Servers,
 ) -> None:
-    c, _sender, _replies = await play(
-        training_servers, "low-concern-new-friends-at-youth-club", "cohort2"
-    )
+    c, _sender, _replies = await play(servers, "low-concern-new-friends-at-youth-club", "cohort2")
     await c.close()
-    url = f"{training_servers.base}/webhooks/widget/trainer?group=cohort2"
+    url = f"{servers.base}/webhooks/widget/trainer?group=cohort2"
     status, _body = http("GET", url)
     assert status == 401  # trainers only
     auth = base64.b64encode(f"trainer:{TRAINER}".encode()).decode()
@@ -128,7 +112,7 @@ async def test_the_trainer_sees_the_group_by_pseudonym_with_scores(
     out = subprocess.run(
         [sys.executable, "-m", "bot.training.report", "--group", "cohort2", "--json"],
         cwd=ROOT,
-        env=training_servers.env(),
+        env=servers.env(),
         capture_output=True,
         text=True,
         check=True,
@@ -139,9 +123,9 @@ async def test_the_trainer_sees_the_group_by_pseudonym_with_scores(
 
 
 async def test_a_real_session_cannot_be_turned_into_training_or_back(
-    training_servers: Servers,
+    servers: Servers,
 ) -> None:
-    c = await WidgetClient(training_servers.base).connect()
+    c = await WidgetClient(servers.base).connect()
     try:
         real = (await c.start_session())["session"]
         c.session = None

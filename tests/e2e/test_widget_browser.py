@@ -11,12 +11,10 @@ measured figures go to results/screenshots/."""
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +23,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from pypdf import PdfReader
 
 from bot.runtime import knowledge
-from tests.e2e.harness import ROOT, Servers, free_port
+from tests.e2e.channel_settings import Site
+from tests.e2e.harness import ROOT, Servers
 from tests.e2e.widget_client import WALK_TO_THE_DRAFT
 
 pytestmark = pytest.mark.e2e
@@ -47,64 +46,6 @@ CHROMIUM_ARGS = [
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
-class _Site:
-    """Another web site (another origin) that embeds the widget with one tag."""
-
-    def __init__(self, widget_base: str) -> None:
-        self.port = free_port()
-        page = (
-            "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
-            "<title>Example intranet</title></head><body><main><h1>Example intranet</h1>"
-            "<p>Staff pages.</p></main>"
-            f"<script src='{widget_base}/webhooks/widget/widget.js' defer></script>"
-            "</body></html>"
-        ).encode()
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(page)
-
-            def log_message(self, *_args: object) -> None:
-                return None
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def sites() -> Iterator[tuple[_Site, _Site]]:
-    # The widget's address is not known yet: both sites point at a port chosen now.
-    port = free_port()
-    allowed, other = _Site(f"http://127.0.0.1:{port}"), _Site(f"http://127.0.0.1:{port}")
-    allowed.widget_port = port  # type: ignore[attr-defined]
-    yield allowed, other
-    allowed.close()
-    other.close()
-
-
-@pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory, sites: tuple[_Site, _Site]) -> Iterator[Servers]:
-    allowed, _other = sites
-    servers = Servers(
-        workdir=tmp_path_factory.mktemp("widget-browser"),
-        rasa_port=allowed.widget_port,  # type: ignore[attr-defined]
-        extra_env={"GOLDEN_HOUR_WIDGET_ORIGINS": allowed.origin},
-    ).start()
-    yield servers
-    servers.stop()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -115,7 +56,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def context(browser: Browser, web: Servers) -> Iterator[BrowserContext]:
+def context(browser: Browser, servers: Servers) -> Iterator[BrowserContext]:
     # bypass_csp lets the test inject axe-core; it also makes the XSS checks
     # stricter, since the page's own policy is then not there to block a script.
     ctx = browser.new_context(
@@ -128,9 +69,9 @@ def context(browser: Browser, web: Servers) -> Iterator[BrowserContext]:
     ctx.close()
 
 
-def open_widget(context: BrowserContext, web: Servers) -> Page:
+def open_widget(context: BrowserContext, servers: Servers) -> Page:
     page = context.new_page()
-    page.goto(f"{web.base}/webhooks/widget/")
+    page.goto(f"{servers.base}/webhooks/widget/")
     expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
     return page
 
@@ -289,8 +230,8 @@ def in_viewport(page: Page, selector: str) -> bool:
     return bool(box and size and box["y"] >= 0 and box["y"] + box["height"] <= size["height"])
 
 
-def test_urgent_path_gives_the_advice_first(context: BrowserContext, web: Servers) -> None:
-    page = open_widget(context, web)
+def test_urgent_path_gives_the_advice_first(context: BrowserContext, servers: Servers) -> None:
+    page = open_widget(context, servers)
     assert "999" in page.locator(".gh-emergency").inner_text()
     assert axe(page) == []
     press(page, "Yes")
@@ -303,9 +244,9 @@ def test_urgent_path_gives_the_advice_first(context: BrowserContext, web: Server
 
 
 def test_a_whole_conversation_then_copy_and_download_the_draft(
-    context: BrowserContext, web: Servers
+    context: BrowserContext, servers: Servers
 ) -> None:
-    page = open_widget(context, web)
+    page = open_widget(context, servers)
     press(page, "No")
     press(page, "Teacher or school staff")
     session_before = page.evaluate("() => Object.values(sessionStorage)[0]")
@@ -393,8 +334,8 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
     page.screenshot(path=str(SHOTS / "widget-summary.png"), full_page=True)
 
 
-def test_keyboard_only(context: BrowserContext, web: Servers) -> None:
-    page = open_widget(context, web)
+def test_keyboard_only(context: BrowserContext, servers: Servers) -> None:
+    page = open_widget(context, servers)
     # Tab from the top of the page to the "No" choice, and choose it with Enter.
     for _ in range(12):
         page.keyboard.press("Tab")
@@ -422,8 +363,8 @@ def test_keyboard_only(context: BrowserContext, web: Servers) -> None:
     expect(page.locator(".gh-msg").last).to_contain_text("Where did you meet the child?")
 
 
-def test_new_messages_are_announced(context: BrowserContext, web: Servers) -> None:
-    page = open_widget(context, web)
+def test_new_messages_are_announced(context: BrowserContext, servers: Servers) -> None:
+    page = open_widget(context, servers)
     log = page.locator(".gh-log")
     assert log.get_attribute("role") == "log"
     assert log.get_attribute("aria-live") == "polite"
@@ -438,7 +379,7 @@ def test_new_messages_are_announced(context: BrowserContext, web: Servers) -> No
 
 
 def test_embedded_in_another_site(
-    browser: Browser, web: Servers, sites: tuple[_Site, _Site]
+    browser: Browser, servers: Servers, sites: tuple[Site, Site]
 ) -> None:
     allowed, other = sites
     ctx = browser.new_context(viewport={"width": 1024, "height": 768})
@@ -474,10 +415,10 @@ def test_embedded_in_another_site(
         ctx.close()
 
 
-def test_text_at_200_percent_and_reduced_motion(browser: Browser, web: Servers) -> None:
+def test_text_at_200_percent_and_reduced_motion(browser: Browser, servers: Servers) -> None:
     ctx = browser.new_context(viewport={"width": 1024, "height": 768}, reduced_motion="reduce")
     try:
-        page = open_widget(ctx, web)
+        page = open_widget(ctx, servers)
         page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
         press(page, "No")
         width = page.evaluate(
@@ -495,13 +436,13 @@ def test_text_at_200_percent_and_reduced_motion(browser: Browser, web: Servers) 
         ctx.close()
 
 
-def test_training_mode_to_the_debrief(context: BrowserContext, web: Servers) -> None:
+def test_training_mode_to_the_debrief(context: BrowserContext, servers: Servers) -> None:
     from bot.training.runner import message_for
     from bot.training.scenarios import load_scenarios
 
     scenario = next(s for s in load_scenarios().scenarios if s.id.startswith("county-lines"))
     page = context.new_page()
-    page.goto(f"{web.base}/webhooks/widget/training?group=browser")
+    page.goto(f"{servers.base}/webhooks/widget/training?group=browser")
     expect(page.locator(".gh-training-banner")).to_contain_text("TRAINING", timeout=60_000)
     expect(choice(page, scenario.title)).to_be_enabled(timeout=60_000)
     # Each scenario is listed once: as its button, not again as a numbered line.
@@ -516,7 +457,7 @@ def test_training_mode_to_the_debrief(context: BrowserContext, web: Servers) -> 
     sender = credential.split(".")[0]
     assert sender.startswith("train-g-browser-")
     for _ in range(150):
-        case = web.tracker(sender)["slots"]["case"]
+        case = servers.tracker(sender)["slots"]["case"]
         pending = case["pending"]
         if pending == "done":
             break
@@ -549,7 +490,7 @@ SIZES = {
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_layout_holds_to_the_draft(browser: Browser, web: Servers, size: str) -> None:
+def test_the_layout_holds_to_the_draft(browser: Browser, servers: Servers, size: str) -> None:
     """The header, the 999 bar and the input stay in view after a long conversation,
     however it is scrolled; only the conversation scrolls. The draft arrives as a
     document, with the focus on its heading; every phone number is a tel: link."""
@@ -558,7 +499,7 @@ def test_the_layout_holds_to_the_draft(browser: Browser, web: Servers, size: str
         viewport=viewport, permissions=["clipboard-read", "clipboard-write"], bypass_csp=True
     )
     try:
-        page = open_widget(ctx, web)
+        page = open_widget(ctx, servers)
         page.evaluate(f"() => {{ document.documentElement.style.fontSize = '{text_size}'; }}")
         opening = boxes(page)
         assert fixed_parts_in_view(opening), opening
@@ -619,10 +560,10 @@ def test_the_layout_holds_to_the_draft(browser: Browser, web: Servers, size: str
         ctx.close()
 
 
-def test_nothing_overflows_at_320_pixels(browser: Browser, web: Servers) -> None:
+def test_nothing_overflows_at_320_pixels(browser: Browser, servers: Servers) -> None:
     ctx = browser.new_context(viewport={"width": 320, "height": 568}, bypass_csp=True)
     try:
-        page = open_widget(ctx, web)
+        page = open_widget(ctx, servers)
         press(page, "No")
         figures = boxes(page)
         assert figures["pageWidth"] <= 321, figures
@@ -663,11 +604,11 @@ def tab_to(page: Page, name: str, presses: int = 80) -> None:
 
 
 def test_the_service_pages_by_keyboard_from_every_page(
-    context: BrowserContext, web: Servers
+    context: BrowserContext, servers: Servers
 ) -> None:
-    page = open_widget(context, web)
+    page = open_widget(context, servers)
     for link, heading in PAGES.items():
-        page.goto(f"{web.base}/webhooks/widget/")
+        page.goto(f"{servers.base}/webhooks/widget/")
         expect(choice(page, "Yes")).to_be_enabled(timeout=60_000)
         tab_to(page, link)
         page.keyboard.press("Enter")
@@ -681,11 +622,11 @@ def test_the_service_pages_by_keyboard_from_every_page(
             expect(page.locator("h1")).to_have_text(other_heading)
             page.goto(here)
     privacy = context.new_page()
-    privacy.goto(f"{web.base}/webhooks/widget/privacy")
+    privacy.goto(f"{servers.base}/webhooks/widget/privacy")
     text = privacy.locator("main").inner_text()
     assert "30 days" in text  # the retention period, from the configuration
     assert "demonstration" in text
     assert "never the words you typed" in text
-    page.goto(f"{web.base}/webhooks/widget/accessibility?lang=cy")
+    page.goto(f"{servers.base}/webhooks/widget/accessibility?lang=cy")
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     assert axe(page) == []

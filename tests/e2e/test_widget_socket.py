@@ -8,7 +8,7 @@ import base64
 import io
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import socketio
@@ -17,27 +17,16 @@ from pypdf import PdfReader
 from bot.channels.widget_session import _sign, new_session
 from bot.runtime import knowledge
 from bot.store.crypto import derived_key
+from tests.e2e.channel_settings import WIDGET_ALLOWED
 from tests.e2e.harness import Servers, http
 from tests.e2e.widget_client import WALK_TO_THE_DRAFT, WidgetClient, button, texts
 
 pytestmark = pytest.mark.e2e
 
-ALLOWED = "https://intranet.example.org"
-
-
-@pytest.fixture(scope="module")
-def widget_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    servers = Servers(
-        workdir=tmp_path_factory.mktemp("widget"),
-        extra_env={"GOLDEN_HOUR_WIDGET_ORIGINS": ALLOWED},
-    ).start()
-    yield servers
-    servers.stop()
-
 
 @pytest.fixture
-async def client(widget_servers: Servers) -> AsyncIterator[WidgetClient]:
-    c = await WidgetClient(widget_servers.base).connect()
+async def client(servers: Servers) -> AsyncIterator[WidgetClient]:
+    c = await WidgetClient(servers.base).connect()
     yield c
     await c.close()
 
@@ -65,11 +54,11 @@ async def test_the_server_issues_the_session_and_ignores_one_the_browser_makes_u
 
 
 async def test_every_message_of_a_turn_but_the_last_says_more_follows(
-    widget_servers: Servers,
+    servers: Servers,
 ) -> None:
     """The page keeps its typing sign up, and the turn's buttons out of reach of a
     quick press, until the message that ends the turn."""
-    client = await new_client(widget_servers)
+    client = await new_client(servers)
     try:
         await client.start_session()
         opening = await client.say("/greet")
@@ -83,9 +72,9 @@ async def test_every_message_of_a_turn_but_the_last_says_more_follows(
         await client.close()
 
 
-async def test_nobody_can_join_another_persons_conversation(widget_servers: Servers) -> None:
-    alice = await new_client(widget_servers)
-    mallory = await new_client(widget_servers)
+async def test_nobody_can_join_another_persons_conversation(servers: Servers) -> None:
+    alice = await new_client(servers)
+    mallory = await new_client(servers)
     try:
         credential = (await alice.start_session())["session"]
         opening = await alice.say("/greet")
@@ -103,7 +92,7 @@ async def test_nobody_can_join_another_persons_conversation(widget_servers: Serv
         replies = await mallory.say({"message": "/greet", "session_id": alice_id})
         assert "immediate danger" in texts(replies).lower()  # a new conversation of her own
         assert len(alice.received) == before  # Alice's socket heard nothing of it
-        tracker = widget_servers.tracker(sender_of(credential))
+        tracker = servers.tracker(sender_of(credential))
         assert tracker["slots"]["case"]["pending"] == "role"  # Alice's place is untouched
         assert sender_of(own["session"]) != sender_of(credential)
     finally:
@@ -111,34 +100,34 @@ async def test_nobody_can_join_another_persons_conversation(widget_servers: Serv
         await mallory.close()
 
 
-async def test_a_reload_brings_back_the_same_conversation(widget_servers: Servers) -> None:
-    first = await new_client(widget_servers)
+async def test_a_reload_brings_back_the_same_conversation(servers: Servers) -> None:
+    first = await new_client(servers)
     credential = (await first.start_session())["session"]
     opening = await first.say("/greet")
     await first.say(button(opening, "No"))
     await first.close()
 
-    again = await new_client(widget_servers)
+    again = await new_client(servers)
     try:
         session = await again.start_session(credential)
         assert session["resumed"] is True
         assert session["session"] == credential
         replies = await again.say("teacher")
         assert "Where in the UK" in texts(replies)
-        assert widget_servers.tracker(sender_of(credential))["slots"]["case"]["role"] == "teacher"
+        assert servers.tracker(sender_of(credential))["slots"]["case"]["role"] == "teacher"
     finally:
         await again.close()
 
 
 async def test_a_copied_credential_stops_working_after_its_lifetime(
-    widget_servers: Servers, monkeypatch: pytest.MonkeyPatch
+    servers: Servers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The server's signing key, as the deployment derives it from its data key, so
     # the test can make the credential the server would have issued 13 hours ago.
-    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEYS", widget_servers.data_key)
+    monkeypatch.setenv("GOLDEN_HOUR_DATA_KEYS", servers.data_key)
     key = derived_key("widget-session", "GOLDEN_HOUR_WIDGET_KEY")
-    alice = await new_client(widget_servers)
-    recent, late = await new_client(widget_servers), await new_client(widget_servers)
+    alice = await new_client(servers)
+    recent, late = await new_client(servers), await new_client(servers)
     try:
         alice_id = sender_of((await alice.start_session())["session"])
         opening = await alice.say("/greet")
@@ -155,22 +144,22 @@ async def test_a_copied_credential_stops_working_after_its_lifetime(
         await late.wait_for(lambda: "expired" in texts(late.received))
         replies = await late.say("/greet")
         assert "immediate danger" in texts(replies).lower()  # a fresh start, not Alice's
-        assert widget_servers.tracker(alice_id)["slots"]["case"]["pending"] == "role"
+        assert servers.tracker(alice_id)["slots"]["case"]["pending"] == "role"
     finally:
         for c in (alice, recent, late):
             await c.close()
 
 
-async def test_an_origin_not_on_the_allow_list_cannot_connect(widget_servers: Servers) -> None:
+async def test_an_origin_not_on_the_allow_list_cannot_connect(servers: Servers) -> None:
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await new_client(widget_servers, origin="https://evil.example.net")
-    allowed = await new_client(widget_servers, origin=ALLOWED)
+        await new_client(servers, origin="https://evil.example.net")
+    allowed = await new_client(servers, origin=WIDGET_ALLOWED)
     try:
         assert (await allowed.start_session())["resumed"] is False
     finally:
         await allowed.close()
     # The server's own origin (the full-page widget) is always allowed.
-    own = await new_client(widget_servers, origin=widget_servers.base)
+    own = await new_client(servers, origin=servers.base)
     await own.close()
 
 
@@ -200,14 +189,12 @@ async def test_bad_messages_get_a_clear_answer_and_the_emergency_contacts(
     assert client.received[1]["kind"] == "safety"
 
 
-async def test_urgent_path_and_forged_payloads(
-    client: WidgetClient, widget_servers: Servers
-) -> None:
+async def test_urgent_path_and_forged_payloads(client: WidgetClient, servers: Servers) -> None:
     credential = (await client.start_session())["session"]
     await client.say("/greet")
     # A typed payload cannot set the case: it is read as words.
     await client.say('/inform{"level": "immediate"}')
-    assert "level" not in widget_servers.tracker(sender_of(credential))["slots"]["case"]
+    assert "level" not in servers.tracker(sender_of(credential))["slots"]["case"]
     replies = await client.say("she is about to leave with the man who collected her")
     advice = [m for m in replies if m["kind"] == "advice"]
     assert advice, replies
@@ -222,8 +209,8 @@ async def test_welsh_switch_changes_the_language_of_the_replies(client: WidgetCl
     assert {m["language"] for m in replies} == {"cy"}
 
 
-async def test_the_draft_downloads_as_text_and_pdf(widget_servers: Servers) -> None:
-    c = await new_client(widget_servers)
+async def test_the_draft_downloads_as_text_and_pdf(servers: Servers) -> None:
+    c = await new_client(servers)
     try:
         await c.start_session()
         assert (await c.draft("pdf"))["error"] == "no_draft"
@@ -251,35 +238,35 @@ async def test_the_draft_downloads_as_text_and_pdf(widget_servers: Servers) -> N
 
 
 async def test_the_action_server_down_still_answers_with_the_safety_message(
-    widget_servers: Servers,
+    servers: Servers,
 ) -> None:
-    c = await new_client(widget_servers)
+    c = await new_client(servers)
     try:
         await c.start_session()
         await c.say("/greet")
-        widget_servers.stop_actions()
+        servers.stop_actions()
         try:
             replies = await c.say("no")
             assert replies[-1]["kind"] == "safety"
             assert knowledge().contact("nspcc_helpline").phone in replies[-1]["text"]
         finally:
-            widget_servers.start_actions()
+            servers.start_actions()
         replies = await c.say("no")
         assert "What is your role?" in texts(replies)
     finally:
         await c.close()
 
 
-def test_the_page_and_files_are_served_with_a_strict_policy(widget_servers: Servers) -> None:
-    status, body = http("GET", f"{widget_servers.base}/webhooks/widget/")
+def test_the_page_and_files_are_served_with_a_strict_policy(servers: Servers) -> None:
+    status, body = http("GET", f"{servers.base}/webhooks/widget/")
     assert status == 200
     assert b"/webhooks/widget/widget.js" in body
     assert b"999" in body  # the sourced emergency line for browsers without scripts
     for name in ("widget.js", "widget.css", "socket.io.min.js"):
-        status, body = http("GET", f"{widget_servers.base}/webhooks/widget/{name}")
+        status, body = http("GET", f"{servers.base}/webhooks/widget/{name}")
         assert status == 200 and len(body) > 1000, name
-    status, _ = http("GET", f"{widget_servers.base}/webhooks/widget/..%2Fcredentials.yml")
+    status, _ = http("GET", f"{servers.base}/webhooks/widget/..%2Fcredentials.yml")
     assert status == 404
-    with urllib.request.urlopen(f"{widget_servers.base}/webhooks/widget/") as resp:
+    with urllib.request.urlopen(f"{servers.base}/webhooks/widget/") as resp:
         policy = resp.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy

@@ -1,15 +1,17 @@
 """One list of environment variables (bot/environment.py), held to the code and
 to every deployment file: nothing read that is not listed, nothing listed that
-nothing reads, and the Kubernetes values name only variables the code knows."""
+nothing reads, the Kubernetes values name only variables the code knows, and the
+configuration page's tables are the ones the list writes."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bot.environment import VARIABLES
+from bot.environment import LIST, SECTIONS, VARIABLES, page_with_tables, table
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"\bGOLDEN_HOUR_[A-Z0-9_]*[A-Z0-9]\b")
@@ -66,3 +68,36 @@ def test_the_configuration_page_explains_every_variable() -> None:
     page = (ROOT / "docs" / "configuration.md").read_text()
     unexplained = [name for name in VARIABLES if f"`{name}`" not in page]
     assert unexplained == [], f"add to docs/configuration.md: {unexplained}"
+
+
+def test_the_configuration_tables_are_the_ones_the_list_writes() -> None:
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    assert page_with_tables(page) == page, "run python -m bot.environment"
+
+
+def test_a_table_edited_by_hand_is_put_back_and_a_missing_one_is_an_error() -> None:
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    edited = page.replace(
+        "| `GOLDEN_HOUR_MAX_SENDER_CHARS` | `128` |", "| `GOLDEN_HOUR_MAX_SENDER_CHARS` | `64` |"
+    )
+    assert edited != page and page_with_tables(edited) == page
+    without = page.replace("<!-- table: sms", "<!-- a table: sms")
+    with pytest.raises(ValueError, match="no marked table 'sms'"):
+        page_with_tables(without)
+
+
+def test_every_variable_says_its_default_and_what_it_does_in_a_known_table() -> None:
+    assert len(VARIABLES) == len(LIST)  # no name twice
+    for variable in LIST:
+        assert variable.default and variable.what and variable.section in SECTIONS, variable
+        assert f"`{variable.name}`" in table(variable.section)
+
+
+def test_no_secret_has_a_value_for_its_default() -> None:
+    """A secret's default says where it comes from, never a value to copy."""
+    secrets = [v for v in LIST if v.secret]
+    assert {"GOLDEN_HOUR_DATA_KEYS", "GOLDEN_HOUR_ACTION_SECRET", "GOLDEN_HOUR_REST_TOKEN"} <= {
+        v.name for v in secrets
+    }
+    for variable in secrets:
+        assert variable.default.split()[0] in {"unset", "none", "derived", "random", "built-in"}

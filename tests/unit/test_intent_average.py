@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,
     INTENT,
@@ -21,6 +24,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.intent_average import AveragedLogisticRegression, average_rankings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rankings_are_averaged_by_weight_best_first() -> None:
@@ -103,3 +108,64 @@ def test_an_output_ranking_length_of_0_keeps_every_intent(tmp_path: Path) -> Non
     component.config["output_ranking_length"] = 10
     component.process([ranked])
     assert len(ranked.get(INTENT_RANKING_KEY)) == 10
+
+
+def test_the_saved_regression_reads_exactly_as_the_trained_one(tmp_path: Path) -> None:
+    trained = _trained(tmp_path)
+    loaded = AveragedLogisticRegression.load(
+        AveragedLogisticRegression.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("average"),
+        ExecutionContext(GraphSchema({}), node_name="average"),
+    )
+    probe = scipy.sparse.csr_matrix(np.random.default_rng(7).normal(size=(20, 4)))
+    assert list(loaded.clf.classes_) == list(trained.clf.classes_) == ["deny", "urgent"]
+    assert np.array_equal(loaded.clf.predict_proba(probe), trained.clf.predict_proba(probe))
+    messages = [_message("x", [1.0, 0.0], [1.0, 0.2]) for _ in range(2)]
+    trained.process(messages[:1])
+    loaded.process(messages[1:])
+    assert messages[0].get(INTENT_RANKING_KEY) == messages[1].get(INTENT_RANKING_KEY)
+
+
+def test_nothing_trained_loads_as_an_untrained_component(tmp_path: Path) -> None:
+    loaded = AveragedLogisticRegression.load(
+        AveragedLogisticRegression.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("never-trained"),
+        ExecutionContext(GraphSchema({}), node_name="average"),
+    )
+    assert not hasattr(loaded.clf, "coef_")
+
+
+def test_a_server_loading_the_regression_does_not_import_skops(tmp_path: Path) -> None:
+    _trained(tmp_path)
+    script = (
+        "import sys\n"
+        "from rasa.engine.graph import ExecutionContext, GraphSchema\n"
+        "from rasa.engine.storage.local_model_storage import LocalModelStorage\n"
+        "from pathlib import Path\n"
+        "from rasa.engine.storage.resource import Resource\n"
+        "from bot.nlp.intent_average import AveragedLogisticRegression as A\n"
+        f"A.load(A.get_default_config(), LocalModelStorage(Path({str(tmp_path)!r})), "
+        "Resource('average'), ExecutionContext(GraphSchema({}), node_name='average'))\n"
+        "print('skops' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_model_trained_before_loads_from_rasas_own_format(tmp_path: Path) -> None:
+    trained = _trained(tmp_path)
+    LogisticRegressionClassifier.persist(trained)  # skops, as models trained before were
+    for saved in tmp_path.rglob("*.npz"):
+        saved.unlink()
+    loaded = AveragedLogisticRegression.load(
+        AveragedLogisticRegression.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("average"),
+        ExecutionContext(GraphSchema({}), node_name="average"),
+    )
+    assert isinstance(loaded, AveragedLogisticRegression)
+    assert np.array_equal(loaded.clf.coef_, trained.clf.coef_)
