@@ -6,12 +6,11 @@ files, served by the same Rasa process.
   allow-list).
 - Socket.io at ``/webhooks/widget/socket.io``. The browser's origin is checked
   against the allow-list (and the server's own origin); the server issues a signed
-  session (bot/channels/widget/session.py) and binds it to the socket, so nobody
-  can join another person's conversation by naming its id; replies go only to the
-  socket that asked.
-- Every turn runs through the shared checks and the safety net, as on REST.
-- The draft (text or PDF) is fetched over the same socket, so only the session's
-  own socket can have it.
+  session (session.py, sockets.py) and binds it to the socket, so nobody can join
+  another person's conversation by naming its id; replies go only to the socket
+  that asked.
+- Every turn runs through the shared pipeline (bot/channels/common/pipeline.py).
+- The draft (text or PDF) is fetched over the same socket (drafts.py).
 
 Events, browser to server: ``session_request {session?}``, ``user_uttered
 {message}``, ``draft_request {format: "pdf"|"text"}``. Server to browser:
@@ -23,15 +22,13 @@ are the sourced contacts' numbers and addresses (bot/channels/widget/text.py), w
 the page turns into tel:, mailto: and web links wherever they appear; ``document``
 is a draft's structured form.
 
-The pages a public service must have (who runs it, privacy, accessibility,
-feedback) are served at ``/webhooks/widget/<page>`` (bot/channels/widget/pages.py).
+The public service's pages (who runs it, privacy, accessibility, feedback) are
+at ``/webhooks/widget/<page>`` (pages.py); the trainer's view is trainer.py.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -52,6 +49,7 @@ from bot.channels.common.safety_net import TurnResult
 from bot.channels.widget.drafts import DocumentCache, DocumentCollector, WidgetDrafts
 from bot.channels.widget.pages import page_language, render_page
 from bot.channels.widget.render import for_browser
+from bot.channels.widget.session import session_key
 from bot.channels.widget.sockets import language_of
 from bot.channels.widget.static import NOT_BUILT, PAGE_HEADERS, full_page, static_files
 from bot.channels.widget.text import contact_links, widget_texts
@@ -59,19 +57,6 @@ from bot.channels.widget.trainer import trainer_view
 from bot.config import settings
 from bot.i18n import _
 from bot.store.resume import caller_metadata
-
-log = logging.getLogger("golden_hour.channels.widget")
-
-
-def _session_key() -> bytes:
-    from bot.store.crypto import KeyMissing, derived_key
-
-    try:
-        return derived_key("widget-session", "GOLDEN_HOUR_WIDGET_KEY")
-    except KeyMissing:
-        # Sessions then last only as long as this process; say so once.
-        log.warning("no widget key or data key: widget sessions end when the server stops")
-        return secrets.token_bytes(32)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +90,7 @@ class WidgetInput(TurnPipeline[WidgetMessage, None], WidgetDrafts, SocketIOInput
         self.allowed_origins = tuple(allowed_origins or ())
         # At server start: broken guidance stops the server here.
         self.start_pipeline(turn_timeout_s)
-        self.key = _session_key()
+        self.key = session_key()
         self.texts = widget_texts()
         from bot.runtime import knowledge
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.training.ids import new_training_id
+
+log = logging.getLogger("golden_hour.channels.widget")
 
 _SENDER = re.compile(r"(web|train)-(g-[a-z0-9]{1,16}-)?[0-9a-f]{32}")
 _ISSUED = re.compile(r"[0-9]{1,12}")
@@ -147,3 +150,16 @@ def origin_allowed(origin: str | None, own_origin: str | None, allowed: Iterable
     if own_origin and normalise_origin(own_origin) == mine:
         return True
     return mine in allowed_set
+
+
+def session_key() -> bytes:
+    """The key that signs sessions: GOLDEN_HOUR_WIDGET_KEY, else derived from the data
+    key; without either, a key for this process only."""
+    from bot.store.crypto import KeyMissing, derived_key
+
+    try:
+        return derived_key("widget-session", "GOLDEN_HOUR_WIDGET_KEY")
+    except KeyMissing:
+        # Sessions then last only as long as this process; say so once.
+        log.warning("no widget key or data key: widget sessions end when the server stops")
+        return secrets.token_bytes(32)
