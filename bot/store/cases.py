@@ -28,14 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    UniqueConstraint,
     delete,
     func,
     insert,
@@ -47,58 +39,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import crypto
-from bot.store.db import metadata, naive_utc
-
-cases = Table(
-    "cases",
-    metadata,
-    Column("ref", String(16), primary_key=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=False, index=True),
-    Column("channel", String(32), nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("role", String(32)),
-    Column("nation", String(32)),
-    Column("setting", String(32)),
-    Column("going_missing", String(16)),
-    Column("concern", String(16)),
-    Column("status", String(16), nullable=False),  # open | done | ended
-    # Keyed digest of the sender id of the conversation the case belongs to
-    # (case_owner()); NULL for a case saved before owners were kept.
-    Column("owner", String(64)),
-)
-answers = Table(
-    "answers",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_ref", String(16), ForeignKey("cases.ref", ondelete="CASCADE"), nullable=False),
-    Column("question", String(80), nullable=False),
-    Column("value", String(16), nullable=False),
-    Column("how", String(16)),
-    Column("note", LargeBinary),  # encrypted, redacted
-    Column("answered_at", DateTime, nullable=False),
-    UniqueConstraint("case_ref", "question", name="uq_answer_per_question"),
-)
-drafts = Table(
-    "drafts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_ref", String(16), ForeignKey("cases.ref", ondelete="CASCADE"), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("text", LargeBinary, nullable=False),  # encrypted
-    Column("created_at", DateTime, nullable=False),
-    UniqueConstraint("case_ref", "version", name="uq_draft_version"),
-)
-audit = Table(
-    "audit",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_ref", String(16), ForeignKey("cases.ref", ondelete="CASCADE"), nullable=False),
-    Column("at", DateTime, nullable=False),
-    Column("who", String(32), nullable=False),  # keyed pseudonym of the sender
-    Column("channel", String(32), nullable=False),
-    Column("action", String(64), nullable=False),
-)
+from bot.store.db import naive_utc
+from bot.store.tables import answers, audit, cases, drafts
 
 
 class CaseNotYours(Exception):

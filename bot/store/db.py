@@ -11,12 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 
 from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask
+from bot.store.tables import metadata
 
-metadata = MetaData()
 DEFAULT_DB = Path(__file__).resolve().parents[2] / ".run" / "golden_hour.db"
 
 
@@ -38,11 +38,6 @@ def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def register_tables() -> None:
-    """Import every module that defines a table, so ``metadata`` knows them all."""
-    from bot.store import cases, modes, opt_outs, resume, training  # noqa: F401
-
-
 def migrate(eng: Engine) -> None:
     """Upgrade the database to the latest schema revision."""
     from alembic import command
@@ -56,7 +51,6 @@ def migrate(eng: Engine) -> None:
         if tables and "alembic_version" not in tables:
             # A database made before migrations existed (resume codes only): add
             # what is missing, then record it as up to date.
-            register_tables()
             metadata.create_all(conn)
             command.stamp(cfg, "head")
         else:

@@ -7,18 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, String, Table, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
-from bot.store.db import metadata, naive_utc
-
-channel_modes = Table(
-    "channel_modes",
-    metadata,
-    Column("sender", String(80), primary_key=True),
-    Column("training_sender", String(80), nullable=False),
-    Column("since", DateTime, nullable=False),
-)
+from bot.store.db import naive_utc
+from bot.store.tables import channel_modes
 
 
 class ModeStore:

@@ -19,31 +19,12 @@ import hashlib
 from collections.abc import Sequence
 from contextlib import suppress
 
-from sqlalchemy import Column, DateTime, String, Table, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.db import metadata, naive_utc
-
-sms_opt_outs = Table(
-    "sms_opt_outs",
-    metadata,
-    Column("sender_hash", String(64), primary_key=True),
-    Column("opted_out_at", DateTime, nullable=False),
-)
-sms_seen = Table(
-    "sms_seen",
-    metadata,
-    Column("key_hash", String(64), primary_key=True),
-    Column("seen_at", DateTime, nullable=False, index=True),
-)
-sms_shown = Table(
-    "sms_shown",
-    metadata,
-    Column("sender_hash", String(64), primary_key=True),
-    Column("choices", String(64), nullable=False),
-    Column("shown_at", DateTime, nullable=False, index=True),
-)
+from bot.store.db import naive_utc
+from bot.store.tables import sms_opt_outs, sms_seen, sms_shown
 
 
 class OptOutStore:

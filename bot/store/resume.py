@@ -39,12 +39,6 @@ import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import (
-    Column,
-    DateTime,
-    Integer,
-    String,
-    Table,
-    Text,
     delete,
     func,
     insert,
@@ -55,7 +49,8 @@ from sqlalchemy.engine import Engine
 
 from bot.config import settings
 from bot.store.crypto import derived_key
-from bot.store.db import metadata, naive_utc
+from bot.store.db import naive_utc
+from bot.store.tables import resume_codes, resume_failures
 
 log = logging.getLogger("golden_hour.store.resume")
 
@@ -69,22 +64,6 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 # resume_failures.who holds the conversation's pseudonym, or this prefix and a
 # channel identity; only the former count towards the global figure.
 _CALLER_PREFIX = "via:"
-
-resume_codes = Table(
-    "resume_codes",
-    metadata,
-    Column("code_hash", String(64), primary_key=True),
-    Column("case_json", Text, nullable=False),
-    Column("created_at", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False, index=True),
-)
-resume_failures = Table(
-    "resume_failures",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("who", String(64), nullable=False, index=True),
-    Column("at", DateTime, nullable=False),
-)
 
 
 def _key() -> bytes:

@@ -11,28 +11,12 @@ import json
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
 
-from bot.store.db import metadata, naive_utc
-
-training_sessions = Table(
-    "training_sessions",
-    metadata,
-    Column("ref", String(16), primary_key=True),
-    Column("pseudonym", String(32), nullable=False),
-    Column("group_code", String(32), nullable=True, index=True),
-    Column("scenario", String(80), nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("started", DateTime, nullable=False),
-    Column("finished", DateTime, nullable=True),
-    Column("turns", Integer, nullable=True),
-    Column("advice_turn", Integer, nullable=True),
-    Column("score", Integer, nullable=True),
-    Column("missed", Text, nullable=True),  # JSON list of indicator ids
-    Column("debrief", Text, nullable=True),
-)
+from bot.store.db import naive_utc
+from bot.store.tables import training_sessions
 
 
 def _opening(

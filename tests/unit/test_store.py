@@ -228,9 +228,8 @@ def test_the_migrations_match_the_tables_the_code_uses(store: CaseStore) -> None
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from bot.store.db import metadata, register_tables
+    from bot.store.tables import metadata
 
-    register_tables()
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
@@ -385,3 +384,12 @@ def test_two_threads_open_a_new_postgresql_store_at_once(postgres: Postgres) -> 
         engines = [f.result(timeout=60) for f in futures]
     assert engines[0] is engines[1]
     assert "cases" in inspect(engines[0]).get_table_names()
+
+
+def test_every_table_is_declared_in_the_one_schema_module() -> None:
+    """bot/store/tables.py is the store's schema: no other module declares a table."""
+    store_dir = Path(__file__).resolve().parents[2] / "bot" / "store"
+    declaring = sorted(
+        p.name for p in store_dir.rglob("*.py") if "Table(" in p.read_text(encoding="utf-8")
+    )
+    assert declaring == ["tables.py"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.store.db import database_url, metadata, register_tables
+from bot.store.db import database_url
+from bot.store.tables import metadata  # every table
 
 config = context.config
-register_tables()  # every table module defines its table on the shared metadata
 
 
 def run() -> None:
