@@ -1,8 +1,8 @@
 """What the SMS channel keeps, on the store's database so every Rasa server sees
-the same (bot/channels/sms.py). Nothing here holds a number or a message text.
+the same (bot/channels/sms/channel.py). Nothing here holds a number or a message text.
 
 - Opt-outs: the numbers that replied STOP, as keyed hashes only
-  (bot/channels/sms_sender.py), so no later message but START is answered. Kept
+  (bot/channels/sms/sender.py), so no later message but START is answered. Kept
   until START: carriers expect an opt-out to last.
 - Seen webhooks: a digest of each processed post's MessageSid and Twilio's
   I-Twilio-Idempotency-Token, so a replayed or retried post is processed once.

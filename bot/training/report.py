@@ -3,7 +3,7 @@ and the indicators the group most often missed. From the training store only.
 
     .venv/bin/python -m bot.training.report [--group CODE] [--json]
 
-The same view is a page at /webhooks/widget/trainer (bot/channels/widget.py),
+The same view is a page at /webhooks/widget/trainer (bot/channels/widget/trainer.py),
 behind the trainer's password (GOLDEN_HOUR_TRAINER_TOKEN).
 """
 

@@ -15,8 +15,8 @@ from unittest import mock
 
 import pytest
 
-from bot.channels import sms_sender
-from bot.channels.sms_render import segments
+from bot.channels.sms import sender as sms_sender
+from bot.channels.sms.render import segments
 from bot.runtime import knowledge
 from tests.e2e.channel_settings import TWILIO_ACCOUNT, TWILIO_TOKEN
 from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, http

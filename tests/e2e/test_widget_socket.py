@@ -14,7 +14,7 @@ import pytest
 import socketio
 from pypdf import PdfReader
 
-from bot.channels.widget_session import _sign, new_session
+from bot.channels.widget.session import _sign, new_session
 from bot.runtime import knowledge
 from bot.store.crypto import derived_key
 from tests.e2e.channel_settings import WIDGET_ALLOWED

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot.ops import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import cli, schemas
+from bot import schemas
 from bot.knowledge import DATA_DIR
 from bot.knowledge.schema import FILES
+from bot.ops import cli
 from bot.training.scenarios import LIBRARY_DIR
 
 
