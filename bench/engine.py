@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from bench.results import kept
 from bot.knowledge import load_knowledge
 from bot.triage import Answer, Context, assess, next_question
 
@@ -57,4 +58,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with kept("engine"):
+        main()

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from bench.results import kept
 from bot.knowledge import load_knowledge
 from bot.reader import Reading, read
 
@@ -225,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     doc = yaml.safe_load(args.file.read_text(encoding="utf-8")) or {}
     report = evaluate(doc.get("messages") or [], load_knowledge())
-    print(render(report))
+    with kept(f"reader-{args.file.stem}"):
+        print(render(report))
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from bench.results import kept
 from bot.privacy.redact import redact
 
 NOTE = (
@@ -41,4 +42,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with kept("redact"):
+        main()
