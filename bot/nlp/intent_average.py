@@ -13,8 +13,8 @@ intent, averages the two rankings. DIET must report every intent
 (``ranking_length: 0``) for the average to be over all of them.
 
 It keeps its fitted regression as four plain arrays (numpy's ``.npz``, no pickle)
-rather than with skops as Rasa does: importing skops lists every scikit-learn type
-and took about 3 of the 22 seconds a Rasa server needs to start.
+rather than with skops as Rasa does: importing skops lists every scikit-learn type,
+a large share of a Rasa server's start-up (``python -m bench.servers`` measures it).
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@ every channel switched on, as a deployment switches them on, against local
 stand-ins for Microsoft's and Twilio's clouds. The modules that talk to a channel
 take its settings from here, so the server and the test agree.
 
-A Rasa server takes about half a minute to start, so the modules share this one
-stack wherever their tests leave it as they found it. A module starts its own only
-when it takes a server or its database away for good, or needs a setting this
-stack must not have (a one-second tracker timeout, retention every two seconds).
+Starting a Rasa server is the slowest thing these tests do (bench.servers measures
+it), so the modules share this one stack wherever their tests leave it as they
+found it. A module starts its own only when it takes a server or its database
+away for good, or needs a setting this stack must not have (a one-second tracker
+timeout, retention every two seconds).
 """
 
 from __future__ import annotations
