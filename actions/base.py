@@ -155,12 +155,11 @@ class GoldenHourAction(Action, ABC):
 
     def _save_training(self, before: Case, after: Case, finished: Any, tracker: Tracker) -> bool:
         """Training goes to the training store only, never to the real cases."""
+        from bot.composition import stores
         from bot.logs import pseudonym
-        from bot.store.db import engine
-        from bot.store.training import TrainingStore
 
         try:
-            store = TrainingStore(engine())
+            store = stores().training
             started = after.training and (
                 not before.training or before.training["scenario"] != after.training["scenario"]
             )
@@ -252,10 +251,9 @@ def slot_value(case: Case) -> dict[str, Any]:
 
 def case_store() -> CaseStore:
     # Imported here: loading the actions module should not need a database.
-    from bot.store.cases import CaseStore
-    from bot.store.db import engine
+    from bot.composition import stores
 
-    return CaseStore(engine())
+    return stores().cases
 
 
 def _not_saved_reply() -> Reply:

@@ -97,10 +97,9 @@ class ActionSwitchLanguage(GoldenHourAction):
 
 
 def _resume_store():
-    from bot.store.db import engine
-    from bot.store.resume import ResumeStore
+    from bot.composition import stores
 
-    return ResumeStore(engine())
+    return stores().resume
 
 
 class ActionPause(GoldenHourAction):

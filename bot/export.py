@@ -203,10 +203,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser.add_argument("--pdf", type=Path, help="write the draft to this PDF file")
     args = parser.parse_args(argv)
 
-    from bot.store.cases import CaseStore
-    from bot.store.db import engine
+    from bot.composition import stores
 
-    drafts = CaseStore(engine()).drafts(args.ref)
+    drafts = stores().cases.drafts(args.ref)
     if not drafts:
         print(f"no draft for case {args.ref}", file=sys.stderr)
         return 1

@@ -67,10 +67,9 @@ def _store_ready() -> bool:
 
 
 def _count_cases() -> list[tuple[str | None, str | None, int]]:
-    from bot.store.cases import CaseStore
-    from bot.store.db import engine
+    from bot.composition import stores
 
-    return CaseStore(engine()).counts_by_level()
+    return stores().cases.counts_by_level()
 
 
 def add_probes(app: Sanic) -> None:

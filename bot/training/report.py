@@ -102,16 +102,15 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)
 
+    from bot.composition import stores
     from bot.runtime import knowledge
-    from bot.store.db import engine
-    from bot.store.training import TrainingStore
     from bot.training.ids import clean_group
 
     group = clean_group(args.group) if args.group is not None else None
     if args.group is not None and group is None:
         print(_("A group code is 1 to 16 letters and digits."), file=sys.stderr)
         return 2
-    view = gather(TrainingStore(engine()), group)
+    view = gather(stores().training, group)
     if args.json:
         print(json.dumps(view, default=str, indent=2))
     else:

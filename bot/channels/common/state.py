@@ -58,10 +58,9 @@ def latest_draft(case_ref: str | None) -> str | None:
     """The latest draft summary of a case from Golden Hour's store, or None."""
     if not case_ref:
         return None
-    from bot.store.cases import CaseStore
-    from bot.store.db import engine
+    from bot.composition import stores
 
-    drafts = CaseStore(engine()).drafts(case_ref)
+    drafts = stores().cases.drafts(case_ref)
     return drafts[-1] if drafts else None
 
 

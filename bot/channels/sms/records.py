@@ -29,10 +29,9 @@ class OptOutRecords(Protocol):
 
 
 def _store_opt_outs() -> OptOutRecords:
-    from bot.store.db import engine
-    from bot.store.opt_outs import OptOutStore
+    from bot.composition import stores
 
-    return OptOutStore(engine())
+    return stores().opt_outs
 
 
 class OptOuts:
@@ -81,10 +80,9 @@ class SeenRecords(Protocol):
 
 
 def _store_seen() -> SeenRecords:
-    from bot.store.db import engine
-    from bot.store.opt_outs import SmsSeenStore
+    from bot.composition import stores
 
-    return SmsSeenStore(engine())
+    return stores().sms_seen
 
 
 def replay_keys(message: Inbound, idempotency_token: str | None) -> tuple[str, ...]:

@@ -105,9 +105,8 @@ async def _record_handoff(case_ref: str, sender: str, delivered: bool) -> None:
 
 
 def _audit_line(case_ref: str, who: str, action: str) -> None:
-    from bot.store.cases import CaseStore
-    from bot.store.db import engine
+    from bot.composition import stores
 
-    CaseStore(engine()).record_action(
+    stores().cases.record_action(
         case_ref, who=who, channel="teams", action=action, now=dt.datetime.now(dt.timezone.utc)
     )

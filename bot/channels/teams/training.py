@@ -65,10 +65,9 @@ class ModeRecords(Protocol):
 
 
 def _store_modes() -> ModeRecords:
-    from bot.store.db import engine
-    from bot.store.modes import ModeStore
+    from bot.composition import stores
 
-    return ModeStore(engine())
+    return stores().modes
 
 
 class Modes:

@@ -137,7 +137,6 @@ class WidgetDrafts(WidgetSockets):
 def _training_debrief(case_ref: str | None) -> str | None:
     if not case_ref:
         return None
-    from bot.store.db import engine
-    from bot.store.training import TrainingStore
+    from bot.composition import stores
 
-    return TrainingStore(engine()).debrief(case_ref)
+    return stores().training.debrief(case_ref)

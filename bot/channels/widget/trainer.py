@@ -68,9 +68,8 @@ async def trainer_view(request: Request, lockout: Lockout) -> HTTPResponse:
 
 
 async def _report(asked: str | None) -> HTTPResponse:
+    from bot.composition import stores
     from bot.runtime import knowledge
-    from bot.store.db import engine
-    from bot.store.training import TrainingStore
     from bot.training.report import gather, report_html
 
     group = clean_group(asked)
@@ -79,7 +78,7 @@ async def _report(asked: str | None) -> HTTPResponse:
         notice = _("That is not a group code (1 to 16 letters and digits): every group is shown.")
     loop = asyncio.get_running_loop()
     try:
-        view = await loop.run_in_executor(None, gather, TrainingStore(engine()), group)
+        view = await loop.run_in_executor(None, gather, stores().training, group)
     except Exception as exc:
         log.error("trainer view failed", extra={"error": type(exc).__name__})
         return response.text(
