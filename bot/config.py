@@ -1,4 +1,5 @@
-"""One configuration object, read from the environment once."""
+"""One configuration object, read from the environment once, with the defaults
+and types of bot/environment.py's list."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from bot.environment import VARIABLES
 
 
 def _flag(name: str) -> bool:
@@ -32,11 +36,11 @@ class Settings:
     rest_token: str | None = field(default=None, repr=False)
     # Trainer view: wrong passwords per address, and from everyone, in one window
     # before it answers 429 (bot/channels/common/lockout.py)
-    trainer_failures_per_address: int = 5
-    trainer_failures_global: int = 50
-    trainer_lockout_window_s: float = 15 * 60
+    trainer_failures_per_address: int = VARIABLES["GOLDEN_HOUR_TRAINER_MAX_FAILURES"].value
+    trainer_failures_global: int = VARIABLES["GOLDEN_HOUR_TRAINER_GLOBAL_FAILURES"].value
+    trainer_lockout_window_s: float = VARIABLES["GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS"].value
     # Widget credentials last this long from issue, then the user gets a new session
-    widget_session_hours: float = 12
+    widget_session_hours: float = VARIABLES["GOLDEN_HOUR_WIDGET_SESSION_HOURS"].value
     # Who runs this deployment, how to reach them, and where feedback goes: shown on
     # the widget's "Who runs this service", privacy, accessibility and feedback
     # pages (bot/channels/widget/pages.py). Unset: the pages say it is a demonstration.
@@ -44,17 +48,17 @@ class Settings:
     operator_contact: str | None = None
     feedback_address: str | None = None
     # A resume code works this many days after it is given
-    resume_days: int = 7
+    resume_days: int = VARIABLES["GOLDEN_HOUR_RESUME_DAYS"].value
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    return float(raw) if raw else default
+def read(name: str) -> Any:
+    """A variable's value now: from the environment, read as the type of its
+    default in bot/environment.py, or that default when unset or empty."""
+    default = VARIABLES[name].value
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    return type(default)(raw) if default is not None else raw
 
 
 @lru_cache(maxsize=1)
@@ -63,19 +67,19 @@ def settings() -> Settings:
     return Settings(
         strict_review=_flag("GOLDEN_HOUR_STRICT_REVIEW"),
         local_contacts=Path(local) if local else None,
-        max_message_chars=_int("GOLDEN_HOUR_MAX_MESSAGE_CHARS", 2000),
-        max_sender_chars=_int("GOLDEN_HOUR_MAX_SENDER_CHARS", 128),
-        action_host=os.environ.get("GOLDEN_HOUR_ACTION_HOST", "127.0.0.1"),
-        action_port=_int("GOLDEN_HOUR_ACTION_PORT", 5055),
-        health_timeout_s=float(os.environ.get("GOLDEN_HOUR_HEALTH_TIMEOUT", "2")),
-        log_level=os.environ.get("GOLDEN_HOUR_LOG_LEVEL", "INFO").upper(),
+        max_message_chars=read("GOLDEN_HOUR_MAX_MESSAGE_CHARS"),
+        max_sender_chars=read("GOLDEN_HOUR_MAX_SENDER_CHARS"),
+        action_host=read("GOLDEN_HOUR_ACTION_HOST"),
+        action_port=read("GOLDEN_HOUR_ACTION_PORT"),
+        health_timeout_s=read("GOLDEN_HOUR_HEALTH_TIMEOUT"),
+        log_level=read("GOLDEN_HOUR_LOG_LEVEL").upper(),
         rest_token=os.environ.get("GOLDEN_HOUR_REST_TOKEN", "").strip() or None,
-        trainer_failures_per_address=_int("GOLDEN_HOUR_TRAINER_MAX_FAILURES", 5),
-        trainer_failures_global=_int("GOLDEN_HOUR_TRAINER_GLOBAL_FAILURES", 50),
-        trainer_lockout_window_s=_float("GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS", 15 * 60),
-        widget_session_hours=_float("GOLDEN_HOUR_WIDGET_SESSION_HOURS", 12),
+        trainer_failures_per_address=read("GOLDEN_HOUR_TRAINER_MAX_FAILURES"),
+        trainer_failures_global=read("GOLDEN_HOUR_TRAINER_GLOBAL_FAILURES"),
+        trainer_lockout_window_s=read("GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS"),
+        widget_session_hours=read("GOLDEN_HOUR_WIDGET_SESSION_HOURS"),
         operator_name=os.environ.get("GOLDEN_HOUR_OPERATOR_NAME", "").strip() or None,
         operator_contact=os.environ.get("GOLDEN_HOUR_OPERATOR_CONTACT", "").strip() or None,
         feedback_address=os.environ.get("GOLDEN_HOUR_FEEDBACK", "").strip() or None,
-        resume_days=_int("GOLDEN_HOUR_RESUME_DAYS", 7),
+        resume_days=read("GOLDEN_HOUR_RESUME_DAYS"),
     )

@@ -22,6 +22,9 @@ class Variable:
     what: str  # what it does (Markdown)
     section: str  # the table of docs/configuration.md it stands in
     secret: bool = False  # a deployment takes it from its secret store
+    # What the code uses when it is unset, typed (None: unset, or derived as the
+    # docs say); a value set in the environment is read as this type.
+    value: int | float | str | None = None
 
 
 SECTIONS = ("assistant", "production", "widget", "teams", "sms")
@@ -29,8 +32,16 @@ SECTIONS = ("assistant", "production", "widget", "teams", "sms")
 # Neighbours that share what they do stand in one row of the page.
 LIST: tuple[Variable, ...] = (
     # The assistant
-    Variable("GOLDEN_HOUR_RASA_HOST", "`127.0.0.1`", "where the Rasa server listens", "assistant"),
-    Variable("GOLDEN_HOUR_RASA_PORT", "`5005`", "where the Rasa server listens", "assistant"),
+    Variable(
+        "GOLDEN_HOUR_RASA_HOST",
+        "`127.0.0.1`",
+        "where the Rasa server listens",
+        "assistant",
+        value="127.0.0.1",
+    ),
+    Variable(
+        "GOLDEN_HOUR_RASA_PORT", "`5005`", "where the Rasa server listens", "assistant", value=5005
+    ),
     Variable(
         "GOLDEN_HOUR_ACTION_HOST",
         "`127.0.0.1`",
@@ -39,6 +50,7 @@ LIST: tuple[Variable, ...] = (
             " does not protect the traffic)"
         ),
         "assistant",
+        value="127.0.0.1",
     ),
     Variable(
         "GOLDEN_HOUR_ACTION_PORT",
@@ -48,6 +60,7 @@ LIST: tuple[Variable, ...] = (
             " does not protect the traffic)"
         ),
         "assistant",
+        value=5055,
     ),
     Variable(
         "GOLDEN_HOUR_ACTION_SECRET",
@@ -112,6 +125,7 @@ LIST: tuple[Variable, ...] = (
         "`30`",
         "cases and conversations untouched for longer are deleted by the retention command",
         "assistant",
+        value=30,
     ),
     Variable(
         "GOLDEN_HOUR_RETENTION_EVERY_HOURS",
@@ -126,7 +140,9 @@ LIST: tuple[Variable, ...] = (
         "assistant",
         secret=True,
     ),
-    Variable("GOLDEN_HOUR_RESUME_DAYS", "`7`", "how long a resume code works", "assistant"),
+    Variable(
+        "GOLDEN_HOUR_RESUME_DAYS", "`7`", "how long a resume code works", "assistant", value=7
+    ),
     Variable(
         "GOLDEN_HOUR_RESUME_GLOBAL_FAILURES",
         "`100`",
@@ -136,6 +152,7 @@ LIST: tuple[Variable, ...] = (
             "limit of 5"
         ),
         "assistant",
+        value=100,
     ),
     Variable(
         "GOLDEN_HOUR_WIDGET_SESSION_HOURS",
@@ -145,6 +162,7 @@ LIST: tuple[Variable, ...] = (
             "told why"
         ),
         "assistant",
+        value=12.0,
     ),
     Variable(
         "GOLDEN_HOUR_TRAINER_MAX_FAILURES",
@@ -154,6 +172,7 @@ LIST: tuple[Variable, ...] = (
             "address waits) in the window"
         ),
         "assistant",
+        value=5,
     ),
     Variable(
         "GOLDEN_HOUR_TRAINER_GLOBAL_FAILURES",
@@ -163,6 +182,7 @@ LIST: tuple[Variable, ...] = (
             "address waits) in the window"
         ),
         "assistant",
+        value=50,
     ),
     Variable(
         "GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS",
@@ -172,6 +192,7 @@ LIST: tuple[Variable, ...] = (
             "address waits) in the window"
         ),
         "assistant",
+        value=900.0,
     ),
     Variable(
         "GOLDEN_HOUR_OPERATOR_NAME",
@@ -220,12 +241,14 @@ LIST: tuple[Variable, ...] = (
         "`2000`",
         "longer messages are refused with a clear answer",
         "assistant",
+        value=2000,
     ),
     Variable(
         "GOLDEN_HOUR_TURN_TIMEOUT",
         "`20`",
         "seconds before a hanging turn is answered with the safety message",
         "assistant",
+        value=20.0,
     ),
     Variable(
         "GOLDEN_HOUR_STRICT_REVIEW",
@@ -234,7 +257,11 @@ LIST: tuple[Variable, ...] = (
         "assistant",
     ),
     Variable(
-        "GOLDEN_HOUR_LOG_LEVEL", "`INFO`", "level of Golden Hour's own JSON logs", "assistant"
+        "GOLDEN_HOUR_LOG_LEVEL",
+        "`INFO`",
+        "level of Golden Hour's own JSON logs",
+        "assistant",
+        value="INFO",
     ),
     Variable(
         "GOLDEN_HOUR_LOG_SALT",
@@ -248,8 +275,15 @@ LIST: tuple[Variable, ...] = (
         "`2`",
         "seconds a readiness check waits for the action server or a database",
         "assistant",
+        value=2.0,
     ),
-    Variable("GOLDEN_HOUR_MAX_SENDER_CHARS", "`128`", "longer sender ids are refused", "assistant"),
+    Variable(
+        "GOLDEN_HOUR_MAX_SENDER_CHARS",
+        "`128`",
+        "longer sender ids are refused",
+        "assistant",
+        value=128,
+    ),
     Variable(
         "GOLDEN_HOUR_PDF_FONT",
         "Debian's DejaVu Sans",

@@ -33,7 +33,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import secrets
 from collections.abc import Sequence
@@ -47,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from bot.config import settings
+from bot.config import read, settings
 from bot.store.crypto import derived_key
 from bot.store.db import naive_utc
 from bot.store.tables import resume_codes, resume_failures
@@ -88,7 +87,7 @@ def code_lifetime() -> dt.timedelta:
 
 
 def _global_limit() -> int:
-    return int(os.environ.get("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES", "100"))
+    return int(read("GOLDEN_HOUR_RESUME_GLOBAL_FAILURES"))
 
 
 class ResumeStore:

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import column, create_engine, delete, func, inspect, select, table
 from sqlalchemy.engine import URL, Engine, make_url
 
+from bot.config import read
 from bot.store.cases import CaseStore
 from bot.store.db import engine, naive_utc
 from bot.store.modes import ModeStore
@@ -30,7 +31,7 @@ from bot.store.training import TrainingStore
 
 
 def retention_days() -> int:
-    return int(os.environ.get("GOLDEN_HOUR_RETENTION_DAYS", "30"))
+    return int(read("GOLDEN_HOUR_RETENTION_DAYS"))
 
 
 def tracker_url() -> URL | None:

@@ -101,3 +101,41 @@ def test_no_secret_has_a_value_for_its_default() -> None:
     }
     for variable in secrets:
         assert variable.default.split()[0] in {"unset", "none", "derived", "random", "built-in"}
+
+
+def _shown(value: object) -> str:
+    return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+
+
+def test_every_typed_default_is_the_one_the_docs_show() -> None:
+    typed = [v for v in LIST if v.value is not None]
+    assert len(typed) >= 15
+    for variable in typed:
+        assert _shown(variable.value) in variable.default, variable.name
+
+
+def test_the_settings_take_the_lists_defaults_and_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import read, settings
+
+    for variable in LIST:
+        monkeypatch.delenv(variable.name, raising=False)
+    settings.cache_clear()
+    try:
+        unset = settings()
+        assert unset.max_message_chars == VARIABLES["GOLDEN_HOUR_MAX_MESSAGE_CHARS"].value
+        assert (
+            unset.trainer_lockout_window_s == VARIABLES["GOLDEN_HOUR_TRAINER_LOCKOUT_SECONDS"].value
+        )
+        assert unset.resume_days == 7 and unset.action_port == 5055
+
+        monkeypatch.setenv("GOLDEN_HOUR_HEALTH_TIMEOUT", "3.5")
+        monkeypatch.setenv("GOLDEN_HOUR_ACTION_PORT", " 6055 ")
+        monkeypatch.setenv("GOLDEN_HOUR_LOG_LEVEL", "debug")
+        settings.cache_clear()
+        given = settings()
+        assert (given.health_timeout_s, given.action_port, given.log_level) == (3.5, 6055, "DEBUG")
+        assert read("GOLDEN_HOUR_RETENTION_DAYS") == 30
+        monkeypatch.setenv("GOLDEN_HOUR_RETENTION_DAYS", "")
+        assert read("GOLDEN_HOUR_RETENTION_DAYS") == 30  # empty is unset
+    finally:
+        settings.cache_clear()
