@@ -18,7 +18,6 @@ header names the case reference, the date and the guidance version.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -28,13 +27,14 @@ from typing import Any
 
 from fpdf import FPDF
 
+from bot.config import read
 from bot.i18n import _
 
 DEFAULT_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def _font() -> Path:
-    path = Path(os.environ.get("GOLDEN_HOUR_PDF_FONT") or DEFAULT_FONT)
+    path = Path(read("GOLDEN_HOUR_PDF_FONT") or DEFAULT_FONT)
     if not path.is_file():
         raise FileNotFoundError(
             f"PDF font not found: {path} (install fonts-dejavu-core or set GOLDEN_HOUR_PDF_FONT)"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
 import time
+
+from bot.config import read
 
 # Attributes every LogRecord has; anything else came in through ``extra``.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -95,5 +96,5 @@ def json_console() -> None:
 def pseudonym(sender_id: str) -> str:
     """A short, stable digest of a sender id, so logs can follow one conversation
     without naming it. Keyed by GOLDEN_HOUR_LOG_SALT when set."""
-    salt = os.environ.get("GOLDEN_HOUR_LOG_SALT", "golden-hour")
+    salt = read("GOLDEN_HOUR_LOG_SALT") or "golden-hour"
     return hashlib.blake2b(sender_id.encode(), key=salt.encode()[:64], digest_size=6).hexdigest()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 
 from sanic import Sanic, response
@@ -22,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot import logs
 from bot.action_secret import HEADER, SecretMissing, allowed, configured_secret
-from bot.config import settings
+from bot.config import read, settings
 from bot.knowledge import KnowledgeError
 from bot.ops import metrics
 from bot.runtime import knowledge
@@ -138,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     app = build_app(secret)
-    every = os.environ.get("GOLDEN_HOUR_RETENTION_EVERY_HOURS")
+    every = read("GOLDEN_HOUR_RETENTION_EVERY_HOURS")
     if every:
         app.add_task(_retention_loop(float(every)))
     log.info("action server starting", extra={"host": args.host, "port": args.port})

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -57,6 +56,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
 from bot.channels.common import safety_net
+from bot.config import read
 from bot.ops import metrics
 from bot.replies import DATA_KEY, KIND_KEY, PROGRESS_KEY
 from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask
@@ -226,8 +226,8 @@ class ScrubbingSQLTrackerStore(SQLTrackerStore):
             tighten_umask()
             if (path := sqlite_path(db)) is not None:
                 sqlite_owner_only(path)
-            if os.environ.get(BUSY_TIMEOUT_ENV):
-                query = {**(query or {}), "timeout": os.environ[BUSY_TIMEOUT_ENV]}
+            if busy := read(BUSY_TIMEOUT_ENV):
+                query = {**(query or {}), "timeout": busy}
         super().__init__(
             domain, dialect, host, port, db, username, password, event_broker, login_db, query,
             **kwargs,

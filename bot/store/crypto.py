@@ -24,6 +24,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from bot.config import read
 from bot.store.private_files import narrow, owner_only, tighten_umask
 
 DEFAULT_KEY_FILE = Path(__file__).resolve().parents[2] / ".run" / "data.key"
@@ -34,11 +35,11 @@ class KeyMissing(RuntimeError):
 
 
 def _keys() -> tuple[bytes, ...]:
-    raw = os.environ.get("GOLDEN_HOUR_DATA_KEYS", "")
+    raw = read("GOLDEN_HOUR_DATA_KEYS") or ""
     keys = tuple(k.strip().encode() for k in raw.split(",") if k.strip())
     if keys:
         return keys
-    path = Path(os.environ.get("GOLDEN_HOUR_DATA_KEY_FILE") or DEFAULT_KEY_FILE)
+    path = Path(read("GOLDEN_HOUR_DATA_KEY_FILE") or DEFAULT_KEY_FILE)
     try:
         _owner_only_once(path)
         return (path.read_text(encoding="ascii").strip().encode(),)
@@ -77,7 +78,7 @@ def derived_key(purpose: str, env_var: str) -> bytes:
     from ``env_var`` when set, otherwise derived from the first data key with
     HMAC-SHA256, so the embedded default needs no second secret. Different
     purposes give unrelated keys."""
-    explicit = os.environ.get(env_var, "").strip()
+    explicit = read(env_var) or ""
     if explicit:
         return explicit.encode("utf-8")
     return hmac.new(_keys()[0], f"golden-hour:{purpose}".encode(), hashlib.sha256).digest()
@@ -90,7 +91,7 @@ def new_key() -> str:
 def ensure_key_file(path: Path | None = None) -> Path:
     """Create the local key file for the embedded default if it does not exist;
     either way it is left readable by its owner only (0600). Returns its path."""
-    path = path or Path(os.environ.get("GOLDEN_HOUR_DATA_KEY_FILE") or DEFAULT_KEY_FILE)
+    path = path or Path(read("GOLDEN_HOUR_DATA_KEY_FILE") or DEFAULT_KEY_FILE)
     tighten_umask()
     if not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ a URL upgrades that database to the latest revision."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 
+from bot.config import read
 from bot.store.private_files import sqlite_owner_only, sqlite_path, tighten_umask
 from bot.store.tables import metadata
 
@@ -21,7 +21,7 @@ DEFAULT_DB = Path(__file__).resolve().parents[2] / ".run" / "golden_hour.db"
 
 
 def database_url() -> str:
-    return os.environ.get("GOLDEN_HOUR_DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
+    return read("GOLDEN_HOUR_DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
 
 
 def naive_utc(moment: dt.datetime) -> dt.datetime:

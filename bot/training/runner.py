@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import re
 import sys
 import urllib.error
@@ -45,6 +44,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot import choices
+from bot.config import read
 from bot.i18n import _
 from bot.knowledge import Knowledge
 from bot.replies import DATA_KEY, KIND_KEY
@@ -52,8 +52,7 @@ from bot.training.debrief import Debrief, PlayedCase, debrief, debrief_text, pla
 from bot.training.scenarios import Scenario, ScenarioError, load_scenarios
 
 DEFAULT_URL = "http://{host}:{port}".format(
-    host=os.environ.get("GOLDEN_HOUR_RASA_HOST", "127.0.0.1"),
-    port=os.environ.get("GOLDEN_HOUR_RASA_PORT", "5005"),
+    host=read("GOLDEN_HOUR_RASA_HOST"), port=read("GOLDEN_HOUR_RASA_PORT")
 )
 MAX_TURNS = 300
 MAX_TRIES = 3  # times one question may be asked before the run is called stuck
@@ -85,7 +84,7 @@ class HttpTransport:
     timeout_s: float = 60
     # The REST channel's bearer token (GOLDEN_HOUR_REST_TOKEN), needed when the
     # server listens beyond loopback.
-    rest_token: str | None = field(default_factory=lambda: os.environ.get("GOLDEN_HOUR_REST_TOKEN"))
+    rest_token: str | None = field(default_factory=lambda: read("GOLDEN_HOUR_REST_TOKEN"))
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
@@ -466,7 +465,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m bot.training.runn
         sub.add_argument("--url", default=DEFAULT_URL, help=f"the Rasa server ({DEFAULT_URL})")
         sub.add_argument(
             "--token",
-            default=os.environ.get("RASA_AUTH_TOKEN"),
+            default=read("RASA_AUTH_TOKEN"),
             help="Rasa's API token (default: RASA_AUTH_TOKEN)",
         )
         if name == "run":

@@ -139,3 +139,27 @@ def test_the_settings_take_the_lists_defaults_and_types(monkeypatch: pytest.Monk
         assert read("GOLDEN_HOUR_RETENTION_DAYS") == 30  # empty is unset
     finally:
         settings.cache_clear()
+
+
+# The only places that still touch the environment directly, and why; everything
+# else reads through bot.config (settings() once, read() at call time).
+DIRECT = {
+    "bot/config.py": "the reader itself",
+    "bot/ops/topology.py": "hands the environment to the processes it starts",
+    "bot/action_secret.py": "checks the environment it is given (the process's by default)",
+    "bot/nlp/sentence_encoder.py": "sets HF_HUB_OFFLINE for the transformers library",
+    "bot/store/retention.py": "builds Rasa's tracker URL from the endpoints files' variables",
+    "bot/channels/common/pipeline.py": "the turn timeout, which wins over credentials.yml",
+    "bot/channels/teams/settings.py": "Teams' own typed settings",
+    "bot/channels/sms/settings.py": "SMS's own typed settings",
+}
+
+
+def test_the_code_reads_the_environment_through_the_settings_except_where_said() -> None:
+    touching = {
+        str(p.relative_to(ROOT))
+        for d in ("bot", "actions")
+        for p in (ROOT / d).rglob("*.py")
+        if re.search(r"\bos\.(environ|getenv)\b", p.read_text(encoding="utf-8"))
+    }
+    assert touching <= set(DIRECT), sorted(touching - set(DIRECT))

@@ -28,7 +28,6 @@ at ``/webhooks/widget/<page>`` (pages.py); the trainer's view is trainer.py.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ from bot.channels.widget.sockets import language_of
 from bot.channels.widget.static import NOT_BUILT, PAGE_HEADERS, full_page, static_files
 from bot.channels.widget.text import contact_links, widget_texts
 from bot.channels.widget.trainer import trainer_view
-from bot.config import settings
+from bot.config import read, settings
 from bot.i18n import _
 from bot.store.resume import caller_metadata
 
@@ -76,9 +75,7 @@ class WidgetInput(TurnPipeline[WidgetMessage, None], WidgetDrafts, SocketIOInput
         credentials = credentials or {}
         origins = list(credentials.get("allowed_origins") or [])
         origins += [
-            o.strip()
-            for o in os.environ.get("GOLDEN_HOUR_WIDGET_ORIGINS", "").split(",")
-            if o.strip()
+            o.strip() for o in (read("GOLDEN_HOUR_WIDGET_ORIGINS") or "").split(",") if o.strip()
         ]
         return cls(
             allowed_origins=origins,

@@ -10,7 +10,6 @@ import asyncio
 import base64
 import hmac
 import logging
-import os
 
 from sanic import response
 from sanic.request import Request
@@ -18,6 +17,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common.lockout import Lockout
 from bot.channels.widget.static import PAGE_HEADERS
+from bot.config import read
 from bot.i18n import _, ngettext
 from bot.logs import pseudonym
 from bot.training.ids import clean_group
@@ -27,7 +27,7 @@ log = logging.getLogger("golden_hour.channels.widget")
 
 async def trainer_view(request: Request, lockout: Lockout) -> HTTPResponse:
     """The trainer's page for ``request``, or why not (404, 429, 401, 503)."""
-    token = os.environ.get("GOLDEN_HOUR_TRAINER_TOKEN", "")
+    token = read("GOLDEN_HOUR_TRAINER_TOKEN") or ""
     if not token:
         return response.text(_("The trainer's view is not enabled here."), status=404)
     address = request.remote_addr or request.ip or "unknown"
