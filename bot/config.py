@@ -1,5 +1,7 @@
-"""One configuration object, read from the environment once, with the defaults
-and types of bot/environment.py's list."""
+"""The one reader of the environment. ``settings()`` is read once, for what a
+process fixes at start; ``read(name)`` reads one variable when asked, for what
+may change without a restart (keys, the database URL) or is read rarely. Both
+take their defaults and types from bot/environment.py's list."""
 
 from __future__ import annotations
 
