@@ -150,8 +150,6 @@ DIRECT = {
     "bot/nlp/sentence_encoder.py": "sets HF_HUB_OFFLINE for the transformers library",
     "bot/store/retention.py": "builds Rasa's tracker URL from the endpoints files' variables",
     "bot/channels/common/pipeline.py": "the turn timeout, which wins over credentials.yml",
-    "bot/channels/teams/settings.py": "Teams' own typed settings",
-    "bot/channels/sms/settings.py": "SMS's own typed settings",
 }
 
 

@@ -1,14 +1,15 @@
-"""The SMS channel's settings, from the environment: Twilio's account, the URL
-Twilio posts to as Twilio sees it, the API address, the messaging service, how
-many segments a reply may take, and any extra fields Twilio may post."""
+"""The SMS channel's settings, from the environment (read through bot.config):
+Twilio's account, the URL Twilio posts to as Twilio sees it, the API address, the
+messaging service, how many segments a reply may take, and any extra fields
+Twilio may post."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from bot.channels.sms.outbound import DEFAULT_API_BASE
 from bot.channels.sms.render import DEFAULT_MAX_SEGMENTS
+from bot.config import read
 
 
 @dataclass(frozen=True)
@@ -29,19 +30,17 @@ class SmsSettings:
 
 
 def sms_settings() -> SmsSettings:
-    env = os.environ
-    extra = env.get("GOLDEN_HOUR_SMS_EXTRA_FIELDS", "")
+    extra = read("GOLDEN_HOUR_SMS_EXTRA_FIELDS") or ""
     return SmsSettings(
-        account_sid=env.get("GOLDEN_HOUR_TWILIO_ACCOUNT_SID", "").strip(),
-        auth_token=env.get("GOLDEN_HOUR_TWILIO_AUTH_TOKEN", "").strip(),
-        webhook_url=env.get("GOLDEN_HOUR_SMS_WEBHOOK_URL", "").strip() or None,
-        api_base=env.get("GOLDEN_HOUR_TWILIO_API_BASE", "").strip() or DEFAULT_API_BASE,
-        messaging_service_sid=env.get("GOLDEN_HOUR_TWILIO_MESSAGING_SERVICE_SID", "").strip()
-        or None,
+        account_sid=read("GOLDEN_HOUR_TWILIO_ACCOUNT_SID") or "",
+        auth_token=read("GOLDEN_HOUR_TWILIO_AUTH_TOKEN") or "",
+        webhook_url=read("GOLDEN_HOUR_SMS_WEBHOOK_URL"),
+        api_base=read("GOLDEN_HOUR_TWILIO_API_BASE") or DEFAULT_API_BASE,
+        messaging_service_sid=read("GOLDEN_HOUR_TWILIO_MESSAGING_SERVICE_SID"),
         # At most 10: 11 GSM segments would pass Twilio's 1,600-character limit.
         max_segments=min(
             DEFAULT_MAX_SEGMENTS,
-            max(1, int(env.get("GOLDEN_HOUR_SMS_MAX_SEGMENTS") or DEFAULT_MAX_SEGMENTS)),
+            max(1, int(read("GOLDEN_HOUR_SMS_MAX_SEGMENTS") or DEFAULT_MAX_SEGMENTS)),
         ),
         extra_fields=frozenset(f.strip() for f in extra.split(",") if f.strip()),
     )

@@ -1,18 +1,18 @@
-"""The Teams channel's settings, from ``GOLDEN_HOUR_TEAMS_*`` environment variables:
-the bot's app id and password, where tokens come from and are checked, and the
-safeguarding lead's conversation for the hand-off."""
+"""The Teams channel's settings, from ``GOLDEN_HOUR_TEAMS_*`` environment variables
+(read through bot.config): the bot's app id and password, where tokens come from
+and are checked, and the safeguarding lead's conversation for the hand-off."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from bot.channels.teams.auth import BOT_FRAMEWORK_ISSUER, BOT_FRAMEWORK_OPENID_URL, secure_url
 from bot.channels.teams.client import DEFAULT_TOKEN_URL
+from bot.config import read
 
 
 def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, "").strip() or default
+    return read(name) or default
 
 
 @dataclass(frozen=True)
