@@ -33,6 +33,7 @@ from bot.channels.common.inbound import Rejected
 from bot.channels.common.lanes import Lanes
 from bot.channels.common.safety_net import TurnResult
 from bot.config import settings
+from bot.environment import VARIABLES
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 Work = Callable[[], Awaitable[None]]
@@ -56,9 +57,13 @@ class InboundMessage:
         return self.conversation or str(self.sender)
 
 
+# The turn's time limit when neither credentials.yml nor the environment sets one.
+TURN_TIMEOUT_S: float = VARIABLES["GOLDEN_HOUR_TURN_TIMEOUT"].value
+
+
 def turn_timeout(credentials: Mapping[str, Any] | None) -> float:
-    """The turn's time limit in seconds, from the channel's credentials (20 s)."""
-    return float((credentials or {}).get("turn_timeout_s", 20))
+    """The turn's time limit in seconds, from the channel's credentials."""
+    return float((credentials or {}).get("turn_timeout_s", TURN_TIMEOUT_S))
 
 
 M = TypeVar("M", bound=InboundMessage)

@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 from bot.channels.common import inbound, root_route, safety_net
 from bot.channels.common.collect import CustomCollector
 from bot.channels.common.inbound import Rejected
-from bot.channels.common.pipeline import InboundMessage, TurnPipeline, turn_timeout
+from bot.channels.common.pipeline import TURN_TIMEOUT_S, InboundMessage, TurnPipeline, turn_timeout
 from bot.channels.common.safety_net import TurnResult
 from bot.channels.rest import door as rest_door
 from bot.config import settings
@@ -49,7 +49,7 @@ class SafeRestInput(TurnPipeline[InboundMessage, HTTPResponse], InputChannel):
             require_token=credentials.get("require_token") is True,
         )
 
-    def __init__(self, turn_timeout_s: float = 20, require_token: bool = False) -> None:
+    def __init__(self, turn_timeout_s: float = TURN_TIMEOUT_S, require_token: bool = False) -> None:
         # At server start: broken guidance stops the server here.
         self.start_pipeline(turn_timeout_s)
         self.require_token = require_token

@@ -42,7 +42,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import root_route
-from bot.channels.common.pipeline import OnNewMessage
+from bot.channels.common.pipeline import TURN_TIMEOUT_S, OnNewMessage
 from bot.channels.sms.outbound import Sender, TwilioSender
 from bot.channels.sms.records import OptOuts, Seen, replay_keys
 from bot.channels.sms.sender import sender_id, sender_key
@@ -65,7 +65,7 @@ class SmsInput(SmsTurns, InputChannel):
 
     def __init__(
         self,
-        turn_timeout_s: float = 20,
+        turn_timeout_s: float = TURN_TIMEOUT_S,
         *,
         config: SmsSettings | None = None,
         sender: Sender | None = None,

@@ -40,7 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.common import root_route
-from bot.channels.common.pipeline import OnNewMessage
+from bot.channels.common.pipeline import TURN_TIMEOUT_S, OnNewMessage
 from bot.channels.teams.activity import Address, address_of, greeting_address
 from bot.channels.teams.auth import MIN_REFRESH_S, AuthError, KeyCache, Verifier
 from bot.channels.teams.card_parts import message
@@ -65,7 +65,7 @@ class TeamsInput(TeamsTurns, InputChannel):
 
     def __init__(
         self,
-        turn_timeout_s: float = 20,
+        turn_timeout_s: float = TURN_TIMEOUT_S,
         teams: TeamsSettings | None = None,
         *,
         keys_min_refresh_s: float = MIN_REFRESH_S,

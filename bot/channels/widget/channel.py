@@ -43,7 +43,7 @@ from socketio import AsyncServer
 from bot.channels.common import root_route
 from bot.channels.common.inbound import Rejected
 from bot.channels.common.lockout import Lockout
-from bot.channels.common.pipeline import InboundMessage, TurnPipeline, turn_timeout
+from bot.channels.common.pipeline import TURN_TIMEOUT_S, InboundMessage, TurnPipeline, turn_timeout
 from bot.channels.common.safety_net import TurnResult
 from bot.channels.widget.drafts import DocumentCache, DocumentCollector, WidgetDrafts
 from bot.channels.widget.pages import page_language, render_page
@@ -82,7 +82,9 @@ class WidgetInput(TurnPipeline[WidgetMessage, None], WidgetDrafts, SocketIOInput
             turn_timeout_s=turn_timeout(credentials),
         )
 
-    def __init__(self, allowed_origins: list[str] | None = None, turn_timeout_s: float = 20):
+    def __init__(
+        self, allowed_origins: list[str] | None = None, turn_timeout_s: float = TURN_TIMEOUT_S
+    ):
         super().__init__(socketio_path="/webhooks/widget/socket.io")
         self.allowed_origins = tuple(allowed_origins or ())
         # At server start: broken guidance stops the server here.
