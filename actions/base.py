@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import choices
 from bot.advice import safety_message
-from bot.conversation import Case, Event, Turn, handle, is_note, listened
+from bot.conversation import Case, Event, Turn, handle, is_own_words, listened
 from bot.i18n import _, use
 from bot.knowledge import Knowledge
 from bot.ops import metrics
@@ -105,9 +105,9 @@ class GoldenHourAction(Action, ABC):
             with use(case.language):
                 event = event_from(tracker)
                 finished = None
-                if self.action_name not in NOTE_ACTIONS and is_note(case, event):
-                    # A sentence typed at "How do you know?" is the note, whatever
-                    # Rasa took it for (start again, pause, stop, help, ...).
+                if self.action_name not in NOTE_ACTIONS and is_own_words(case, event):
+                    # A sentence typed where the user's own words are the answer is
+                    # that answer, whatever Rasa took it for (pause, stop, help, ...).
                     def play(case: Case) -> Turn:
                         return handle(kb, case, event, now())
                 else:

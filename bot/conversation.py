@@ -843,7 +843,7 @@ def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
         if option is None:
             return _not_understood(kb, case)
         answer["how"] = option.value
-    elif not is_note(case, event) and event.intent in ("skip", "deny", *ANSWER_INTENTS):
+    elif not is_own_words(case, event) and event.intent in ("skip", "deny", *ANSWER_INTENTS):
         pass  # "skip", "no", a bare "yes": nothing to add
     elif event.text and not event.text.startswith("/"):
         # The user's own words: kept as the note, and they may say how they know.
@@ -1014,16 +1014,22 @@ def ask_urgent() -> list[Reply]:
     ]
 
 
-def is_note(case: Case, event: Event) -> bool:
-    """Whether what the user typed is a note in their own words for the answer
-    just given: "How do you know?" is open and it is a sentence (more than three
-    words), not a button or a short reply. Such a sentence is kept as the note
-    whatever intent it reads as, so "Staff say she is a different girl since the
-    spring" cannot start again, pause or stop the conversation. (Read as urgent,
-    it still gets the immediate advice first: that errs on the safe side, and the
-    words are kept as the note all the same.)"""
+# The questions whose answer is the user's own words, besides the notes.
+WORDS_QUESTIONS = ("share_with", "why_not")
+
+
+def is_own_words(case: Case, event: Event) -> bool:
+    """Whether what the user typed is their answer in their own words to the open
+    question: a note ("How do you know?"), who they will share with, or why the
+    child or family were not told; and it is a sentence (more than three words),
+    not a button or a short reply. Such a sentence is the answer whatever intent it
+    reads as, so "Staff say she is a different girl since the spring" cannot start
+    again, stop the conversation, and "she asked me to wait until tomorrow" cannot
+    pause it. (Read as urgent, it still gets the immediate advice first: that errs
+    on the safe side, and the words are kept as the answer all the same.)"""
+    pending = case.pending or ""
     return (
-        bool(case.pending and case.pending.startswith(EVIDENCE_PREFIX))
+        (pending.startswith(EVIDENCE_PREFIX) or pending in WORDS_QUESTIONS)
         and not event.text.startswith("/")
         and len(event.text.split()) > 3
     )

@@ -210,8 +210,8 @@ def turn(
     if is_ask(event):
         result = ask_more(kb, scenario, case)
         return Turn(dressed(result.replies, result.case), result.case), None
-    # A sentence typed at "How do you know?" is the note, whatever Rasa read it as.
-    if action in ("action_pause", "action_resume") and not talk.is_note(case, event):
+    # A sentence typed as an answer in the user's own words is that answer.
+    if action in ("action_pause", "action_resume") and not talk.is_own_words(case, event):
         said = _(
             "Pausing is not available in training: finish the scenario, or type 'start again'."
         )

@@ -62,6 +62,7 @@ def play_to_draft(servers: Servers) -> str:
     noted = False
     asked: dict[str, int] = {}
     while (now := pending(servers, sender)) != "done":
+        assert now is not None, f"no open question: {shown[-1].text}"  # paused or failed
         asked[now] = asked.get(now, 0) + 1
         assert asked[now] <= 2, f"stuck at {now}: {shown[-1].text}"
         if now in CONTEXT:

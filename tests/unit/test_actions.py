@@ -171,6 +171,34 @@ async def test_a_sentence_at_the_note_is_the_note_whatever_it_reads_as(
     assert not (after.pending or "").startswith("evidence:")
 
 
+@pytest.mark.parametrize(
+    ("action", "intent"), [(acts.ActionPause, "pause"), (acts.ActionStop, "stop")]
+)
+@pytest.mark.parametrize(
+    ("pending", "words"),
+    [
+        ("share_with", "the duty social worker and the police"),
+        ("why_not", "she asked me to wait until tomorrow"),
+    ],
+)
+async def test_a_sentence_at_a_words_question_is_the_answer_whatever_it_reads_as(
+    domain: dict, data_key: str, action: type, intent: str, pending: str, words: str
+) -> None:
+    """ "She asked me to wait until tomorrow", typed as why the family were not
+    told, read as "pause", must not park the case: it is the reason."""
+    case = Case(pending=pending, ref="GHABCDEFGH", role="teacher", nation="england")
+    case.setting = "school"
+    if pending == "why_not":
+        case.sharing = {"share_with": ["Police"], "child_told": False, "carer_told": False}
+    d = CollectingDispatcher()
+    events = await action().run(d, tracker(case.to_dict(), intent, words), domain)
+    (slot,) = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "case"]
+    after = Case.from_dict(open_case(slot))
+    assert after.ref == "GHABCDEFGH"
+    assert after.sharing[pending] in (words, [words])
+    assert after.pending not in (None, pending)
+
+
 # --- a case belongs to its conversation (security findings, 3) ------------------------
 
 
