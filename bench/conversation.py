@@ -22,6 +22,8 @@ from bot import conversation as talk
 from bot.conversation import Case, Event
 from bot.knowledge import Knowledge, load_knowledge
 from bot.triage import assess
+from bot.triage.answers import PICK_PREFIX
+from bot.triage.questions import pick_options
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 
@@ -67,6 +69,13 @@ class Run:
         self.case = turn.case
 
 
+def pick_for(kb: Knowledge, category: str, case: Case, answer: Callable[[str], str]) -> str | None:
+    """At "which of these is it?": the first sign listed that the policy says yes to
+    (None: none of these)."""
+    options = pick_options(kb, case.engine_answers(), category)
+    return next((i.id for i in options if answer(i.id) == "affirm"), None)
+
+
 def play(kb: Knowledge, urgent: bool, answer: Callable[[str], str]) -> dict[str, int | None]:
     run = Run(kb)
     run.step(Event("affirm" if urgent else "deny"))
@@ -88,6 +97,11 @@ def play(kb: Knowledge, urgent: bool, answer: Callable[[str], str]) -> dict[str,
             run.step(Event("inform", choice="age.unknown"))  # a teacher unsure of it
             continue
         run.questions += 1
+        if pending.startswith(PICK_PREFIX):
+            sign = pick_for(kb, pending.removeprefix(PICK_PREFIX), run.case, answer)
+            chosen = Event("inform", choice=f"pick.{sign}") if sign else None
+            run.step(chosen or Event("unsure" if answer(pending) == "unsure" else "deny"))
+            continue
         run.step(Event(answer(pending)))
     at_check = run.turns
     for event in (

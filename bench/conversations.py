@@ -33,6 +33,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 import secrets
 import statistics
 import subprocess
@@ -52,10 +53,14 @@ RESULTS_FILE = ROOT / "results" / "conversations.json"
 MAX_TURNS = 70
 DEFAULT_SEED = 18
 
-ENGINE_IDS = ("urgent", "more", "age")  # with "screen:<category>" and indicator ids
+ENGINE_IDS = ("urgent", "more", "age")  # with "screen:<category>", "pick:<category>"
+# and indicator ids
 CONTEXT_IDS = ("role", "nation", "setting")
 EVIDENCE_PREFIX = "evidence:"
 SCREEN_PREFIX = "screen:"
+PICK_PREFIX = "pick:"  # "which of these is it?" after a screen's yes
+PICK_PAYLOAD = re.compile(r'"choice":\s*"pick\.([a-z_]+)"')
+NONE_OF_THESE = ("none of these", "none of them", "no, none of those")
 WRAP_UP_IDS = ("check", "offer", "share_with", "child_told", "carer_told", "why_not")
 # At the offer after the most questions: see the assessment and the draft.
 OFFER_WORDS = "yes, show me the draft"
@@ -178,10 +183,9 @@ def question_group(qid: str, indicators: Mapping[str, str]) -> str:
     "unknown" (``indicators`` maps each indicator id to its category)."""
     if qid in ENGINE_IDS or qid in indicators:
         return "engine"
-    if qid.startswith(SCREEN_PREFIX) and qid.removeprefix(SCREEN_PREFIX) in set(
-        indicators.values()
-    ):
-        return "engine"
+    for prefix in (SCREEN_PREFIX, PICK_PREFIX):
+        if qid.startswith(prefix) and qid.removeprefix(prefix) in set(indicators.values()):
+            return "engine"
     if qid in CONTEXT_IDS:
         return "context"
     if qid.startswith(EVIDENCE_PREFIX):
@@ -223,6 +227,8 @@ class Professional:
     titles: Mapping[str, str] = field(default_factory=dict)
     # The button titles of the reply being answered.
     offered: set[str] = field(default_factory=set)
+    # The signs "which of these is it?" lists, in order (from its buttons' payloads).
+    listed: list[str] = field(default_factory=list)
 
     def answer(self, qid: str) -> Said:
         self.asked.add(qid)
@@ -245,6 +251,8 @@ class Professional:
             category = qid.removeprefix(SCREEN_PREFIX)
             if category in set(self.indicators.values()):
                 return Said(self._value_words(value_of_screen(s, category, self.indicators)), True)
+        if qid.startswith(PICK_PREFIX):
+            return Said(self._pick(), True)
         if qid.startswith(EVIDENCE_PREFIX):
             indicator = qid.removeprefix(EVIDENCE_PREFIX)
             return Said(self.rng.choice(HOW_WORDS[s.how_they_know(indicator)]), True)
@@ -257,6 +265,15 @@ class Professional:
         if qid in SHARING_WORDS:
             return Said(SHARING_WORDS[qid], True)
         return Said(UNKNOWN_ANSWER, False)
+
+    def _pick(self) -> str:
+        """At "which of these is it?": the numbers of every listed sign they know is
+        there, as the question invites; else not sure, or none of these."""
+        facts = [self.script.fact(i) for i in self.listed]
+        numbers = [str(n) for n, value in enumerate(facts, start=1) if value == "yes"]
+        if numbers:
+            return " and ".join(numbers)
+        return self.rng.choice(NOT_SURE if "not_sure" in facts else NONE_OF_THESE)
 
     def untold(self) -> frozenset[str]:
         """Signs the professional would mention (yes or not sure) that were neither
@@ -454,9 +471,13 @@ def play(servers: Any, kb: Any, script: Script, seed: int, unplaced: frozenset[s
             text, sent = CARRY_ON, "carry_on"
         else:
             # What the professional can see offered: the buttons of the reply.
-            player.offered = {
-                str(b.get("title", "")) for m in messages for b in (m.get("buttons") or [])
-            }
+            buttons = [b for m in messages for b in (m.get("buttons") or [])]
+            player.offered = {str(b.get("title", "")) for b in buttons}
+            player.listed = [
+                found.group(1)
+                for b in buttons
+                if (found := PICK_PAYLOAD.search(str(b.get("payload", ""))))
+            ]
             text, sent = player.answer(qid).text, f"answer:{qid}"
             answers += 1
     out.turns = turn
@@ -492,7 +513,7 @@ def _read_case(
         elif qid in indicators:
             meant = script.fact(qid)
         else:
-            continue
+            continue  # "anything else?", or "which of these?" (its signs are checked)
         if answer["value"] != meant:
             out.misread_values.append(qid)
         if qid in indicators and answer["value"] == "yes" == meant:

@@ -40,14 +40,16 @@ from bot.privacy.redact import redact
 from bot.reader import read
 from bot.replies import Choice, Noted, Reply, Row
 from bot.triage import Answer, Context, assess, next_question, next_steps, remaining
-from bot.triage.answers import MORE, URGENT
+from bot.triage.answers import MORE, PICK_PREFIX, URGENT
 from bot.triage.assess import explain
 from bot.triage.questions import (
     MAX_ASKED,
     MORE_TEXT,
+    PICK_TEXT,
     categories_to_offer,
     deferred,
     open_questions,
+    pick_options,
     question_for,
 )
 from bot.triage.steps import immediate_actions, immediate_texts
@@ -244,6 +246,8 @@ def _is_question(kb: Knowledge | None, qid: Any) -> bool:
         return qid in (URGENT, MORE) or qid.replace(":", "").replace("_", "").isalnum()
     if qid.startswith("screen:"):
         return qid.removeprefix("screen:") in kb.categories
+    if qid.startswith(PICK_PREFIX):
+        return qid.removeprefix(PICK_PREFIX) in kb.categories
     return qid in (URGENT, MORE) or qid in kb.indicators
 
 
@@ -378,6 +382,8 @@ def _asking(kb: Knowledge, case: Case) -> list[Reply]:
         return []
     if pending == MORE:
         return [_ask_more(kb, case)]
+    if pending.startswith(PICK_PREFIX):
+        return [_ask_pick(kb, case, pending.removeprefix(PICK_PREFIX))]
     if pending == OFFER:
         text = _(
             "I have asked {n} questions, and I have enough for an assessment and a draft. "
@@ -426,6 +432,89 @@ def _ask_more(kb: Knowledge, case: Case) -> Reply:
         kind="question",
         progress=progress,
     )
+
+
+PICK_GROUP = "pick"  # a button under "which of these is it?": "pick.<indicator id>"
+
+
+def _ask_pick(kb: Knowledge, case: Case, category: str) -> Reply:
+    """ "Which of these is it?" with a button for each of the category's signs not
+    answered yet, in asking order (a typed number counts in the same order)."""
+    options = pick_options(kb, case.engine_answers(), category)
+    buttons = tuple(
+        Choice(_(i.label), f'/inform{{"choice": "{PICK_GROUP}.{i.id}"}}') for i in options
+    )
+    progress = _progress(kb, case)
+    title = _(kb.categories[category].title)
+    text = f"{title}: {_(PICK_TEXT)}" + (f"\n({progress})" if progress else "")
+    draft = (_draft_button(),) if _context_known(case) else ()
+    return Reply(
+        text,
+        (
+            *buttons,
+            Choice(_("None of these"), "/deny"),
+            Choice(_("Not sure"), "/unsure"),
+            Choice(_("Why are you asking?"), "/why"),
+            *draft,
+        ),
+        kind="question",
+        progress=progress,
+    )
+
+
+# "2", "1 and 4", "2, 3 & 5": numbers from a list, nothing else.
+_NUMBERS_ONLY = re.compile(r"\s*\d{1,2}(?:\s*(?:,|&|\+|and|or)?\s*\d{1,2})*\s*\.?\s*")
+
+
+# "None of these", "none of them", "neither": read here, whatever intent they get.
+_NONE_OF_THESE = re.compile(r"\s*(?:no\W+)?(?:none|neither|nothing)\b", re.IGNORECASE)
+
+
+def _signs_picked(kb: Knowledge, case: Case, category: str, event: Event) -> list[str]:
+    """The signs a "pick.<id>" button, the typed numbers ("2", "1 and 4") or the
+    words name among those listed: for words, the one sign whose label shares the
+    most words with them, if only one does."""
+    options = [i.id for i in pick_options(kb, case.engine_answers(), category)]
+    if event.choice is not None:
+        picked = event.choice.removeprefix(PICK_GROUP + ".")
+        ok = event.choice.startswith(PICK_GROUP + ".") and picked in options
+        return [picked] if ok else []
+    if _NUMBERS_ONLY.fullmatch(event.words.lower()):
+        numbers = [int(n) for n in re.findall(r"\d+", event.words)]
+        if all(1 <= n <= len(options) for n in numbers):
+            return list(dict.fromkeys(options[n - 1] for n in numbers))
+        return []
+    words = set(re.findall(r"[a-z]{4,}", event.words.lower()))
+    shared = {
+        i: len(words & set(re.findall(r"[a-z]{4,}", _(kb.indicators[i].label).lower())))
+        for i in options
+    }
+    best = max(shared.values(), default=0)
+    named = [i for i, n in shared.items() if n == best]
+    return named if best >= 2 and len(named) == 1 else []
+
+
+def _answer_pick(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
+    """ "Which of these is it?": each sign chosen is a "yes" to its own question,
+    and the first is asked "how do you know?"; "none of these" (no) or "not sure"
+    is recorded under the pick and the category's signs stay unknown."""
+    pid = case.pending or ""
+    category = pid.removeprefix(PICK_PREFIX)
+    picked = _signs_picked(kb, case, category, event)
+    if picked:
+        level_before = assess(kb, case.context(), case.engine_answers()).going_missing
+        for qid in picked:
+            _record(case, qid, "yes")
+        case.answers.pop(pid, None)  # a "none of these" changed to a sign
+        if pid in case.history:
+            case.history.remove(pid)
+        advice = _advice_if_raised(kb, case, level_before)
+        return _after_yes(kb, case, picked[0], event, advice)
+    value = "no" if _NONE_OF_THESE.match(event.words) else ANSWER_INTENTS.get(event.intent)
+    if value is None or value == "yes":
+        return _not_understood(kb, case)
+    _record(case, pid, "not_sure" if value == "skip" else value)
+    return _move_on(kb, case)
 
 
 # Title words too common to name a category by themselves.
@@ -547,6 +636,10 @@ def _answer_rows(kb: Knowledge, case: Case) -> list[Row]:
             label = _("Child's age")
             value = str(case.age) if case.age is not None else "unknown"
             answer = str(case.age) if case.age is not None else _("Not known")
+        elif _is_pick(qid) and qid in case.answers:
+            label = _(kb.categories[qid.removeprefix(PICK_PREFIX)].title)
+            value = case.answers[qid]["value"]
+            answer = _("None of these") if value == "no" else _answer_word(value)
         elif qid in case.answers:
             label = _(question_for(kb, qid).text)
             value = case.answers[qid]["value"]
@@ -564,7 +657,7 @@ def _numbered_answers(kb: Knowledge, case: Case) -> list[tuple[str, str]]:
         (
             r.question,
             f"{r.label}: {r.answer}"
-            if r.question in (*CONTEXT_QUESTIONS, AGE)
+            if r.question in (*CONTEXT_QUESTIONS, AGE) or _is_pick(r.question)
             else f"{r.label} {r.answer}",
         )
         for r in _answer_rows(kb, case)
@@ -748,12 +841,13 @@ def _read_not_listed(event: Event) -> bool:
 def _drop_category(kb: Knowledge, case: Case, category: str | None) -> None:
     """A screen changed to "no" takes the answers given to its questions with it;
     what the professional told in their own words stays (remove it by number)."""
-    for ind in kb.in_category(category or ""):
-        if case.answers.get(ind.id, {}).get("source") == listen.READER:
+    signs = [i.id for i in kb.in_category(category or "")]
+    for qid in (*signs, f"{PICK_PREFIX}{category}"):
+        if case.answers.get(qid, {}).get("source") == listen.READER:
             continue
-        case.answers.pop(ind.id, None)
-        if ind.id in case.history:
-            case.history.remove(ind.id)
+        case.answers.pop(qid, None)
+        if qid in case.history:
+            case.history.remove(qid)
 
 
 def _mark_urgent(case: Case) -> None:
@@ -822,14 +916,21 @@ def _answer_engine_question(kb: Knowledge, case: Case, event: Event) -> list[Rep
         replies.append(Reply(_("What you have said is a sign that the child could go missing.")))
         replies += _advice(kb, case)
     if value == "yes" and q.kind == "indicator":
-        # "Yes, I saw it myself" says how they know: no need to ask.
-        said = choices.match("evidence", event.words) if event.words else None
-        if said is not None:
-            case.answers[qid]["how"] = said.value
-            return replies + _move_on(kb, case)
-        case.pending = EVIDENCE_PREFIX + qid
-        return replies + ask(kb, case)
+        return _after_yes(kb, case, qid, event, replies)
     return replies + _move_on(kb, case)
+
+
+def _after_yes(
+    kb: Knowledge, case: Case, qid: str, event: Event, replies: list[Reply]
+) -> list[Reply]:
+    """After a sign's "yes" (answered, or chosen from a list): "how do you know?",
+    unless the words said it ("yes, I saw it myself")."""
+    said = choices.match("evidence", event.words) if event.words else None
+    if said is not None:
+        case.answers[qid]["how"] = said.value
+        return replies + _move_on(kb, case)
+    case.pending = EVIDENCE_PREFIX + qid
+    return replies + ask(kb, case)
 
 
 def _answer_evidence(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
@@ -1041,14 +1142,15 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
         return opening(now, case.language)
     _note_guidance(kb, case)
     # An age in the words is kept, except where a bare number means something else:
-    # the number of the answer to change, or any number in a note ("he had 3
-    # phones" is not an age).
+    # the number of the answer to change or of a sign in a list, or any number in a
+    # note ("he had 3 phones" is not an age).
     if (
         event.age is not None
         and case.age is None
         and 0 < event.age < 25
         and case.pending not in (CHANGE, AGE)  # the age question reads its own answer
         and not case.pending.startswith(EVIDENCE_PREFIX)
+        and not _is_pick(case.pending)  # "2": the second sign listed
     ):
         case.age = event.age
     pending = case.pending
@@ -1076,6 +1178,8 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
         replies = [Reply(_("We have finished. Type 'start again' for a new concern, or 'help'."))]
     elif pending == MORE:
         replies = _answer_more(kb, case, event)
+    elif pending.startswith(PICK_PREFIX):
+        replies = _answer_pick(kb, case, event)
     elif pending == OFFER:
         replies = _answer_offer(kb, case, event)
     else:
@@ -1115,7 +1219,11 @@ def _keeps_words(pending: str | None) -> bool:
     """Whether the open question keeps the user's words as its answer (the
     questions that take words, but for "anything else?" and the offer, whose words
     are read for facts whatever the turn does)."""
-    return _takes_words(pending) and pending not in (MORE, OFFER)
+    return _takes_words(pending) and pending not in (MORE, OFFER) and not _is_pick(pending)
+
+
+def _is_pick(pending: str | None) -> bool:
+    return pending is not None and pending.startswith(PICK_PREFIX)
 
 
 def leaving_asks_for_draft(event: Event) -> bool:
@@ -1131,6 +1239,7 @@ def _takes_words(pending: str | None) -> bool:
         pending in (*CONTEXT_QUESTIONS, AGE)
         or pending.startswith(EVIDENCE_PREFIX)
         or pending in (CHANGE, "share_with", "why_not", MORE, OFFER)
+        or pending.startswith(PICK_PREFIX)
     )
 
 
@@ -1379,6 +1488,8 @@ def listened(
     new.heard = []
     if not words or open_before == CHANGE or new.pending in (None, DONE, ENDED):
         return turn
+    if _is_pick(open_before) and _NUMBERS_ONLY.fullmatch(words.lower()):
+        return turn  # numbers from the list: nothing else to read in them
     reading = listen.without_requests(read(words, kb), words)
     sign = open_before.removeprefix(EVIDENCE_PREFIX)
     if sign in kb.indicators:
@@ -1410,7 +1521,7 @@ def listened(
         advice = _advice(kb, new)
     elif noted and not any(r.kind == "advice" for r in turn.replies):
         advice = _advice_if_raised(kb, new, level_before)
-    if _is_known(new, new.pending):
+    if _is_known(kb, new, new.pending):
         new.pending = _next_pending(kb, new)
     heard = [_heard_reply(kb, new, noted)] if noted else []
     new.heard = [n.key for n in noted]
@@ -1419,8 +1530,9 @@ def listened(
 
 
 def _advice_if_raised(kb: Knowledge, case: Case, before: str) -> list[Reply]:
-    """Noted signs that raise the going-missing risk bring the mid-way advice, as
-    the same answers given one by one would (see _answer_engine_question)."""
+    """Signs noted or chosen from a list that raise the going-missing risk bring the
+    mid-way advice, as the same answers given one by one would (see
+    _answer_engine_question)."""
     after = assess(kb, case.context(), case.engine_answers()).going_missing
     if MISSING_LEVELS.index(after) <= MISSING_LEVELS.index(before):
         return []
@@ -1433,11 +1545,16 @@ def _advice_if_raised(kb: Knowledge, case: Case, before: str) -> list[Reply]:
     return []
 
 
-def _is_known(case: Case, pending: str | None) -> bool:
+def _is_known(kb: Knowledge, case: Case, pending: str | None) -> bool:
     """Whether the open question (a context choice or an engine question) is
-    answered now."""
+    answered now: "which of these is it?" once a sign of its category is "yes"."""
     if pending in CONTEXT_QUESTIONS:
         return getattr(case, pending) is not None
+    if _is_pick(pending):
+        category = (pending or "").removeprefix(PICK_PREFIX)
+        return any(
+            case.answers.get(i.id, {}).get("value") == "yes" for i in kb.in_category(category)
+        )
     return pending is not None and pending in case.answers
 
 

@@ -13,7 +13,7 @@ import yaml
 
 # The keys whose values are shown to the user, wherever they appear in a file.
 TEXT_KEYS = frozenset(
-    {"text", "question", "why", "title", "name", "purpose", "hours", "description"}
+    {"text", "question", "label", "why", "title", "name", "purpose", "hours", "description"}
 )
 # Keys never shown to the user (references, dates, notes for reviewers).
 SKIP_KEYS = frozenset({"sources", "url", "seen", "note", "gaps", "id", "web", "email", "phone"})

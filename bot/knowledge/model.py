@@ -174,6 +174,7 @@ class Indicator:
     id: str
     category: str
     question: str
+    label: str  # a few words naming the sign, for "which of these?"
     why: str
     going_missing: bool
     controlling_adult: bool

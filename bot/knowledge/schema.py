@@ -256,6 +256,9 @@ class IndicatorEntry(Entry):
     id: Text
     category: Id
     question: Text
+    # A few words naming the sign, for the "which of these?" list after a screening
+    # "yes": the question's meaning, nothing added.
+    label: Text
     why: Text
     going_missing: Flag
     controlling_adult: Flag

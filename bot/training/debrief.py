@@ -228,14 +228,19 @@ def _had_the_chance(scenario: Scenario, played: PlayedCase, indicator: str) -> b
         return True
     category = scenario.facts[indicator].category
     screen = played.answers.get(f"screen:{category}")
-    if screen in ("no", "skip"):
-        return True
+    if screen in ("no", "skip") or f"pick:{category}" in played.answers:
+        return True  # closed at its screen, or not chosen from its list
     return screen is None and played.answers.get("more") in ("no", "not_sure", "skip")
 
 
 def _indicator_answers(played: PlayedCase) -> list[str]:
-    """The indicator questions among the answers (not the opening or a screen)."""
-    return [q for q in played.answers if q != "urgent" and not q.startswith("screen:")]
+    """The indicator questions among the answers (not the opening, a screen or a
+    "which of these?" list)."""
+    return [
+        q
+        for q in played.answers
+        if q != "urgent" and not q.startswith("screen:") and not q.startswith("pick:")
+    ]
 
 
 def _same(a: Any, b: Any) -> bool:

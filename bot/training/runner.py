@@ -38,7 +38,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -208,11 +208,17 @@ def payload(group: str, value: str) -> str:
 
 
 def message_for(
-    scenario: Scenario, pending: str, *, typed: bool, answered: Collection[str] = ()
+    scenario: Scenario,
+    pending: str,
+    *,
+    typed: bool,
+    answered: Collection[str] = (),
+    listed: Sequence[str] = (),
 ) -> str:
     """What the professional in the scenario says to the open question. ``typed``:
-    answer in words where words carry more (the note, the child's age);
-    ``answered``: the question ids the case holds answers for."""
+    answer in words where words carry more (the note, the child's age, several
+    signs from a list); ``answered``: the question ids the case holds answers for;
+    ``listed``: the signs "which of these is it?" lists, in its order."""
     audience = scenario.audience
     if pending in ("role", "nation", "setting"):
         value = getattr(audience, pending)
@@ -247,7 +253,37 @@ def message_for(
     if pending == "more":
         category = scenario.untold_category(answered)
         return f'/inform{{"choice": "more.{category}"}}' if category else "/deny"
+    if pending.startswith("pick:"):
+        return _pick(scenario, pending.removeprefix("pick:"), answered, listed, typed)
     return ANSWER_PAYLOADS[scenario.answer_for(pending, answered)]
+
+
+def _pick(
+    scenario: Scenario, category: str, answered: Collection[str], listed: Sequence[str], typed: bool
+) -> str:
+    """At "which of these is it?": the numbers of every listed sign the facts hold,
+    typed as the question invites; one sign (or no typing) is its button."""
+    facts = scenario.facts
+    numbers = [
+        str(n) for n, sign in enumerate(listed, start=1) if sign in facts and facts[sign].is_concern
+    ]
+    if typed and len(numbers) > 1:
+        return " and ".join(numbers)
+    sign = scenario.sign_to_pick(category, answered)
+    return f'/inform{{"choice": "pick.{sign}"}}' if sign else "/deny"
+
+
+def listed_signs(replies: list[dict[str, Any]]) -> list[str]:
+    """The signs a "which of these is it?" reply lists, from its buttons, in order."""
+    return [
+        found.group(1)
+        for m in replies
+        for b in m.get("buttons") or []
+        if (found := _PICK_PAYLOAD.search(str(b.get("payload", ""))))
+    ]
+
+
+_PICK_PAYLOAD = re.compile(r'"choice":\s*"pick\.([a-z_]+)"')
 
 
 # --- playing one scenario ---------------------------------------------------------------
@@ -350,7 +386,8 @@ def _play(run: Run, transport: Transport, *, buttons_only: bool, preview: bool) 
             raise RunnerError(f"stuck: '{pending}' asked {MAX_TRIES} times")
         typed = not buttons_only and tries[key] == 1
         answered = tuple((case.get("answers") or {}).keys())
-        message = message_for(scenario, pending, typed=typed, answered=answered)
+        listed = listed_signs(replies)
+        message = message_for(scenario, pending, typed=typed, answered=answered, listed=listed)
         if preview and not message.startswith("/"):
             intent = transport.intent(message)
             if intent not in NOTE_INTENTS:
@@ -358,7 +395,9 @@ def _play(run: Run, transport: Transport, *, buttons_only: bool, preview: bool) 
                     f"{pending}: the typed words would be read as '{intent}', so the "
                     f"button was pressed instead: {message!r}"
                 )
-                message = message_for(scenario, pending, typed=False, answered=answered)
+                message = message_for(
+                    scenario, pending, typed=False, answered=answered, listed=listed
+                )
         replies = transport.send(run.sender, message)
         if not message.startswith("/"):
             _check_typed(run, transport, pending)

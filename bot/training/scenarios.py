@@ -157,6 +157,18 @@ class Scenario:
             return "yes" if opened else "no"
         return "no"
 
+    def sign_to_pick(self, category: str, answered: Collection[str]) -> str | None:
+        """For "which of these is it?": the first concern in the facts of that
+        category not answered yet, as the assistant lists them (None: none of these)."""
+        return next(
+            (
+                q
+                for q, f in self.facts.items()
+                if f.category == category and f.is_concern and q not in answered
+            ),
+            None,
+        )
+
     def untold_category(self, answered: Collection[str]) -> str | None:
         """For "anything else?": the category of the first concern in the facts that
         is neither answered nor in a category already asked about."""

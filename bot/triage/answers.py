@@ -30,6 +30,16 @@ def screen_id(category: str) -> str:
     return f"screen:{category}"
 
 
+# After a screen's "yes": "which of these is it?", the category's signs as a list.
+# The sign chosen is recorded under its own id; "none of these" or "not sure" is
+# recorded under the pick's id, and no sign of that category is asked one by one.
+PICK_PREFIX = "pick:"
+
+
+def pick_id(category: str) -> str:
+    return f"{PICK_PREFIX}{category}"
+
+
 @dataclass(frozen=True)
 class Answer:
     value: str

@@ -6,9 +6,9 @@ concern level, the next steps and the immediate actions. See ``Decision``.
 Order: the opening urgent question; then, for each category in play (going missing
 and control always, the setting's likeliest categories, and every category the
 facts already touch), its screening question while the category could still change
-the decision, and, after a "yes" there, its own questions (going-missing red flags
-first, then by weight) until one is found, then only those whose "yes" would
-change the route. Once the child may go missing now, the professional's minutes go
+the decision, and, after a "yes" there, "which of these is it?" with its signs as
+a list (going-missing red flags first, then by weight), then only the signs whose
+"yes" would change the route. Once the child may go missing now, the professional's minutes go
 to acting: a sign is then asked only if its "yes" would change the immediate
 actions or bring a step due now; the others are listed in the draft as not known
 (``deferred``). Then "anything else?", offering the categories nothing has been
@@ -25,7 +25,17 @@ from dataclasses import dataclass
 from bot.i18n import N_
 from bot.knowledge import Knowledge
 from bot.knowledge.model import CONCERN_LEVELS, Indicator
-from bot.triage.answers import MORE, URGENT, YES, Answer, Answers, Context, screen_id
+from bot.triage.answers import (
+    MORE,
+    PICK_PREFIX,
+    URGENT,
+    YES,
+    Answer,
+    Answers,
+    Context,
+    pick_id,
+    screen_id,
+)
 from bot.triage.assess import Assessment, assess
 from bot.triage.steps import immediate_actions, step_applies
 
@@ -33,7 +43,7 @@ from bot.triage.steps import immediate_actions, step_applies
 @dataclass(frozen=True)
 class Question:
     id: str
-    kind: str  # "urgent" | "screen" | "indicator"
+    kind: str  # "urgent" | "more" | "screen" | "pick" | "indicator"
     text: str
     why: str
     sources: tuple[str, ...]
@@ -57,6 +67,13 @@ MORE_WHY = N_(
     "say yes, or tell me in your own words."
 )
 MORE_SOURCES = ("HO-MS-GUID", "LSCP-PG")
+PICK_TEXT = N_(
+    "Which of these is it? Choose the one that fits best, or type the numbers of all that fit."
+)
+PICK_WHY = N_(
+    "You said yes, so I ask which sign it is: the referral needs it, and some signs "
+    "change what should be done. One list is quicker than a question for each."
+)
 
 # Always screened, whatever the facts: going missing and a controlling adult set
 # the going-missing level and the floor rule that means acting now.
@@ -95,6 +112,10 @@ def question_for(kb: Knowledge, question_id: str) -> Question:
         category = kb.categories[question_id.removeprefix("screen:")]
         s = category.screening
         return Question(question_id, "screen", s.question, s.why, s.sources, category.id, skippable)
+    if question_id.startswith(PICK_PREFIX):
+        category = kb.categories[question_id.removeprefix(PICK_PREFIX)]
+        sources = category.screening.sources
+        return Question(question_id, "pick", PICK_TEXT, PICK_WHY, sources, category.id, True)
     ind = kb.indicators[question_id]
     return Question(
         ind.id, "indicator", ind.question, ind.why, ind.sources, ind.category, skippable
@@ -235,10 +256,18 @@ def _screen_worth_asking(
     return any(_changes(kb, ctx, answers, now.decision, i.id) for i in unanswered)
 
 
+def pick_options(kb: Knowledge, answers: Answers, category: str) -> list[Indicator]:
+    """The signs "which of these is it?" lists: the category's, not answered yet,
+    in asking order (the numbers a professional may type count from 1 here)."""
+    return [i for i in indicator_order(kb, category) if i.id not in answers]
+
+
 def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category: str) -> str | None:
     """The category's next question: its screen, while the category could change
-    the decision. After a "yes" there, its signs in order until one is found (the
-    professional said something is there: which sign it is belongs in the draft).
+    the decision. After a "yes" there, "which of these is it?" (the professional
+    said something is there: which sign it is belongs in the draft); with one sign
+    left, that sign's own question. "None of these" or "not sure" there leaves the
+    signs unknown: gaps in the draft, not asked one by one.
     Beyond that, only the signs whose "yes" would change what matters now
     (``Decision.what_matters``): the going-missing level, or a step or action that
     sign or kind brings; once the child may go missing now, only the actions and
@@ -252,12 +281,15 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
     if not answers[sid].is_concern:
         return None  # "no", skipped, or "not sure": an unknown, a gap in the draft
     found = any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
+    if not found:
+        options = pick_options(kb, answers, category)
+        if pick_id(category) in answers or not options:
+            return None
+        return options[0].id if len(options) == 1 else pick_id(category)
     matters = now.decision.what_matters(kb)
     for ind in indicator_order(kb, category):
         if ind.id in answers:
             continue
-        if not found:
-            return ind.id
         with_yes = decision(kb, ctx, {**answers, ind.id: Answer(YES)})
         if with_yes.what_matters(kb) != matters:
             return ind.id

@@ -23,7 +23,17 @@ from bot import choices
 from bot.advice import format_contact
 from bot.i18n import N_, _
 from bot.knowledge import Knowledge
-from bot.triage.answers import FACT_HOW, NO, NOT_SURE, SKIP, URGENT, YES, Answers, Context
+from bot.triage.answers import (
+    FACT_HOW,
+    NO,
+    NOT_SURE,
+    PICK_PREFIX,
+    SKIP,
+    URGENT,
+    YES,
+    Answers,
+    Context,
+)
 from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS, Assessment, concerning
 from bot.triage.questions import all_question_ids, question_for
 from bot.triage.steps import NextStep
@@ -232,10 +242,14 @@ def gap_lines(kb: Knowledge, answers: Answers, unanswered: tuple[str, ...] = ())
     assessment or the route, each as "Not known: <the question>"."""
     unsure = [qid for qid, a in answers.items() if a.value in (NOT_SURE, SKIP) and qid != URGENT]
     ids = list(dict.fromkeys([*unsure, *(q for q in unanswered if q not in answers)]))
-    return [
-        "- " + _("Not known: {question}").format(question=_(question_for(kb, qid).text))
-        for qid in ids
-    ]
+    return ["- " + _gap(kb, qid) for qid in ids]
+
+
+def _gap(kb: Knowledge, qid: str) -> str:
+    if qid.startswith(PICK_PREFIX):  # "which of these is it?" answered "not sure"
+        title = _(kb.categories[qid.removeprefix(PICK_PREFIX)].title)
+        return _('Not known: which sign of "{category}" it is').format(category=title)
+    return _("Not known: {question}").format(question=_(question_for(kb, qid).text))
 
 
 def _grab_sheet() -> Section:

@@ -70,6 +70,27 @@ def http(
 HIGH_CONCERN_SIGNS = HIGH
 
 
+def chosen_sign(state: str, seen: frozenset[str] = HIGH) -> str | None:
+    """At "which of these is it?" ("pick:<category>"): the sign of that category the
+    professional saw (None: none of these)."""
+    from bot.runtime import knowledge
+
+    kb = knowledge()
+    category = state.removeprefix("pick:")
+    return next(
+        (i for i in sorted(seen) if i in kb.indicators and kb.indicators[i].category == category),
+        None,
+    )
+
+
+def chosen_title(state: str, seen: frozenset[str] = HIGH) -> str:
+    """The button a professional presses at "which of these is it?"."""
+    from bot.runtime import knowledge
+
+    sign = chosen_sign(state, seen)
+    return knowledge().indicators[sign].label if sign else "None of these"
+
+
 @dataclass
 class Servers:
     workdir: Path

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from bot.runtime import knowledge
-from tests.e2e.harness import HIGH_CONCERN_SIGNS, Reply, Servers
+from tests.e2e.harness import HIGH_CONCERN_SIGNS, Reply, Servers, chosen_title
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +66,8 @@ def test_high_concern_conversation_by_buttons_only(servers: Servers) -> None:
             reply = servers.send(sender, press(reply, "I saw it"))
         elif state == "age":
             reply = servers.send(sender, "she's 15")  # typed: no button gives an age
+        elif state.startswith("pick:"):
+            reply = servers.send(sender, press(reply, chosen_title(state)))
         else:
             reply = servers.send(sender, press(reply, "/affirm" if state in SEEN else "/deny"))
         advised = advised or "Act now" in reply.text
@@ -103,6 +105,12 @@ def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
             reply = servers.send(sender, "he's 14")  # typed, through the whole pipeline
         elif "I have enough for an assessment and a draft" in reply.text:
             reply = servers.send(sender, "yes")  # offered after the most questions
+        elif "Which of these is it?" in reply.text:
+            # typed as the question invites: the number of the sign in the list
+            titles = [b["title"] for b in reply.buttons]
+            title = chosen_title(pending(servers, sender))
+            said = str(titles.index(title) + 1) if title in titles else "none of these"
+            reply = servers.send(sender, said)
         else:
             qid = question_id(reply.text)
             assert qid is not None, f"could not tell which question was asked: {reply.text}"

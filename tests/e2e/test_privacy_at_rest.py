@@ -58,6 +58,7 @@ def play_to_draft(servers: Servers) -> str:
     the user was shown."""
     sender = f"privacy-{uuid.uuid4().hex[:8]}"
     shown = [servers.send(sender, "hello")]
+    shown_buttons = shown[0].buttons
     yes: set[str] = set()  # "screen" and "sign", once each
     noted = False
     asked: dict[str, int] = {}
@@ -69,12 +70,16 @@ def play_to_draft(servers: Servers) -> str:
             message = CONTEXT[now]
         elif now.startswith("evidence:"):
             message, noted = ("/skip", True) if noted else (NOTE, True)
+        elif now.startswith("pick:"):  # "which of these is it?": the first listed sign
+            message = "/deny" if "sign" in yes else shown_buttons[0]["payload"]
+            yes.add("sign")
         else:  # a screening question, or a sign under it (which asks for a note)
             group = "screen" if now.startswith("screen:") else "sign"
             message = "/deny" if group in yes else "/affirm"
             yes.add(group)
         shown.append(servers.send(sender, message))
         assert shown[-1].status == 200
+        shown_buttons = shown[-1].buttons
     return "\n".join(r.text for r in shown)
 
 

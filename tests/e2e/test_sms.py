@@ -19,7 +19,7 @@ from bot.channels.sms import sender as sms_sender
 from bot.channels.sms.render import segments
 from bot.runtime import knowledge
 from tests.e2e.channel_settings import TWILIO_ACCOUNT, TWILIO_TOKEN
-from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, http
+from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, chosen_title, http
 from tests.twilio_fake import FakeTwilio, inbound_params, signed
 
 pytestmark = pytest.mark.e2e
@@ -211,6 +211,8 @@ def title_for(state: str) -> str:
         return "See the assessment and draft"
     if state == "age":
         return "Not known"
+    if state.startswith("pick:"):
+        return chosen_title(state)
     return "Yes" if state in SEEN else "No"
 
 

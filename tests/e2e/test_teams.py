@@ -22,7 +22,7 @@ from bot.training.runner import message_for
 from bot.training.scenarios import load_scenarios
 from tests.botframework_fake import FakeBotFramework, Posted, new_key, personal_conversation_id
 from tests.e2e.channel_settings import TEAMS_DSL_CONVERSATION, TEAMS_DSL_NAME, TEAMS_SENDER_KEY
-from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, http
+from tests.e2e.harness import HIGH_CONCERN_SIGNS, Servers, chosen_title, http
 
 pytestmark = pytest.mark.e2e
 
@@ -157,6 +157,8 @@ def finished(servers: Servers, bot_framework: FakeBotFramework) -> TeamsChat:
             chat.press("Not known")
         elif state in ("more", "offer"):
             chat.press("No, nothing else" if state == "more" else "See the assessment and draft")
+        elif state.startswith("pick:"):
+            chat.press(chosen_title(state))
         else:
             chat.press("Yes" if state in SEEN else "No")
         turns += 1

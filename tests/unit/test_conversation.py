@@ -62,6 +62,19 @@ class Chat:
             self.say("deny", "no")
         raise AssertionError(f"the age was not asked (open: {self.case.pending})")
 
+    def yes_to_first_sign(self) -> str:
+        """At "which of these is it?" (after a screen's yes), choose the first sign
+        listed; at a sign's own question, say yes. Returns the sign's id."""
+        pending = self.case.pending or ""
+        if pending.startswith("pick:"):
+            listed = talk.pick_options(
+                self.kb, self.case.engine_answers(), pending.removeprefix("pick:")
+            )
+            self.say("inform", choice=f"pick.{listed[0].id}")
+            return listed[0].id
+        self.say("affirm")
+        return pending
+
     def buttons(self) -> list[str]:
         return [c.payload for r in self.last for c in r.choices]
 
@@ -79,6 +92,16 @@ class Chat:
                 self.say("deny" if carry_on else "affirm")
             elif pending == talk.AGE:
                 self.say("inform", choice="age.unknown")
+            elif pending.startswith("pick:"):
+                # "Which of these is it?": the first listed sign the policy says yes to
+                asked += 1
+                category = pending.removeprefix("pick:")
+                options = talk.pick_options(self.kb, self.case.engine_answers(), category)
+                sign = next((i.id for i in options if policy(i.id) == "affirm"), None)
+                if sign is not None:
+                    self.say("inform", choice=f"pick.{sign}")
+                else:
+                    self.say("unsure" if policy(pending) == "unsure" else "deny")
             else:
                 asked += 1
                 self.say(policy(pending))
@@ -279,8 +302,7 @@ def test_yes_asks_how_it_is_known_and_keeps_a_note(kb: Knowledge) -> None:
     chat.say("deny")
     chat.context()
     chat.say("affirm")  # going-missing screen
-    first = chat.case.pending
-    chat.say("affirm")
+    first = chat.yes_to_first_sign()
     assert chat.case.pending == f"evidence:{first}"
     chat.say("inform", "The child told me she has run off twice this month")
     answer = chat.case.answers[first]
@@ -295,8 +317,8 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
     chat.context()
     chat.say("affirm")  # going-missing screen: a screen alone is not a sign
     assert "Act now" not in "\n".join(r.text for r in chat.log)
-    first = chat.case.pending
-    text = chat.say("affirm")  # the first going-missing sign: advice at once
+    first = chat.yes_to_first_sign()  # the first going-missing sign: advice at once
+    text = "\n".join(r.text for r in chat.last)
     assert "could go missing" in text and "Act now" in text
     assert chat.case.pending == f"evidence:{first}"  # then on with the questions
     chat.say("skip", "skip")
@@ -304,7 +326,7 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
     def policy(qid: str) -> str:
         return (
             "affirm"
-            if qid in ("screen:control", "docs_held_by_other", "screen:documents", "more")
+            if qid in ("screen:control", "pick:control", "screen:documents", "more")
             else "deny"
         )
 
@@ -317,7 +339,11 @@ def test_going_missing_found_mid_way_interrupts_then_returns(kb: Knowledge) -> N
         if pending == talk.AGE:
             chat.say("inform", choice="age.unknown")
             continue
-        text = chat.say(policy(pending))
+        if pending.startswith("pick:") and policy(pending) == "affirm":
+            chat.yes_to_first_sign()  # a controlling adult's sign
+            text = "\n".join(r.text for r in chat.last)
+        else:
+            text = chat.say(policy(pending))
         if "Act now" in text:
             break
     # With a controlling adult as well, the risk is immediate: the advice again.
@@ -547,8 +573,7 @@ def test_a_bare_command_is_not_kept_as_a_note(kb: Knowledge) -> None:
     chat.say("deny")
     chat.context()
     chat.say("affirm")
-    first = chat.case.pending
-    chat.say("affirm")
+    first = chat.yes_to_first_sign()
     for typed in ("urgent", "/urgent", "help now"):
         chat.case.pending = f"evidence:{first}"
         chat._take(talk.urgent(kb, chat.case, NOW, Event("urgent", typed)))
@@ -598,8 +623,7 @@ def test_urgent_words_typed_as_a_note_give_advice_and_keep_the_note(kb: Knowledg
     chat.say("deny")
     chat.context()
     chat.say("affirm")
-    first = chat.case.pending
-    chat.say("affirm")
+    first = chat.yes_to_first_sign()
     assert chat.case.pending.startswith("evidence:")
     words = "she said a man is coming to get her tonight"
     text = chat._take(talk.urgent(kb, chat.case, NOW, Event("urgent", words)))
@@ -691,8 +715,7 @@ def test_identifiers_in_notes_are_removed_and_the_user_is_told_once(kb: Knowledg
     chat.say("deny")
     chat.context()
     chat.say("affirm")  # going-missing screen
-    first = chat.case.pending
-    chat.say("affirm")
+    first = chat.yes_to_first_sign()
     text = chat.say("inform", "her uncle rang from 07700 900123 to collect her")
     assert "removed details that could identify someone" in text
     note = chat.case.answers[first]["note"]
@@ -711,8 +734,7 @@ def _at_the_note(kb: Knowledge) -> tuple[Chat, str]:
     chat.say("deny")
     chat.context()
     chat.say("affirm")
-    first = chat.case.pending
-    chat.say("affirm")
+    first = chat.yes_to_first_sign()
     assert chat.case.pending == f"evidence:{first}"
     return chat, first
 
@@ -780,9 +802,13 @@ def test_not_sure_to_a_going_missing_sign_is_not_an_interrupt(kb: Knowledge) -> 
     chat = Chat(kb)
     chat.say("deny")
     chat.context()
-    chat.say("affirm")  # the going-missing screen opens its questions
-    flagged = chat.case.pending
+    chat.say("affirm")  # the going-missing screen: "which of these is it?"
+    assert chat.case.pending == "pick:going_missing"
+    text = chat.say("unsure")  # not sure which: an unknown
+    assert "Act now" not in text and "could go missing" not in text
+    flagged = talk.pick_options(kb, {}, "going_missing")[0].id
     assert kb.indicators[flagged].going_missing
+    chat.case.pending = flagged  # the sign's own question (asked when one is left)
     text = chat.say("unsure")
     assert "Act now" not in text and "could go missing" not in text
     chat.case.pending = flagged  # the same sign, answered yes: the advice comes at once
@@ -848,10 +874,13 @@ def test_the_draft_lists_each_not_sure_as_a_gap(kb: Knowledge) -> None:
     chat.say("deny")
     chat.context()
     chat.say("affirm")
-    unsure = chat.case.pending
+    chat.say("unsure")  # not sure which of the going-missing signs it is
+    unsure = talk.pick_options(kb, {}, "control")[0].id
+    chat.case.pending = unsure  # a sign's own question, answered not sure
     chat.say("unsure")
     ask_draft(chat, "summary")
     gaps = chat.last[1].text.split("Not known yet", 1)[1]
+    assert '- Not known: which sign of "Going missing" it is' in gaps
     assert "- Not known: " + kb.indicators[unsure].question in gaps
 
 
@@ -906,7 +935,8 @@ def test_draft_now_is_offered_on_questions_once_the_context_is_known(kb: Knowled
     assert chat.buttons()[-1] == "/request_draft"
     assert "Draft now" in [c.title for r in chat.last for c in r.choices]
     chat.say("affirm")
-    chat.say("affirm")  # a yes to an indicator: "How do you know?"
+    assert "/request_draft" in chat.buttons()  # "which of these is it?" too
+    chat.yes_to_first_sign()  # a yes to an indicator: "How do you know?"
     assert chat.case.pending.startswith("evidence:")
     assert "/request_draft" in chat.buttons()
 
@@ -916,7 +946,7 @@ def test_a_note_misread_as_a_draft_request_is_kept_as_the_note(kb: Knowledge) ->
     chat.say("deny")
     chat.context()
     chat.say("affirm")
-    chat.say("affirm")
+    chat.yes_to_first_sign()
     qid = chat.case.pending.removeprefix("evidence:")
     ask_draft(chat, "she said she has to leave at nine every night")
     assert chat.case.answers[qid]["note"] == "she said she has to leave at nine every night"
@@ -930,7 +960,7 @@ def test_draft_at_a_question_that_takes_words_gives_the_draft_with_a_draft_word(
     chat.say("deny")
     chat.context()
     chat.say("affirm")
-    chat.say("affirm")
+    chat.yes_to_first_sign()
     pending = chat.case.pending
     ask_draft(chat, "can I get the draft now please")
     assert any(r.kind == "summary" for r in chat.last)
@@ -1188,14 +1218,17 @@ def test_a_note_that_ends_with_a_request_is_kept_as_the_note(kb: Knowledge) -> N
     for _turn in range(40):
         if (chat.case.pending or "").startswith("evidence:"):
             break
-        chat.say("affirm", "yes")
+        chat.yes_to_first_sign()
     sign = chat.case.pending.removeprefix("evidence:")
     note = "I saw a man in a black car collect her at the gate on Tuesday. Please write this up"
     chat._take(talk.handle(kb, chat.case, Event("nlu_fallback", note), NOW))
     assert chat.case.answers[sign]["note"], "the note is kept"
     assert not any(r.kind == "summary" for r in chat.last)
     # A request that says nothing about anyone is the request, even there.
-    chat.say("affirm", "yes")
+    for _turn in range(5):
+        chat.yes_to_first_sign()
+        if (chat.case.pending or "").startswith("evidence:"):
+            break
     assert (chat.case.pending or "").startswith("evidence:"), chat.case.pending
     pending = chat.case.pending
     ask = "cheers, can I get a copy to give our coordinator"
@@ -1235,3 +1268,96 @@ def test_every_way_of_pausing_stays_a_pause(words: str) -> None:
 )
 def test_leaving_without_a_word_of_later_asks_for_the_draft(words: str) -> None:
     assert talk.leaving_asks_for_draft(Event("pause", words))
+
+
+# --- "which of these is it?" after a screen's yes (issue 18) ---------------------------
+
+
+def at_control_list(kb: Knowledge) -> Chat:
+    chat = Chat(kb)
+    chat.say("deny", "no")
+    chat.context()
+    for _turn in range(5):  # "no" to the screens before control's
+        if chat.case.pending == "screen:control":
+            break
+        chat.say("deny", "no")
+    assert chat.case.pending == "screen:control"
+    chat.say("affirm", "yes")
+    assert chat.case.pending == "pick:control"
+    return chat
+
+
+def test_a_screen_yes_lists_its_signs_as_buttons_in_asking_order(kb: Knowledge) -> None:
+    chat = at_control_list(kb)
+    question = chat.last[-1]
+    assert "Which of these is it?" in question.text and question.question == "pick:control"
+    listed = [c.payload for c in question.choices if '"pick.' in c.payload]
+    expected = [i.id for i in talk.pick_options(kb, chat.case.engine_answers(), "control")]
+    assert listed == [f'/inform{{"choice": "pick.{i}"}}' for i in expected]
+    assert [c.title for c in question.choices][: len(expected)] == [
+        kb.indicators[i].label for i in expected
+    ]
+    assert {"/deny", "/unsure"} <= set(chat.buttons())
+
+
+def test_a_sign_chosen_by_button_is_a_yes_and_asks_how_they_know(kb: Knowledge) -> None:
+    chat = at_control_list(kb)
+    before = chat.case.asked()
+    chat.say("inform", choice="pick.adult_collects_child")
+    assert chat.case.answers["adult_collects_child"]["value"] == "yes"
+    assert chat.case.pending == "evidence:adult_collects_child"
+    assert "pick:control" not in chat.case.answers
+    assert chat.case.asked() == before + 1  # the list counts once, as the sign chosen
+
+
+def test_typed_numbers_choose_every_sign_they_name(kb: Knowledge) -> None:
+    chat = at_control_list(kb)
+    options = [i.id for i in talk.pick_options(kb, chat.case.engine_answers(), "control")]
+    chat.say("inform", "2 and 4")
+    assert {q for q, a in chat.case.answers.items() if a["value"] == "yes"} >= {
+        options[1],
+        options[3],
+    }
+    assert chat.case.pending == f"evidence:{options[1]}"
+    assert chat.case.age is None  # "2 and 4" are not ages
+    chat = at_control_list(kb)
+    turn = talk.listened(
+        kb,
+        chat.case,
+        Event("inform", "3", age=3),
+        NOW,
+        lambda c: talk.handle(kb, c, Event("inform", "3", age=3), NOW),
+    )
+    chat._take(turn)
+    assert chat.case.age is None and chat.case.answers[options[2]]["value"] == "yes"
+    chat = at_control_list(kb)
+    out = chat.say("inform", "99")  # not on the list: asked again, nothing recorded
+    assert "did not understand" in out and chat.case.pending == "pick:control"
+
+
+@pytest.mark.parametrize(
+    ("intent", "words", "value"),
+    [
+        ("nlu_fallback", "none of these", "no"),
+        ("deny", "no", "no"),
+        ("unsure", "not sure", "not_sure"),
+    ],
+)
+def test_none_of_these_or_not_sure_leaves_the_signs_unknown_and_moves_on(
+    kb: Knowledge, intent: str, words: str, value: str
+) -> None:
+    chat = at_control_list(kb)
+    chat.say(intent, words)
+    assert chat.case.answers["pick:control"]["value"] == value
+    assert chat.case.pending != "pick:control"
+    assert not (chat.case.pending or "").startswith("evidence:")
+    control = {i.id for i in kb.in_category("control")}
+    assert not control & set(chat.case.answers)
+
+
+def test_a_list_answered_not_sure_is_a_gap_in_the_draft(kb: Knowledge) -> None:
+    chat = at_control_list(kb)
+    chat.say("unsure", "not sure")
+    text = "\n".join(r.text for r in talk.draft(kb, chat.case, None, NOW).replies)
+    title = kb.categories["control"].title
+    assert f'Not known: which sign of "{title}" it is' in text

@@ -145,7 +145,7 @@ def test_a_real_conversation_is_recorded_turn_by_turn(kb: Knowledge, store: Case
         Event("inform", choice="nation.wales"),
         Event("inform", choice="setting.school"),
         Event("affirm", "yes"),  # going-missing screen
-        Event("affirm", "yes"),  # first going-missing sign
+        Event("inform", choice="pick.missing_episodes"),  # "which of these?": a sign
         Event("inform", NOTE),
     ]
     for event in events:

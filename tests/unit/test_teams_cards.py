@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bench.conversation import CONTEXT, NOW, Run
+from bench.conversation import CONTEXT, NOW, Run, pick_for
 from bot import conversation as talk
 from bot.channels.common.collect import _message
 from bot.channels.common.safety_net import safety_payload
@@ -45,6 +45,9 @@ def every_answer_yes_draft() -> str:
             run.step(Event("inform", choice="evidence.observed"))
         elif pending == talk.AGE:
             run.step(Event("inform", choice="age.unknown"))  # in doubt: the longest
+        elif pending.startswith("pick:"):
+            sign = pick_for(kb, pending.removeprefix("pick:"), run.case, lambda q: "affirm")
+            run.step(Event("inform", choice=f"pick.{sign}"))
         else:
             run.step(Event("affirm"))
     run.step(Event("affirm"))  # the answers are right

@@ -10,7 +10,7 @@ import pytest
 
 from bot.knowledge import Knowledge, load_knowledge
 from bot.triage import Answer, Context, assess, immediate_actions, next_question, next_steps
-from bot.triage.answers import MORE, URGENT, screen_id
+from bot.triage.answers import MORE, URGENT, pick_id, screen_id
 from bot.triage.questions import (
     CORE_CATEGORIES,
     MAX_ASKED,
@@ -18,6 +18,8 @@ from bot.triage.questions import (
     decision,
     deferred,
     indicator_order,
+    pick_options,
+    question_for,
     remaining,
 )
 from bot.triage.summary import referral_summary
@@ -48,6 +50,15 @@ def play(
     while (q := next_question(kb, ctx, answers, before + len(asked))) is not None:
         assert q.id not in answers, f"{q.id} asked twice"
         asked.append(q.id)
+        if q.kind == "pick":  # "which of these is it?": the first sign policy says yes to
+            signs = [question_for(kb, i.id) for i in pick_options(kb, answers, q.category)]
+            chosen = next((s for s in signs if policy(s).is_concern), None)
+            if chosen is not None:
+                answers[chosen.id] = policy(chosen)
+                continue
+            answer = policy(q)
+            answers[q.id] = NO if answer.is_concern else answer
+            continue
         answers[q.id] = policy(q)
     return asked, answers
 
@@ -87,22 +98,44 @@ def test_a_category_opens_only_on_yes(kb: Knowledge) -> None:
         return yes() if q.id == screen_id("control") else NO
 
     asked, _ = play(kb, TEACHER, open_control)
-    control_ids = {i.id for i in kb.in_category("control")}
-    opened = [qid for qid in asked if qid in kb.indicators]
-    assert opened and set(opened) <= control_ids
-    # Every one of them (nothing found), until the budget ends the questions.
-    assert control_ids <= set(asked) or len(asked) == MAX_ASKED
+    # "Which of these is it?" once; "none of these" leaves the signs unknown.
+    assert pick_id("control") in asked
+    assert not [qid for qid in asked if qid in kb.indicators]
 
 
-def test_a_screen_said_yes_asks_its_signs_until_one_is_found(kb: Knowledge) -> None:
+def test_a_screen_said_yes_asks_which_of_its_signs_it_is_once(kb: Knowledge) -> None:
+    """Issue 18: one list, not a question per sign until one is found (the control
+    category has 13 signs)."""
     base = {URGENT: NO, screen_id("going_missing"): NO, screen_id("behaviour"): yes()}
-    order = [i.id for i in kb.in_category("behaviour")]
     asked, _ = play(kb, TEACHER, lambda q: NO, base)
-    assert set(order) <= set(asked)  # nothing found: every sign is asked
-    first, second = indicator_order(kb, "behaviour")[:2]
-    found_second, _ = play(kb, TEACHER, lambda q: yes() if q.id == second.id else NO, base)
-    # Found at the second: the rest (weight 1, no step of their own) change nothing.
-    assert [q for q in found_second if q in order] == [first.id, second.id]
+    assert asked.count(pick_id("behaviour")) == 1
+    assert not [q for q in asked if q in kb.indicators and kb.indicators[q].category == "behaviour"]
+    q = next_question(kb, TEACHER, base)
+    assert q.id == pick_id("behaviour") and q.kind == "pick" and q.category == "behaviour"
+    listed = pick_options(kb, base, "behaviour")
+    assert [i.id for i in listed] == [i.id for i in indicator_order(kb, "behaviour")]
+    # The second sign chosen: the rest (weight 1, no step of their own) change nothing.
+    second = listed[1]
+    after, _ = play(kb, TEACHER, lambda q: NO, {**base, second.id: yes()})
+    assert pick_id("behaviour") not in after
+    assert not [q for q in after if q in kb.indicators and kb.indicators[q].category == "behaviour"]
+
+
+def test_with_one_sign_left_its_own_question_is_asked_not_a_list(kb: Knowledge) -> None:
+    signs = indicator_order(kb, "fraud")
+    assert len(signs) == 2
+    screens = {screen_id(c): NO for c in kb.categories}
+    base = {URGENT: NO, MORE: NO, **screens, screen_id("fraud"): yes()}
+    assert next_question(kb, TEACHER, base).id == pick_id("fraud")
+    one_left = {**base, signs[0].id: NO}
+    assert next_question(kb, TEACHER, one_left).id == signs[1].id
+
+
+def test_every_sign_has_a_short_label_distinct_in_its_category(kb: Knowledge) -> None:
+    for category in kb.categories:
+        labels = [i.label for i in kb.in_category(category)]
+        assert len(set(labels)) == len(labels), category
+        assert all(0 < len(label) <= 60 and not label.endswith(".") for label in labels)
 
 
 def test_once_the_child_may_go_missing_now_only_what_is_done_now_is_asked(kb: Knowledge) -> None:

@@ -16,6 +16,7 @@ from bot.triage.questions import (
     all_question_ids,
     categories_in_play,
     decision,
+    pick_options,
 )
 
 KB = load_knowledge(today=dt.date(2026, 12, 3))
@@ -91,10 +92,16 @@ def test_the_engine_stops_when_settled_and_within_the_budget(ctx, script) -> Non
     # Issue 18: ask only what can still change the decision, at most MAX_ASKED.
     answers: dict[str, Answer] = {}
     while (q := next_question(KB, ctx, answers, len(answers))) is not None:
+        if q.kind == "pick":  # "which of these is it?": a sign the script says yes to
+            listed = [i.id for i in pick_options(KB, answers, q.category)]
+            chosen = next((i for i in listed if script.get(i, Answer("no")).is_concern), None)
+            if chosen is not None:
+                answers[chosen] = script[chosen]
+                continue
         answer = script.get(q.id, Answer("no"))
         if not q.skippable and answer.value == "skip":
             answer = Answer("not_sure")
-        answers[q.id] = answer
+        answers[q.id] = Answer("no") if q.kind == "pick" and answer.is_concern else answer
     assert len(answers) <= MAX_ASKED
     if len(answers) == MAX_ASKED:
         return  # ended by the budget: the draft lists what was not asked
@@ -119,6 +126,8 @@ def test_the_engine_stops_when_settled_and_within_the_budget(ctx, script) -> Non
         screen = answers.get(f"screen:{category}")
         if screen is not None and not screen.is_concern:
             continue  # closed, or "not sure": a gap in the draft
+        if f"pick:{category}" in answers:
+            continue  # none of its listed signs, or not sure which: gaps in the draft
         for ind in KB.in_category(category):
             if ind.id in answers:
                 continue
