@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("golden_hour.actions")
 
 CASE_SLOT = "case"
-# Actions that deal with a typed note themselves: answering, and the urgent path
-# (which gives the advice first and keeps the words as the note).
-NOTE_ACTIONS = ("action_answer", "action_immediate_advice")
+# Actions that deal with a typed note themselves: answering, the urgent path (which
+# gives the advice first and keeps the words as the note), and the draft (read as a
+# request for it, words with a draft word give it; without one they are the answer).
+NOTE_ACTIONS = ("action_answer", "action_immediate_advice", "action_draft")
 _CHOICE = re.compile(r"^[a-z][a-z_]{0,40}\.[a-z][a-z_]{0,40}$")  # "<question>.<option>"
 
 

@@ -72,7 +72,7 @@ class Run:
 def pick_for(kb: Knowledge, category: str, case: Case, answer: Callable[[str], str]) -> str | None:
     """At "which of these is it?": the first sign listed that the policy says yes to
     (None: none of these)."""
-    options = pick_options(kb, case.engine_answers(), category)
+    options = pick_options(kb, case.context(), case.engine_answers(), category)
     return next((i.id for i in options if answer(i.id) == "affirm"), None)
 
 

@@ -43,11 +43,14 @@ from bot.triage import Answer, Context, assess, next_question, next_steps, remai
 from bot.triage.answers import MORE, PICK_PREFIX, URGENT
 from bot.triage.assess import explain
 from bot.triage.questions import (
+    ALSO_TEXT,
+    ALSO_WHY,
     MAX_ASKED,
     MORE_TEXT,
     PICK_TEXT,
     categories_to_offer,
     deferred,
+    found_in,
     open_questions,
     pick_options,
     question_for,
@@ -439,14 +442,18 @@ PICK_GROUP = "pick"  # a button under "which of these is it?": "pick.<indicator 
 
 def _ask_pick(kb: Knowledge, case: Case, category: str) -> Reply:
     """ "Which of these is it?" with a button for each of the category's signs not
-    answered yet, in asking order (a typed number counts in the same order)."""
-    options = pick_options(kb, case.engine_answers(), category)
+    answered yet, in asking order (a typed number counts in the same order); once
+    a sign is found, "do any of these also apply?" with those that would change
+    what matters (``pick_options``)."""
+    options = pick_options(kb, case.context(), case.engine_answers(), category)
     buttons = tuple(
         Choice(_(i.label), f'/inform{{"choice": "{PICK_GROUP}.{i.id}"}}') for i in options
     )
     progress = _progress(kb, case)
     title = _(kb.categories[category].title)
-    text = f"{title}: {_(PICK_TEXT)}" + (f"\n({progress})" if progress else "")
+    found = found_in(kb, case.engine_answers(), category)
+    text = f"{title}: {_(ALSO_TEXT if found else PICK_TEXT)}"
+    text += f"\n({progress})" if progress else ""
     draft = (_draft_button(),) if _context_known(case) else ()
     return Reply(
         text,
@@ -462,8 +469,68 @@ def _ask_pick(kb: Knowledge, case: Case, category: str) -> Reply:
     )
 
 
-# "2", "1 and 4", "2, 3 & 5": numbers from a list, nothing else.
-_NUMBERS_ONLY = re.compile(r"\s*\d{1,2}(?:\s*(?:,|&|\+|and|or)?\s*\d{1,2})*\s*\.?\s*")
+# Words that may come with numbers chosen from a list ("number 2", "the second one",
+# "1 and 4 i think"), and ordinals.
+_LIST_FILLER = frozenset(
+    [
+        "number",
+        "numbers",
+        "no",
+        "nos",
+        "option",
+        "options",
+        "the",
+        "one",
+        "ones",
+        "and",
+        "or",
+        "both",
+        "also",
+        "plus",
+        "maybe",
+        "probably",
+        "i",
+        "think",
+        "it",
+        "is",
+        "its",
+        "it's",
+        "thats",
+        "that's",
+    ]
+)
+_ORDINALS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ],
+        start=1,
+    )
+}
+
+
+def listed_numbers(words: str) -> list[int]:
+    """The numbers of a list a message chooses ("2", "1 and 4", "number 3", "the
+    second one"), if it says nothing else; otherwise none."""
+    tokens = re.findall(r"\d+(?:st|nd|rd|th)?|[a-z']+", words.lower())
+    numbers = [
+        int(t.rstrip("stndrh")) if t[0].isdigit() else _ORDINALS[t]
+        for t in tokens
+        if t[0].isdigit() or t in _ORDINALS
+    ]
+    rest = [t for t in tokens if not t[0].isdigit() and t not in _ORDINALS]
+    ok = numbers and all(t in _LIST_FILLER for t in rest)
+    return numbers if ok else []
 
 
 # "None of these", "none of them", "neither": read here, whatever intent they get.
@@ -474,13 +541,13 @@ def _signs_picked(kb: Knowledge, case: Case, category: str, event: Event) -> lis
     """The signs a "pick.<id>" button, the typed numbers ("2", "1 and 4") or the
     words name among those listed: for words, the one sign whose label shares the
     most words with them, if only one does."""
-    options = [i.id for i in pick_options(kb, case.engine_answers(), category)]
+    options = [i.id for i in pick_options(kb, case.context(), case.engine_answers(), category)]
     if event.choice is not None:
         picked = event.choice.removeprefix(PICK_GROUP + ".")
         ok = event.choice.startswith(PICK_GROUP + ".") and picked in options
         return [picked] if ok else []
-    if _NUMBERS_ONLY.fullmatch(event.words.lower()):
-        numbers = [int(n) for n in re.findall(r"\d+", event.words)]
+    numbers = listed_numbers(event.words)
+    if numbers:
         if all(1 <= n <= len(options) for n in numbers):
             return list(dict.fromkeys(options[n - 1] for n in numbers))
         return []
@@ -1156,8 +1223,8 @@ def handle(kb: Knowledge, case: Case, event: Event, now: dt.datetime) -> Turn:
     pending = case.pending
     if _asks_for_draft(case, event):
         return draft(kb, case, event, now)
-    if event.intent in UNPLACED_INTENTS and not _takes_words(pending):
-        return redirect(kb, case, now)
+    if event.intent in UNPLACED_INTENTS and not _takes_words(pending) and not _is_pick(pending):
+        return redirect(kb, case, now)  # (at a list, numbers or a sign's words choose)
     if pending in CONTEXT_QUESTIONS:
         replies = _answer_context(kb, case, event)
     elif pending == AGE:
@@ -1219,7 +1286,7 @@ def _keeps_words(pending: str | None) -> bool:
     """Whether the open question keeps the user's words as its answer (the
     questions that take words, but for "anything else?" and the offer, whose words
     are read for facts whatever the turn does)."""
-    return _takes_words(pending) and pending not in (MORE, OFFER) and not _is_pick(pending)
+    return _takes_words(pending) and pending not in (MORE, OFFER)
 
 
 def _is_pick(pending: str | None) -> bool:
@@ -1239,7 +1306,6 @@ def _takes_words(pending: str | None) -> bool:
         pending in (*CONTEXT_QUESTIONS, AGE)
         or pending.startswith(EVIDENCE_PREFIX)
         or pending in (CHANGE, "share_with", "why_not", MORE, OFFER)
-        or pending.startswith(PICK_PREFIX)
     )
 
 
@@ -1313,11 +1379,14 @@ def why(kb: Knowledge, case: Case) -> Turn:
             "give it. If the age is not known or is disputed, I treat them as a child."
         )
     elif pending and (
-        pending == URGENT or pending.startswith("screen:") or pending in kb.indicators
+        pending == URGENT
+        or pending.startswith(("screen:", PICK_PREFIX))
+        or pending in kb.indicators
     ):
         q = question_for(kb, pending)
+        also = _is_pick(pending) and found_in(kb, case.engine_answers(), q.category or "")
         titles = "; ".join(kb.sources[s].title for s in q.sources if s in kb.sources)
-        text = _(q.why) + "\n" + _("Sources: {titles}").format(titles=titles)
+        text = _(ALSO_WHY if also else q.why) + "\n" + _("Sources: {titles}").format(titles=titles)
     else:
         text = _("I ask only what I need to give advice and write the draft summary.")
     return Turn((Reply(text, kind="why"), *ask(kb, case)), case)
@@ -1488,7 +1557,7 @@ def listened(
     new.heard = []
     if not words or open_before == CHANGE or new.pending in (None, DONE, ENDED):
         return turn
-    if _is_pick(open_before) and _NUMBERS_ONLY.fullmatch(words.lower()):
+    if _is_pick(open_before) and listed_numbers(words):
         return turn  # numbers from the list: nothing else to read in them
     reading = listen.without_requests(read(words, kb), words)
     sign = open_before.removeprefix(EVIDENCE_PREFIX)

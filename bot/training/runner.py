@@ -261,15 +261,15 @@ def message_for(
 def _pick(
     scenario: Scenario, category: str, answered: Collection[str], listed: Sequence[str], typed: bool
 ) -> str:
-    """At "which of these is it?": the numbers of every listed sign the facts hold,
-    typed as the question invites; one sign (or no typing) is its button."""
+    """At a list of signs ("which of these is it?", "do any of these also
+    apply?"): the numbers of every listed sign the facts hold, typed as the question
+    invites; one sign (or no typing) is its button; none, "none of these". Without
+    the list (``listed`` empty), the first sign of the category the facts hold."""
     facts = scenario.facts
-    numbers = [
-        str(n) for n, sign in enumerate(listed, start=1) if sign in facts and facts[sign].is_concern
-    ]
-    if typed and len(numbers) > 1:
-        return " and ".join(numbers)
-    sign = scenario.sign_to_pick(category, answered)
+    held = [sign for sign in listed if sign in facts and facts[sign].is_concern]
+    if typed and len(held) > 1:
+        return " and ".join(str(listed.index(sign) + 1) for sign in held)
+    sign = held[0] if held else None if listed else scenario.sign_to_pick(category, answered)
     return f'/inform{{"choice": "pick.{sign}"}}' if sign else "/deny"
 
 

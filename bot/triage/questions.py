@@ -70,9 +70,14 @@ MORE_SOURCES = ("HO-MS-GUID", "LSCP-PG")
 PICK_TEXT = N_(
     "Which of these is it? Choose the one that fits best, or type the numbers of all that fit."
 )
+ALSO_TEXT = N_("Do any of these also apply? Choose one, or type the numbers of all that do.")
 PICK_WHY = N_(
     "You said yes, so I ask which sign it is: the referral needs it, and some signs "
     "change what should be done. One list is quicker than a question for each."
+)
+ALSO_WHY = N_(
+    "Each of these would change what you are advised to do, so it is worth saying "
+    "if any of them is there too."
 )
 
 # Always screened, whatever the facts: going missing and a controlling adult set
@@ -256,44 +261,51 @@ def _screen_worth_asking(
     return any(_changes(kb, ctx, answers, now.decision, i.id) for i in unanswered)
 
 
-def pick_options(kb: Knowledge, answers: Answers, category: str) -> list[Indicator]:
-    """The signs "which of these is it?" lists: the category's, not answered yet,
-    in asking order (the numbers a professional may type count from 1 here)."""
-    return [i for i in indicator_order(kb, category) if i.id not in answers]
+def found_in(kb: Knowledge, answers: Answers, category: str) -> bool:
+    """Whether a sign of this category is a "yes" (answered, or told)."""
+    return any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
+
+
+def pick_options(kb: Knowledge, ctx: Context, answers: Answers, category: str) -> list[Indicator]:
+    """The signs the category's list shows, in asking order (a number typed counts
+    from 1 here). Before a sign is found ("which of these is it?"): every sign not
+    answered. After ("do any of these also apply?"): only those whose "yes" would
+    change what matters now (``Decision.what_matters``)."""
+    unanswered = [i for i in indicator_order(kb, category) if i.id not in answers]
+    if not found_in(kb, answers, category):
+        return unanswered
+    matters = decision(kb, ctx, answers).what_matters(kb)
+    return [
+        i
+        for i in unanswered
+        if decision(kb, ctx, {**answers, i.id: Answer(YES)}).what_matters(kb) != matters
+    ]
 
 
 def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category: str) -> str | None:
     """The category's next question: its screen, while the category could change
-    the decision. After a "yes" there, "which of these is it?" (the professional
-    said something is there: which sign it is belongs in the draft); with one sign
-    left, that sign's own question. "None of these" or "not sure" there leaves the
-    signs unknown: gaps in the draft, not asked one by one.
-    Beyond that, only the signs whose "yes" would change what matters now
-    (``Decision.what_matters``): the going-missing level, or a step or action that
-    sign or kind brings; once the child may go missing now, only the actions and
-    the steps due now. More signs of a kind already found are not asked about just
-    to add to the count; "anything else?" and the professional's own words can
-    still add them. A screen answered "not sure" is an
-    unknown: a gap in the draft, not a reason for more questions."""
+    the decision. After a "yes" there, one list of its signs: "which of these is
+    it?" (the professional said something is there: which sign it is belongs in
+    the draft). Once a sign is found, "do any of these also apply?" lists only the
+    signs whose "yes" would change what matters now: the going-missing level, or a
+    step or action that sign or kind brings; once the child may go missing now, only
+    the actions and the steps due now. More signs of a kind already found are not
+    asked about just to add to the count; "anything else?" and the professional's
+    own words can still add them. With one sign to ask about, its own question
+    comes instead of a list. "None of these" or "not sure" at a list ends the
+    category: its signs are gaps in the draft, not asked one by one. A screen
+    answered "not sure" is an unknown too."""
     sid = screen_id(category)
     if sid not in answers:
         return sid if _screen_worth_asking(kb, ctx, answers, now, category) else None
     if not answers[sid].is_concern:
         return None  # "no", skipped, or "not sure": an unknown, a gap in the draft
-    found = any(answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers)
-    if not found:
-        options = pick_options(kb, answers, category)
-        if pick_id(category) in answers or not options:
-            return None
-        return options[0].id if len(options) == 1 else pick_id(category)
-    matters = now.decision.what_matters(kb)
-    for ind in indicator_order(kb, category):
-        if ind.id in answers:
-            continue
-        with_yes = decision(kb, ctx, {**answers, ind.id: Answer(YES)})
-        if with_yes.what_matters(kb) != matters:
-            return ind.id
-    return None
+    if pick_id(category) in answers:
+        return None
+    options = pick_options(kb, ctx, answers, category)
+    if not options:
+        return None
+    return options[0].id if len(options) == 1 else pick_id(category)
 
 
 def deferred(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:

@@ -35,7 +35,7 @@ from bot.triage.answers import (
     Context,
 )
 from bot.triage.assess import CONCERN_WORDS, MISSING_WORDS, Assessment, concerning
-from bot.triage.questions import all_question_ids, question_for
+from bot.triage.questions import all_question_ids, found_in, question_for
 from bot.triage.steps import NextStep
 
 DRAFT_BANNER = N_(
@@ -242,12 +242,15 @@ def gap_lines(kb: Knowledge, answers: Answers, unanswered: tuple[str, ...] = ())
     assessment or the route, each as "Not known: <the question>"."""
     unsure = [qid for qid, a in answers.items() if a.value in (NOT_SURE, SKIP) and qid != URGENT]
     ids = list(dict.fromkeys([*unsure, *(q for q in unanswered if q not in answers)]))
-    return ["- " + _gap(kb, qid) for qid in ids]
+    return ["- " + _gap(kb, answers, qid) for qid in ids]
 
 
-def _gap(kb: Knowledge, qid: str) -> str:
-    if qid.startswith(PICK_PREFIX):  # "which of these is it?" answered "not sure"
-        title = _(kb.categories[qid.removeprefix(PICK_PREFIX)].title)
+def _gap(kb: Knowledge, answers: Answers, qid: str) -> str:
+    if qid.startswith(PICK_PREFIX):  # a list of signs answered "not sure"
+        category = qid.removeprefix(PICK_PREFIX)
+        title = _(kb.categories[category].title)
+        if found_in(kb, answers, category):
+            return _('Not known: whether other signs of "{category}" apply').format(category=title)
         return _('Not known: which sign of "{category}" it is').format(category=title)
     return _("Not known: {question}").format(question=_(question_for(kb, qid).text))
 

@@ -70,25 +70,24 @@ def http(
 HIGH_CONCERN_SIGNS = HIGH
 
 
-def chosen_sign(state: str, seen: frozenset[str] = HIGH) -> str | None:
-    """At "which of these is it?" ("pick:<category>"): the sign of that category the
-    professional saw (None: none of these)."""
+def chosen_title(state: str, case: dict, seen: frozenset[str] = HIGH) -> str:
+    """The button a professional who saw ``seen`` presses at a list of signs
+    ("pick:<category>"; ``case``: the case slot): a sign of that category they saw
+    and have not answered yet, or "None of these"."""
     from bot.runtime import knowledge
 
     kb = knowledge()
     category = state.removeprefix("pick:")
-    return next(
-        (i for i in sorted(seen) if i in kb.indicators and kb.indicators[i].category == category),
+    answered = set(case.get("answers") or {})
+    sign = next(
+        (
+            i
+            for i in sorted(seen)
+            if i in kb.indicators and kb.indicators[i].category == category and i not in answered
+        ),
         None,
     )
-
-
-def chosen_title(state: str, seen: frozenset[str] = HIGH) -> str:
-    """The button a professional presses at "which of these is it?"."""
-    from bot.runtime import knowledge
-
-    sign = chosen_sign(state, seen)
-    return knowledge().indicators[sign].label if sign else "None of these"
+    return kb.indicators[sign].label if sign else "None of these"
 
 
 @dataclass

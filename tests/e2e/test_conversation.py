@@ -67,7 +67,8 @@ def test_high_concern_conversation_by_buttons_only(servers: Servers) -> None:
         elif state == "age":
             reply = servers.send(sender, "she's 15")  # typed: no button gives an age
         elif state.startswith("pick:"):
-            reply = servers.send(sender, press(reply, chosen_title(state)))
+            case = servers.tracker(sender)["slots"]["case"]
+            reply = servers.send(sender, press(reply, chosen_title(state, case)))
         else:
             reply = servers.send(sender, press(reply, "/affirm" if state in SEEN else "/deny"))
         advised = advised or "Act now" in reply.text
@@ -105,10 +106,11 @@ def test_high_concern_conversation_by_free_text_only(servers: Servers) -> None:
             reply = servers.send(sender, "he's 14")  # typed, through the whole pipeline
         elif "I have enough for an assessment and a draft" in reply.text:
             reply = servers.send(sender, "yes")  # offered after the most questions
-        elif "Which of these is it?" in reply.text:
+        elif "Which of these is it?" in reply.text or "also apply?" in reply.text:
             # typed as the question invites: the number of the sign in the list
             titles = [b["title"] for b in reply.buttons]
-            title = chosen_title(pending(servers, sender))
+            case = servers.tracker(sender)["slots"]["case"]
+            title = chosen_title(case["pending"], case)
             said = str(titles.index(title) + 1) if title in titles else "none of these"
             reply = servers.send(sender, said)
         else:

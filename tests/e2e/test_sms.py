@@ -201,7 +201,7 @@ def test_a_replayed_post_is_answered_and_processed_once(sms: Sms) -> None:
 SEEN = HIGH_CONCERN_SIGNS
 
 
-def title_for(state: str) -> str:
+def title_for(state: str, case: dict) -> str:
     """The choice a professional who saw the case's signs makes at this question."""
     if state.startswith("evidence:"):
         return "I saw it"
@@ -212,7 +212,7 @@ def title_for(state: str) -> str:
     if state == "age":
         return "Not known"
     if state.startswith("pick:"):
-        return chosen_title(state)
+        return chosen_title(state, case)
     return "Yes" if state in SEEN else "No"
 
 
@@ -231,7 +231,7 @@ def test_a_whole_conversation_by_numbers_to_the_draft(sms: Sms) -> None:
         answer(title)
     advised = False
     while (state := phone.pending()) != "check":
-        answer(title_for(state))
+        answer(title_for(state, phone.sms.servers.tracker(phone.sender)["slots"]["case"]))
         advised = advised or any("Act now" in t for t in texts)
         assert turns < 60
     assert advised

@@ -158,7 +158,7 @@ def finished(servers: Servers, bot_framework: FakeBotFramework) -> TeamsChat:
         elif state in ("more", "offer"):
             chat.press("No, nothing else" if state == "more" else "See the assessment and draft")
         elif state.startswith("pick:"):
-            chat.press(chosen_title(state))
+            chat.press(chosen_title(state, chat.case()))
         else:
             chat.press("Yes" if state in SEEN else "No")
         turns += 1

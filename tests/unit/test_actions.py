@@ -199,6 +199,35 @@ async def test_a_sentence_at_a_words_question_is_the_answer_whatever_it_reads_as
     assert after.pending not in (None, pending)
 
 
+@pytest.mark.parametrize(
+    ("words", "drafted"),
+    [
+        ("thats as much as I know. Please can you finish it and give me the doc", True),
+        ("she said she has to leave at nine every night", False),
+    ],
+)
+async def test_read_as_a_draft_request_at_a_note_words_with_a_draft_word_give_it(
+    domain: dict, data_key: str, words: str, drafted: bool
+) -> None:
+    """Read as a request for the draft where a note is open: with a draft word the
+    draft comes and the note is still open; without one, the words are the note."""
+    case = Case(pending="evidence:missing_episodes", ref="GHABCDEFGH", role="teacher")
+    case.nation, case.setting = "england", "school"
+    case.answers["missing_episodes"] = {"value": "yes", "how": None, "when": None, "note": None}
+    case.history = ["missing_episodes"]
+    d = CollectingDispatcher()
+    events = await acts.ActionDraft().run(
+        d, tracker(case.to_dict(), "request_draft", words), domain
+    )
+    (slot,) = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "case"]
+    after = Case.from_dict(open_case(slot))
+    assert any("DRAFT" in (m.get("text") or "") for m in d.messages) is drafted
+    if drafted:
+        assert after.pending == "evidence:missing_episodes"
+    else:
+        assert after.answers["missing_episodes"]["note"] == words
+
+
 # --- a case belongs to its conversation (security findings, 3) ------------------------
 
 

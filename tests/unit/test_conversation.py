@@ -68,7 +68,10 @@ class Chat:
         pending = self.case.pending or ""
         if pending.startswith("pick:"):
             listed = talk.pick_options(
-                self.kb, self.case.engine_answers(), pending.removeprefix("pick:")
+                self.kb,
+                self.case.context(),
+                self.case.engine_answers(),
+                pending.removeprefix("pick:"),
             )
             self.say("inform", choice=f"pick.{listed[0].id}")
             return listed[0].id
@@ -96,7 +99,9 @@ class Chat:
                 # "Which of these is it?": the first listed sign the policy says yes to
                 asked += 1
                 category = pending.removeprefix("pick:")
-                options = talk.pick_options(self.kb, self.case.engine_answers(), category)
+                options = talk.pick_options(
+                    self.kb, self.case.context(), self.case.engine_answers(), category
+                )
                 sign = next((i.id for i in options if policy(i.id) == "affirm"), None)
                 if sign is not None:
                     self.say("inform", choice=f"pick.{sign}")
@@ -721,8 +726,7 @@ def test_identifiers_in_notes_are_removed_and_the_user_is_told_once(kb: Knowledg
     note = chat.case.answers[first]["note"]
     assert "07700" not in note and "[phone]" in note
     assert chat.case.told_redaction
-    second = chat.case.pending
-    chat.say("affirm")  # the next going-missing sign
+    second = chat.yes_to_first_sign()  # the next going-missing sign
     assert chat.case.pending == f"evidence:{second}"
     text = chat.say("inform", "a man emailed her at someone@example.com")
     assert "removed details" not in text  # told once is enough
@@ -806,7 +810,7 @@ def test_not_sure_to_a_going_missing_sign_is_not_an_interrupt(kb: Knowledge) -> 
     assert chat.case.pending == "pick:going_missing"
     text = chat.say("unsure")  # not sure which: an unknown
     assert "Act now" not in text and "could go missing" not in text
-    flagged = talk.pick_options(kb, {}, "going_missing")[0].id
+    flagged = talk.pick_options(kb, chat.case.context(), {}, "going_missing")[0].id
     assert kb.indicators[flagged].going_missing
     chat.case.pending = flagged  # the sign's own question (asked when one is left)
     text = chat.say("unsure")
@@ -875,7 +879,7 @@ def test_the_draft_lists_each_not_sure_as_a_gap(kb: Knowledge) -> None:
     chat.context()
     chat.say("affirm")
     chat.say("unsure")  # not sure which of the going-missing signs it is
-    unsure = talk.pick_options(kb, {}, "control")[0].id
+    unsure = talk.pick_options(kb, chat.case.context(), {}, "control")[0].id
     chat.case.pending = unsure  # a sign's own question, answered not sure
     chat.say("unsure")
     ask_draft(chat, "summary")
@@ -1292,7 +1296,10 @@ def test_a_screen_yes_lists_its_signs_as_buttons_in_asking_order(kb: Knowledge) 
     question = chat.last[-1]
     assert "Which of these is it?" in question.text and question.question == "pick:control"
     listed = [c.payload for c in question.choices if '"pick.' in c.payload]
-    expected = [i.id for i in talk.pick_options(kb, chat.case.engine_answers(), "control")]
+    expected = [
+        i.id
+        for i in talk.pick_options(kb, chat.case.context(), chat.case.engine_answers(), "control")
+    ]
     assert listed == [f'/inform{{"choice": "pick.{i}"}}' for i in expected]
     assert [c.title for c in question.choices][: len(expected)] == [
         kb.indicators[i].label for i in expected
@@ -1310,9 +1317,33 @@ def test_a_sign_chosen_by_button_is_a_yes_and_asks_how_they_know(kb: Knowledge) 
     assert chat.case.asked() == before + 1  # the list counts once, as the sign chosen
 
 
+@pytest.mark.parametrize(
+    ("words", "numbers"),
+    [
+        ("2", [2]),
+        ("1 and 4", [1, 4]),
+        ("3, 5", [3, 5]),
+        ("the second one", [2]),
+        ("number 4", [4]),
+        ("2 and 4 i think", [2, 4]),
+        ("1st and 3rd", [1, 3]),
+        ("she is 2", []),
+        ("15 year old", []),
+        ("none of these", []),
+    ],
+)
+def test_numbers_chosen_from_a_list_are_read_only_when_nothing_else_is_said(
+    words: str, numbers: list[int]
+) -> None:
+    assert talk.listed_numbers(words) == numbers
+
+
 def test_typed_numbers_choose_every_sign_they_name(kb: Knowledge) -> None:
     chat = at_control_list(kb)
-    options = [i.id for i in talk.pick_options(kb, chat.case.engine_answers(), "control")]
+    options = [
+        i.id
+        for i in talk.pick_options(kb, chat.case.context(), chat.case.engine_answers(), "control")
+    ]
     chat.say("inform", "2 and 4")
     assert {q for q, a in chat.case.answers.items() if a["value"] == "yes"} >= {
         options[1],

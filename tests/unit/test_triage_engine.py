@@ -51,9 +51,10 @@ def play(
         assert q.id not in answers, f"{q.id} asked twice"
         asked.append(q.id)
         if q.kind == "pick":  # "which of these is it?": the first sign policy says yes to
-            signs = [question_for(kb, i.id) for i in pick_options(kb, answers, q.category)]
+            signs = [question_for(kb, i.id) for i in pick_options(kb, ctx, answers, q.category)]
             chosen = next((s for s in signs if policy(s).is_concern), None)
             if chosen is not None:
+                asked[-1] = chosen.id  # the list asked, as the sign chosen
                 answers[chosen.id] = policy(chosen)
                 continue
             answer = policy(q)
@@ -112,7 +113,7 @@ def test_a_screen_said_yes_asks_which_of_its_signs_it_is_once(kb: Knowledge) -> 
     assert not [q for q in asked if q in kb.indicators and kb.indicators[q].category == "behaviour"]
     q = next_question(kb, TEACHER, base)
     assert q.id == pick_id("behaviour") and q.kind == "pick" and q.category == "behaviour"
-    listed = pick_options(kb, base, "behaviour")
+    listed = pick_options(kb, TEACHER, base, "behaviour")
     assert [i.id for i in listed] == [i.id for i in indicator_order(kb, "behaviour")]
     # The second sign chosen: the rest (weight 1, no step of their own) change nothing.
     second = listed[1]
@@ -238,11 +239,10 @@ def test_skip_at_a_screen_leaves_the_category_closed(kb: Knowledge) -> None:
 
 
 def test_going_missing_red_flags_come_first_within_a_category(kb: Knowledge) -> None:
-    asked, _ = play(kb, TEACHER, lambda q: yes() if q.id == screen_id("control") else NO)
-    control = [
-        qid for qid in asked if qid in kb.indicators and kb.indicators[qid].category == "control"
-    ]
-    flags = [kb.indicators[qid].going_missing for qid in control]
+    base = {URGENT: NO, screen_id("going_missing"): NO, screen_id("control"): yes()}
+    listed = pick_options(kb, TEACHER, base, "control")
+    flags = [i.going_missing for i in listed]
+    assert True in flags and False in flags
     assert flags == sorted(flags, reverse=True)  # all True before any False
 
 
@@ -534,3 +534,27 @@ def test_priority_is_data_checked_by_the_loader(kb: Knowledge, tmp_path) -> None
     assert any("priority must be 1 or more, got 0" in p for p in found)
     assert sum("priority" in p for p in found) == 2  # the one that is not a number too
     assert any("'if_indicators' has unknown value 'no_such_indicator'" in p for p in found)
+
+
+def test_once_a_sign_is_found_the_list_holds_only_the_signs_that_matter(kb: Knowledge) -> None:
+    """ "Do any of these also apply?": after one sign, the category's signs whose
+    "yes" would change what matters now, and no others."""
+    for category in kb.categories:
+        signs = indicator_order(kb, category)
+        others = {screen_id(c): NO for c in kb.categories}
+        base = {URGENT: NO, MORE: NO, **others, screen_id(category): yes(), signs[0].id: yes()}
+        listed = {i.id for i in pick_options(kb, TEACHER, base, category)}
+        matters = decision(kb, TEACHER, base).what_matters(kb)
+        for sign in signs[1:]:
+            after = decision(kb, TEACHER, {**base, sign.id: yes()}).what_matters(kb)
+            assert (sign.id in listed) == (after != matters), (category, sign.id)
+        q = next_question(kb, TEACHER, base)
+        in_category = q is not None and q.category == category
+        if len(listed) > 1:
+            assert in_category and q.id == pick_id(category)
+        elif len(listed) == 1:
+            assert in_category and q.id in listed
+        with_none = {**base, pick_id(category): NO}
+        assert not [i for i in pick_options(kb, TEACHER, with_none, category) if i.id in with_none]
+        nq = next_question(kb, TEACHER, with_none)
+        assert nq is None or nq.category != category or nq.kind == "screen"

@@ -93,7 +93,7 @@ def test_the_engine_stops_when_settled_and_within_the_budget(ctx, script) -> Non
     answers: dict[str, Answer] = {}
     while (q := next_question(KB, ctx, answers, len(answers))) is not None:
         if q.kind == "pick":  # "which of these is it?": a sign the script says yes to
-            listed = [i.id for i in pick_options(KB, answers, q.category)]
+            listed = [i.id for i in pick_options(KB, ctx, answers, q.category)]
             chosen = next((i for i in listed if script.get(i, Answer("no")).is_concern), None)
             if chosen is not None:
                 answers[chosen] = script[chosen]
