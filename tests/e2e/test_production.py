@@ -48,7 +48,8 @@ def test_a_conversation_on_postgresql_and_redis_survives_a_rasa_restart(
     for message in ('/inform{"choice": "nation.scotland"}', '/inform{"choice": "setting.other"}'):
         servers.send(sender, message)
     servers.send(sender, "/affirm")  # going-missing screen
-    servers.send(sender, "/affirm")  # first going-missing sign
+    # "which of these is it?": a going-missing sign
+    servers.send(sender, '/inform{"choice": "pick.missing_episodes"}')
     servers.send(sender, NOTE)
     case = servers.tracker(sender)["slots"]["case"]
     assert case["role"] == "police" and case["nation"] == "scotland"  # nothing lost

@@ -62,7 +62,7 @@ def test_notes_are_saved_encrypted_and_the_case_follows_each_turn(
     for message in ('/inform{"choice": "nation.wales"}', '/inform{"choice": "setting.school"}'):
         own_servers.send(sender, message)
     own_servers.send(sender, "/affirm")  # going-missing screen
-    own_servers.send(sender, "/affirm")  # first going-missing sign
+    own_servers.send(sender, '/inform{"choice": "pick.missing_episodes"}')  # a sign listed
     own_servers.send(sender, NOTE)
     ref = case_of(own_servers, sender)["ref"]
     saved = store.case(ref)
@@ -111,7 +111,7 @@ def test_the_tracker_table_keeps_no_typed_words(own_servers: Servers, store: Cas
     for message in ('/inform{"choice": "nation.wales"}', '/inform{"choice": "setting.school"}'):
         own_servers.send(sender, message)
     own_servers.send(sender, "yes")  # going-missing screen, typed
-    own_servers.send(sender, "yep")  # the first sign, typed (then "how do you know?")
+    own_servers.send(sender, "1")  # the first sign listed, typed (then "how do you know?")
     note = "she has a purple rucksack from the man and will not say where she sleeps"
     own_servers.send(sender, note)
     case = case_of(own_servers, sender)

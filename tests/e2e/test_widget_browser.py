@@ -117,18 +117,27 @@ def axe(page: Page) -> list[dict]:
     return result
 
 
+def yes_to_a_sign(page: Page) -> None:
+    """ "Yes" to the screens, and the first sign of a list, until "How do you know?"."""
+    for _ in range(4):
+        if "Which of these is it?" in page.locator(".gh-msg").last.inner_text():
+            count = page.locator(".gh-msg").count()
+            page.locator(".gh-choice:not([disabled])").first.click()  # the first sign
+            wait_for_reply(page, count)
+        else:
+            press(page, "Yes")
+        if "How do you know?" in page.locator(".gh-msg").last.inner_text():
+            return
+    raise AssertionError("no evidence question after the screen, the list and a sign")
+
+
 def play_to_draft(page: Page) -> None:
     """From the opening to the draft, with a note that tries to be HTML."""
     press(page, "No")
     press(page, "Teacher or school staff")
     press(page, "England")
     press(page, "School or college")
-    for _ in range(3):
-        press(page, "Yes")
-        if "How do you know?" in page.locator(".gh-msg").last.inner_text():
-            break
-    else:
-        raise AssertionError("no evidence question after three yes answers")
+    yes_to_a_sign(page)
     type_message(page, f"I saw it myself {XSS}")
     while page.locator(".gh-kind-summary").count() == 0:
         for title in WALK_TO_THE_DRAFT:
@@ -265,12 +274,7 @@ def test_a_whole_conversation_then_copy_and_download_the_draft(
     progress = page.locator(".gh-progress").inner_text()
     assert "more question" in progress
     # Yes to the screen and its first question, then a note that tries to be HTML.
-    for _ in range(3):
-        press(page, "Yes")
-        if "How do you know?" in page.locator(".gh-msg").last.inner_text():
-            break
-    else:
-        raise AssertionError("no evidence question after three yes answers")
+    yes_to_a_sign(page)
     type_message(page, f"I saw it myself {XSS}")
     while page.locator(".gh-kind-summary").count() == 0:
         for title in WALK_TO_THE_DRAFT:

@@ -14,6 +14,7 @@ PATH = "/webhooks/widget/socket.io"
 # The choices a professional presses, first match wins, to walk from the last question
 # to the draft: no more signs, see the assessment, confirm the answers, and so on.
 WALK_TO_THE_DRAFT = (
+    "None of these",  # before "No", which its text holds
     "No",
     "Not known",
     "No, nothing else",
