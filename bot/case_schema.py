@@ -99,10 +99,16 @@ class AnswerValue(OneOf):
     allowed = VALUES
 
 
-class ReaderMark(OneOf):
-    """An answer the reader took from the professional's words."""
+# A further sign chosen in the same answer to a list of signs ("1 and 4"): the
+# professional's answer, but not a question of its own against the budget.
+LISTED = "list"
 
-    allowed = (listen.READER,)
+
+class ReaderMark(OneOf):
+    """An answer the reader took from the professional's words, or a further sign
+    chosen from a list in the same answer."""
+
+    allowed = (listen.READER, LISTED)
 
 
 class Moment(Text):

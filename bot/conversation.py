@@ -23,7 +23,7 @@ from typing import Any
 
 from bot import choices, listen
 from bot.advice import format_contact
-from bot.case_schema import PLAIN, REF_ALPHABET, StoredAnswer, StoredCase
+from bot.case_schema import LISTED, PLAIN, REF_ALPHABET, StoredAnswer, StoredCase
 from bot.config import settings
 from bot.i18n import _, babel_locale, current_language, ngettext, use
 from bot.knowledge import Knowledge
@@ -199,7 +199,7 @@ class Case:
         return sum(
             1
             for qid, a in self.answers.items()
-            if a.get("source") != listen.READER and qid not in self.inferred
+            if a.get("source") not in (listen.READER, LISTED) and qid not in self.inferred
         )
 
     def budget_used(self) -> int:
@@ -338,9 +338,11 @@ def _asking(kb: Knowledge, case: Case) -> list[Reply]:
         return [Reply(text, (*_buttons(AGE), *draft), kind="question")]
     if pending and pending.startswith(EVIDENCE_PREFIX):
         draft = (_draft_button(),) if _context_known(case) else ()
+        sign = kb.indicators.get(pending.removeprefix(EVIDENCE_PREFIX))
+        named = f"{_(sign.label)}: " if sign else ""  # which sign, after a list
         return [
             Reply(
-                _("How do you know? You can also type a note in your own words."),
+                named + _("How do you know? You can also type a note in your own words."),
                 (*_buttons("evidence"), Choice(_("Skip"), "/skip"), *draft),
                 kind="question",
             )
@@ -473,6 +475,14 @@ def _ask_pick(kb: Knowledge, case: Case, category: str) -> Reply:
 # "1 and 4 i think"), and ordinals.
 _LIST_FILLER = frozenset(
     [
+        "a",
+        "rhif",
+        "yr",
+        "un",
+        "please",
+        "too",
+        "as",
+        "well",
         "number",
         "numbers",
         "no",
@@ -500,29 +510,55 @@ _LIST_FILLER = frozenset(
     ]
 )
 _ORDINALS = {
-    w: n
-    for n, w in enumerate(
-        [
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
-            "tenth",
-        ],
-        start=1,
-    )
+    **{
+        w: n
+        for n, w in enumerate(
+            [
+                "first",
+                "second",
+                "third",
+                "fourth",
+                "fifth",
+                "sixth",
+                "seventh",
+                "eighth",
+                "ninth",
+                "tenth",
+            ],
+            start=1,
+        )
+    },
+    # Welsh ("yr ail un": the second one)
+    **{
+        w: n
+        for n, w in enumerate(
+            [
+                "cyntaf",
+                "ail",
+                "trydydd",
+                "pedwerydd",
+                "pumed",
+                "chweched",
+                "seithfed",
+                "wythfed",
+                "nawfed",
+                "degfed",
+            ],
+            start=1,
+        )
+    },
 }
+# "1-3", "2 to 4": every number between.
+_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b")
 
 
 def listed_numbers(words: str) -> list[int]:
-    """The numbers of a list a message chooses ("2", "1 and 4", "number 3", "the
-    second one"), if it says nothing else; otherwise none."""
-    tokens = re.findall(r"\d+(?:st|nd|rd|th)?|[a-z']+", words.lower())
+    """The numbers of a list a message chooses ("2", "1 and 4", "1-3", "number 3",
+    "the second one", "rhif 2"), if it says nothing else; otherwise none."""
+    words = _RANGE.sub(
+        lambda m: " ".join(str(n) for n in range(int(m[1]), int(m[2]) + 1)), words.lower()
+    )
+    tokens = re.findall(r"\d+(?:st|nd|rd|th)?|[a-z']+", words)
     numbers = [
         int(t.rstrip("stndrh")) if t[0].isdigit() else _ORDINALS[t]
         for t in tokens
@@ -538,9 +574,10 @@ _NONE_OF_THESE = re.compile(r"\s*(?:no\W+)?(?:none|neither|nothing)\b", re.IGNOR
 
 
 def _signs_picked(kb: Knowledge, case: Case, category: str, event: Event) -> list[str]:
-    """The signs a "pick.<id>" button, the typed numbers ("2", "1 and 4") or the
-    words name among those listed: for words, the one sign whose label shares the
-    most words with them, if only one does."""
+    """The signs a "pick.<id>" button or the typed numbers ("2", "1 and 4") name
+    among those listed. Other words are read by the reader (``listened``), which
+    takes a sign only when it is confident: matching words against the short
+    labels would take "none of them, they will be fine" for a sign."""
     options = [i.id for i in pick_options(kb, case.context(), case.engine_answers(), category)]
     if event.choice is not None:
         picked = event.choice.removeprefix(PICK_GROUP + ".")
@@ -551,14 +588,7 @@ def _signs_picked(kb: Knowledge, case: Case, category: str, event: Event) -> lis
         if all(1 <= n <= len(options) for n in numbers):
             return list(dict.fromkeys(options[n - 1] for n in numbers))
         return []
-    words = set(re.findall(r"[a-z]{4,}", event.words.lower()))
-    shared = {
-        i: len(words & set(re.findall(r"[a-z]{4,}", _(kb.indicators[i].label).lower())))
-        for i in options
-    }
-    best = max(shared.values(), default=0)
-    named = [i for i, n in shared.items() if n == best]
-    return named if best >= 2 and len(named) == 1 else []
+    return []
 
 
 def _answer_pick(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
@@ -567,21 +597,27 @@ def _answer_pick(kb: Knowledge, case: Case, event: Event) -> list[Reply]:
     is recorded under the pick and the category's signs stay unknown."""
     pid = case.pending or ""
     category = pid.removeprefix(PICK_PREFIX)
-    picked = _signs_picked(kb, case, category, event)
-    if picked:
-        level_before = assess(kb, case.context(), case.engine_answers()).going_missing
-        for qid in picked:
-            _record(case, qid, "yes")
-        case.answers.pop(pid, None)  # a "none of these" changed to a sign
-        if pid in case.history:
-            case.history.remove(pid)
-        advice = _advice_if_raised(kb, case, level_before)
-        return _after_yes(kb, case, picked[0], event, advice)
     value = "no" if _NONE_OF_THESE.match(event.words) else ANSWER_INTENTS.get(event.intent)
-    if value is None or value == "yes":
+    if event.choice is None and value in ("no", "not_sure", "skip"):
+        _record(case, pid, "not_sure" if value == "skip" else value)
+        return _move_on(kb, case)
+    picked = _signs_picked(kb, case, category, event)
+    if not picked:
         return _not_understood(kb, case)
-    _record(case, pid, "not_sure" if value == "skip" else value)
-    return _move_on(kb, case)
+    level_before = assess(kb, case.context(), case.engine_answers()).going_missing
+    for n, qid in enumerate(picked):
+        _record(case, qid, "yes")
+        if n:  # one list answered: one question asked, however many signs it chose
+            case.answers[qid]["source"] = LISTED
+    case.answers.pop(pid, None)  # a "none of these" changed to a sign
+    if pid in case.history:
+        case.history.remove(pid)
+    replies = _advice_if_raised(kb, case, level_before)
+    if len(picked) > 1:
+        chosen = "\n".join(f"- {_(kb.indicators[qid].label)}" for qid in picked)
+        replies = [Reply(_("I have noted:") + "\n" + chosen), *replies]
+    # The numbers say nothing of how they know ("2 and 4 i think" is no suspicion).
+    return _after_yes(kb, case, picked[0], replace(event, text=""), replies)
 
 
 # Title words too common to name a category by themselves.
@@ -1425,8 +1461,12 @@ def draft(kb: Knowledge, case: Case, event: Event | None, now: dt.datetime) -> T
     _note_guidance(kb, case)
     if case.pending in (DONE, ENDED):
         return Turn(tuple(summary_replies(kb, case)), case)
-    if event is not None and _takes_words(case.pending) and not says_draft(event.text):
-        return handle(kb, case, event, now)
+    if event is not None and _takes_words(case.pending):
+        # Words that are the answer where the answer is words: those without a draft
+        # word, and those that speak of someone ("she has to go back tonight").
+        about = _keeps_words(case.pending) and _ABOUT_SOMEONE.search(event.words)
+        if about or not says_draft(event.text):
+            return handle(kb, case, event, now)
     if case.pending == OFFER:
         # Offered the assessment and the draft, they ask for the draft: the way
         # to it is the check of their answers.
@@ -1566,6 +1606,12 @@ def listened(
     told: list[Reply] = []
     level_before = assess(kb, new.context(), new.engine_answers()).going_missing
     noted = listen.merge(kb, new, reading, words, lambda said: _kept_words(new, said, told))
+    for item in noted:  # "no, but he answers every question for her": the sign wins
+        if item.key in kb.indicators and new.answers.get(item.key, {}).get("value") == "yes":
+            pid = f"{PICK_PREFIX}{kb.indicators[item.key].category}"
+            new.answers.pop(pid, None)
+            if pid in new.history:
+                new.history.remove(pid)
     danger = reading.present_danger and not any(r.kind == "advice" for r in turn.replies)
     if not noted and not danger:
         return turn

@@ -228,8 +228,16 @@ def _had_the_chance(scenario: Scenario, played: PlayedCase, indicator: str) -> b
         return True
     category = scenario.facts[indicator].category
     screen = played.answers.get(f"screen:{category}")
-    if screen in ("no", "skip") or f"pick:{category}" in played.answers:
-        return True  # closed at its screen, or not chosen from its list
+    if screen in ("no", "skip"):
+        return True
+    if f"pick:{category}" in played.answers:
+        # Not chosen from its list: "which of these is it?" listed every sign; once
+        # one was found, "do any of these also apply?" listed only some.
+        return not any(
+            played.answers.get(q) in CONCERN
+            for q, f in scenario.facts.items()
+            if f.category == category
+        )
     return screen is None and played.answers.get("more") in ("no", "not_sure", "skip")
 
 

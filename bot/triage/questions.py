@@ -329,6 +329,8 @@ def deferred(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
         opened = (screen is not None and screen.is_concern) or any(
             answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers
         )
+        if pick_id(category) in answers:
+            continue  # its list answered: "none of these" ruled its signs out, or a gap
         if opened:
             out += [i.id for i in signs if adds_to_route(i.id)]
         elif screen is None and any(adds_to_route(i.id) for i in signs):
@@ -383,7 +385,8 @@ def remaining(kb: Knowledge, ctx: Context, answers: Answers, asked: int = 0) -> 
     low = len(_path(kb, ctx, answers, asked, "no"))
     if low == 0:
         return 0, 0  # settled now: no answer is awaited that could open more
-    unanswered = len(all_question_ids(kb, ctx)) + 1 - len(answers)  # + "anything else?"
+    ids = {*all_question_ids(kb, ctx), MORE}  # + "anything else?"
+    unanswered = len(ids) - len(ids & set(answers))
     return low, max(low, min(MAX_ASKED - asked, unanswered))
 
 

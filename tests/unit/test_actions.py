@@ -204,6 +204,7 @@ async def test_a_sentence_at_a_words_question_is_the_answer_whatever_it_reads_as
     [
         ("thats as much as I know. Please can you finish it and give me the doc", True),
         ("she said she has to leave at nine every night", False),
+        ("she finished her shift and said she has to go back to them", False),
     ],
 )
 async def test_read_as_a_draft_request_at_a_note_words_with_a_draft_word_give_it(

@@ -1327,6 +1327,11 @@ def test_a_sign_chosen_by_button_is_a_yes_and_asks_how_they_know(kb: Knowledge) 
         ("number 4", [4]),
         ("2 and 4 i think", [2, 4]),
         ("1st and 3rd", [1, 3]),
+        ("1-3", [1, 2, 3]),
+        ("1 and 2 please", [1, 2]),
+        ("rhif 2", [2]),
+        ("yr ail un", [2]),
+        ("1 a 4", [1, 4]),
         ("she is 2", []),
         ("15 year old", []),
         ("none of these", []),
@@ -1392,3 +1397,49 @@ def test_a_list_answered_not_sure_is_a_gap_in_the_draft(kb: Knowledge) -> None:
     text = "\n".join(r.text for r in talk.draft(kb, chat.case, None, NOW).replies)
     title = kb.categories["control"].title
     assert f'Not known: which sign of "{title}" it is' in text
+
+
+@pytest.mark.parametrize(
+    ("intent", "words", "value"),
+    [
+        ("deny", "none of them, they will be fine", "no"),
+        ("deny", "no, none of these - the adult with the children is their dad", "no"),
+        ("unsure", "not sure, they seem close to someone", "not_sure"),
+    ],
+)
+def test_none_or_not_sure_in_a_sentence_is_never_taken_for_a_sign(
+    kb: Knowledge, intent: str, words: str, value: str
+) -> None:
+    """Review of the list: words were matched against the labels first, so "none of
+    them, they will be fine" chose a sign and gave the 999 advice."""
+    chat = at_control_list(kb)
+    text = chat.say(intent, words)
+    assert chat.case.answers["pick:control"]["value"] == value
+    assert not {i.id for i in kb.in_category("control")} & set(chat.case.answers)
+    assert "Act now" not in text
+
+
+def test_several_signs_from_one_list_count_once_and_are_shown_back(kb: Knowledge) -> None:
+    chat = at_control_list(kb)
+    before = chat.case.asked()
+    options = talk.pick_options(kb, chat.case.context(), chat.case.engine_answers(), "control")
+    text = chat.say("inform", "2 and 4 i think")
+    assert chat.case.asked() == before + 1  # one list, one question
+    first, second = options[1], options[3]
+    assert "I have noted:" in text and first.label in text and second.label in text
+    assert chat.case.answers[first.id]["how"] is None  # "i think" is no suspicion here
+    assert chat.case.pending == f"evidence:{first.id}"
+    assert first.label in chat.last[-1].text  # "How do you know?" says which sign
+
+
+def test_a_sign_told_in_words_undoes_none_of_these_for_its_category(kb: Knowledge) -> None:
+    chat = at_control_list(kb)
+    event = Event(
+        "deny",
+        "no, but an older man keeps calling her phone and her uncle answers every question for her",
+    )
+    chat._take(talk.listened(kb, chat.case, event, NOW, lambda c: talk.handle(kb, c, event, NOW)))
+    control = {i.id for i in kb.in_category("control")}
+    told = {q for q in control if chat.case.answers.get(q, {}).get("value") == "yes"}
+    assert told, "the reader noted a sign of control"
+    assert "pick:control" not in chat.case.answers

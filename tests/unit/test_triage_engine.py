@@ -558,3 +558,26 @@ def test_once_a_sign_is_found_the_list_holds_only_the_signs_that_matter(kb: Know
         assert not [i for i in pick_options(kb, TEACHER, with_none, category) if i.id in with_none]
         nq = next_question(kb, TEACHER, with_none)
         assert nq is None or nq.category != category or nq.kind == "screen"
+
+
+def test_signs_ruled_out_at_a_list_are_not_listed_as_not_known(kb: Knowledge) -> None:
+    """Review of the list: once the child may go missing now, "none of these" at a
+    category's list must not leave its signs in the draft as "not known"."""
+    base = {
+        URGENT: yes(),
+        screen_id("going_missing"): yes(),
+        "missing_episodes": yes(),
+        screen_id("criminal"): yes(),
+    }
+    criminal = {i.id for i in kb.in_category("criminal")}
+    assert criminal & set(deferred(kb, TEACHER, base))  # the test means something
+    ruled_out = {**base, pick_id("criminal"): NO}
+    assert not criminal & set(deferred(kb, TEACHER, ruled_out))
+
+
+def test_the_most_left_counts_a_list_answered(kb: Knowledge) -> None:
+    answers = {URGENT: NO, screen_id("going_missing"): yes(), pick_id("going_missing"): NO}
+    low, high = remaining(kb, TEACHER, answers, asked=3)
+    for policy in (lambda q: NO, lambda q: yes(), lambda q: Answer("not_sure")):
+        assert len(play(kb, TEACHER, policy, answers)[0]) <= high
+    assert low <= high <= MAX_ASKED - 3
