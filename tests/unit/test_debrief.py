@@ -262,3 +262,43 @@ def test_the_debrief_text_has_the_teaching_points_and_says_it_is_fictional(
         assert kb.sources[point.sources[0]].title in text
     assert "reached at turn 2 (needed by turn 2)" in text
     assert "This scenario is fictional" in text
+
+
+def test_a_sign_left_out_of_a_list_is_missed_only_where_the_list_showed_every_sign(
+    library: dict[str, Scenario],
+) -> None:
+    """Review of the lists: "do any of these also apply?" (after a sign is found)
+    lists only some signs, so "none of these" there is no chance missed for the
+    rest; "which of these is it?" (nothing found yet) listed every sign."""
+    scenario = next(
+        s
+        for s in library.values()
+        if len([q for q, f in s.facts.items() if f.category and f.is_concern]) >= 2
+        and any(
+            f.category == g.category and q != r
+            for q, f in s.facts.items()
+            for r, g in s.facts.items()
+            if f.is_concern and g.is_concern and f.category
+        )
+    )
+    first, other = next(
+        (q, r)
+        for q, f in scenario.facts.items()
+        for r, g in scenario.facts.items()
+        if f.is_concern and g.is_concern and f.category and f.category == g.category and q != r
+    )
+    category = scenario.facts[first].category
+    base = perfect(scenario)
+    same = {q for q, f in scenario.facts.items() if f.category == category}
+    kept = {q: v for q, v in base.answers.items() if q not in same}
+    # "Also apply?": the first sign found, then "none of these".
+    after_found = dataclasses.replace(
+        base, answers={**kept, first: "yes", f"screen:{category}": "yes", f"pick:{category}": "no"}
+    )
+    assert other in debrief(scenario, after_found).not_asked
+    assert other not in {m.indicator for m in debrief(scenario, after_found).missed}
+    # "Which of these is it?": nothing chosen, so every sign was there to choose.
+    nothing_found = dataclasses.replace(
+        base, answers={**kept, f"screen:{category}": "yes", f"pick:{category}": "no"}
+    )
+    assert other in {m.indicator for m in debrief(scenario, nothing_found).missed}
