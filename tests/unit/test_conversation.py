@@ -1377,18 +1377,24 @@ def test_typed_numbers_choose_every_sign_they_name(kb: Knowledge) -> None:
         ("nlu_fallback", "none of these", "no"),
         ("deny", "no", "no"),
         ("unsure", "not sure", "not_sure"),
+        # Found by a review: words were matched against the labels before "none",
+        # so this chose a sign and gave the 999 advice.
+        ("deny", "none of them, they will be fine", "no"),
+        ("deny", "no, none of these - the adult with the children is their dad", "no"),
+        ("unsure", "not sure, they seem close to someone", "not_sure"),
     ],
 )
 def test_none_of_these_or_not_sure_leaves_the_signs_unknown_and_moves_on(
     kb: Knowledge, intent: str, words: str, value: str
 ) -> None:
     chat = at_control_list(kb)
-    chat.say(intent, words)
+    text = chat.say(intent, words)
     assert chat.case.answers["pick:control"]["value"] == value
     assert chat.case.pending != "pick:control"
     assert not (chat.case.pending or "").startswith("evidence:")
     control = {i.id for i in kb.in_category("control")}
     assert not control & set(chat.case.answers)
+    assert "Act now" not in text
 
 
 def test_a_list_answered_not_sure_is_a_gap_in_the_draft(kb: Knowledge) -> None:
@@ -1397,26 +1403,6 @@ def test_a_list_answered_not_sure_is_a_gap_in_the_draft(kb: Knowledge) -> None:
     text = "\n".join(r.text for r in talk.draft(kb, chat.case, None, NOW).replies)
     title = kb.categories["control"].title
     assert f'Not known: which sign of "{title}" it is' in text
-
-
-@pytest.mark.parametrize(
-    ("intent", "words", "value"),
-    [
-        ("deny", "none of them, they will be fine", "no"),
-        ("deny", "no, none of these - the adult with the children is their dad", "no"),
-        ("unsure", "not sure, they seem close to someone", "not_sure"),
-    ],
-)
-def test_none_or_not_sure_in_a_sentence_is_never_taken_for_a_sign(
-    kb: Knowledge, intent: str, words: str, value: str
-) -> None:
-    """Review of the list: words were matched against the labels first, so "none of
-    them, they will be fine" chose a sign and gave the 999 advice."""
-    chat = at_control_list(kb)
-    text = chat.say(intent, words)
-    assert chat.case.answers["pick:control"]["value"] == value
-    assert not {i.id for i in kb.in_category("control")} & set(chat.case.answers)
-    assert "Act now" not in text
 
 
 def test_several_signs_from_one_list_count_once_and_are_shown_back(kb: Knowledge) -> None:
