@@ -584,10 +584,8 @@ def _signs_picked(kb: Knowledge, case: Case, category: str, event: Event) -> lis
         ok = event.choice.startswith(PICK_GROUP + ".") and picked in options
         return [picked] if ok else []
     numbers = listed_numbers(event.words)
-    if numbers:
-        if all(1 <= n <= len(options) for n in numbers):
-            return list(dict.fromkeys(options[n - 1] for n in numbers))
-        return []
+    if numbers and all(1 <= n <= len(options) for n in numbers):
+        return list(dict.fromkeys(options[n - 1] for n in numbers))
     return []
 
 
