@@ -20,7 +20,9 @@ all: after that the professional goes on to the assessment and the draft.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from bot.i18n import N_
 from bot.knowledge import Knowledge
@@ -271,15 +273,21 @@ def pick_options(kb: Knowledge, ctx: Context, answers: Answers, category: str) -
     from 1 here). Before a sign is found ("which of these is it?"): every sign not
     answered. After ("do any of these also apply?"): only those whose "yes" would
     change what matters now (``Decision.what_matters``)."""
-    unanswered = [i for i in indicator_order(kb, category) if i.id not in answers]
+    return list(_listed(kb, ctx, answers, category, decision(kb, ctx, answers)))
+
+
+def _listed(
+    kb: Knowledge, ctx: Context, answers: Answers, category: str, now: Decision
+) -> Iterator[Indicator]:
+    """``pick_options`` one by one, each "yes" looked ahead only when it is needed."""
+    unanswered = (i for i in indicator_order(kb, category) if i.id not in answers)
     if not found_in(kb, answers, category):
-        return unanswered
-    matters = decision(kb, ctx, answers).what_matters(kb)
-    return [
-        i
-        for i in unanswered
-        if decision(kb, ctx, {**answers, i.id: Answer(YES)}).what_matters(kb) != matters
-    ]
+        yield from unanswered
+        return
+    matters = now.what_matters(kb)
+    for i in unanswered:
+        if decision(kb, ctx, {**answers, i.id: Answer(YES)}).what_matters(kb) != matters:
+            yield i
 
 
 def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category: str) -> str | None:
@@ -302,7 +310,8 @@ def _next_in(kb: Knowledge, ctx: Context, answers: Answers, now: _Now, category:
         return None  # "no", skipped, or "not sure": an unknown, a gap in the draft
     if pick_id(category) in answers:
         return None
-    options = pick_options(kb, ctx, answers, category)
+    # Only how many there are matters here (none, one, more): look no further.
+    options = list(islice(_listed(kb, ctx, answers, category, now.decision), 2))
     if not options:
         return None
     return options[0].id if len(options) == 1 else pick_id(category)
@@ -326,9 +335,7 @@ def deferred(kb: Knowledge, ctx: Context, answers: Answers) -> list[str]:
     for category in categories_in_play(kb, ctx, answers):
         signs = [i for i in indicator_order(kb, category) if i.id not in answers]
         screen = answers.get(screen_id(category))
-        opened = (screen is not None and screen.is_concern) or any(
-            answers[i.id].is_concern for i in kb.in_category(category) if i.id in answers
-        )
+        opened = (screen is not None and screen.is_concern) or found_in(kb, answers, category)
         if pick_id(category) in answers:
             continue  # its list answered: "none of these" ruled its signs out, or a gap
         if opened:
